@@ -1,0 +1,109 @@
+"""The in-memory form of an interchange v1 data set: one Polars frame per file, normalised.
+
+Every reader produces, and every consumer (engine, Django loader, writer) expects, exactly these columns
+and dtypes. Optional files that are absent become empty frames with the same schema, so consumers never
+branch on presence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+# Education codes, low to high; the reader maps 大专/专科 → associate etc. Rank is the index.
+EDUCATION_LEVELS: tuple[str, ...] = (
+    "middle_school",
+    "high_school",
+    "secondary_vocational",
+    "associate",
+    "bachelor",
+    "master",
+    "doctorate",
+)
+
+# period_kind codes: M month (YYYY-MM), Q quarter (YYYY-Qn), H half (YYYY-Hn), Y year (YYYY).
+# seq is an ordinal within its kind, so "consecutive" means seq differs by 1:
+#   M: year*12 + month-1   Q: year*4 + q-1   H: year*2 + h-1   Y: year
+PERIOD_KINDS: tuple[str, ...] = ("M", "Q", "H", "Y")
+
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "employees": {
+        "employee_id": pl.String(),
+        "name": pl.String(),
+        "hire_date": pl.Date(),
+        "team": pl.String(),
+        "department": pl.String(),
+        "education": pl.String(),  # a code from EDUCATION_LEVELS, or null
+        "status": pl.String(),  # probation | regular | left
+        "regularized_on": pl.Date(),
+        "manager_id": pl.String(),
+        "birth_date": pl.Date(),
+    },
+    "assignments": {
+        "employee_id": pl.String(),
+        "track": pl.String(),
+        "level": pl.String(),
+        "start_date": pl.Date(),
+        "end_date": pl.Date(),
+        "kind": pl.String(),  # hire initial promotion demotion transfer acting
+        "department": pl.String(),
+    },
+    "evaluations": {
+        "employee_id": pl.String(),
+        "period": pl.String(),  # as written, e.g. 2026-03, 2026-Q1, 2026-H1, 2025
+        "period_kind": pl.String(),
+        "seq": pl.Int32(),
+        "score": pl.Float64(),
+        "grade": pl.String(),
+        "coefficient": pl.Float64(),
+        "rank": pl.Int32(),
+    },
+    "metrics": {
+        "employee_id": pl.String(),
+        "period": pl.String(),
+        "period_kind": pl.String(),
+        "seq": pl.Int32(),
+        "metric": pl.String(),
+        "value": pl.Float64(),
+    },
+    "events": {
+        "employee_id": pl.String(),
+        "date": pl.Date(),
+        "type": pl.String(),
+        "value": pl.Float64(),
+        "ref": pl.String(),
+        "note": pl.String(),
+    },
+    "positions": {
+        "level": pl.String(),
+        "headcount": pl.Int32(),
+        "track": pl.String(),
+        "team": pl.String(),
+        "department": pl.String(),
+    },
+}
+
+FILES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def empty(name: str) -> pl.DataFrame:
+    """An empty frame with the schema of interchange file `name` (without .csv)."""
+    return pl.DataFrame(schema=SCHEMAS[name])
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated data set. Frames hold the columns of SCHEMAS in that order; `employees` may carry
+    extra string columns (unknown columns of employees.csv, kept as attributes)."""
+
+    employees: pl.DataFrame
+    assignments: pl.DataFrame = field(default_factory=lambda: empty("assignments"))
+    evaluations: pl.DataFrame = field(default_factory=lambda: empty("evaluations"))
+    metrics: pl.DataFrame = field(default_factory=lambda: empty("metrics"))
+    events: pl.DataFrame = field(default_factory=lambda: empty("events"))
+    positions: pl.DataFrame = field(default_factory=lambda: empty("positions"))
+    warnings: tuple[str, ...] = ()  # non-fatal notes, e.g. unknown columns kept
+
+    def frame(self, name: str) -> pl.DataFrame:
+        return getattr(self, name)
