@@ -22,6 +22,17 @@ EDUCATION_LEVELS: tuple[str, ...] = (
     "doctorate",
 )
 
+# Words accepted for education and status (INTERCHANGE.md), mapped to their codes. Codes map to themselves.
+EDUCATION_WORDS: dict[str, str] = {
+    "初中": "middle_school", "高中": "high_school", "中专": "secondary_vocational", "大专": "associate",
+    "专科": "associate", "本科": "bachelor", "硕士": "master", "博士": "doctorate",
+    **{code: code for code in EDUCATION_LEVELS},
+}
+STATUS_WORDS: dict[str, str] = {
+    "试用": "probation", "正式": "regular", "离职": "left",
+    **{code: code for code in ("probation", "regular", "left")},
+}
+
 # period_kind codes: M month (YYYY-MM), Q quarter (YYYY-Qn), H half (YYYY-Hn), Y year (YYYY).
 # seq is an ordinal within its kind, so "consecutive" means seq differs by 1:
 #   M: year*12 + month-1   Q: year*4 + q-1   H: year*2 + h-1   Y: year
