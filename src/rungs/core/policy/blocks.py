@@ -1,0 +1,330 @@
+"""The grammar of criteria: one building block plus one comparison, type-checked when loaded."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rungs.core.interchange.dataset import EDUCATION_WORDS, STATUS_WORDS
+from rungs.core.policy import model as m
+from rungs.core.policy.errors import one_of, suggest
+from rungs.core.policy.source import Mark, YList, YMap
+
+if TYPE_CHECKING:
+    from rungs.core.policy.parse import _Parser
+
+COMPARATORS = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<", "equals": "==",
+               "not_equals": "!=", "in": "in"}
+SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
+AGGS = ("mean", "sum", "min", "max", "count")
+TENURES = ("level", "level_in_department", "level_total", "company", "regularized", "acting",
+           "last_pay_step")
+
+
+def parse_block(p: _Parser, mp: YMap, block: str, cid: str, ctx: dict[str, str], track: m.Track) -> m.Criterion:
+    label = p.label(mp.get("label"), mp.mark, cid)
+    raw, mark = mp[block], p.at(mp, block)
+    note = str(mp.get("note", ""))
+    if block in ("all", "any", "not"):
+        if any(k in mp for k in COMPARATORS):
+            raise p.fail(f'"{block}" combines criteria and takes no comparison', mp.mark)
+        items = raw if isinstance(raw, YList) else None
+        if block == "not":
+            child = p.criterion(raw, mark, ctx, track, named=False)
+            return m.Criterion(cid, label, m.NotOf(child), None, note=note)
+        if not items:
+            raise p.fail(f'"{block}": expected a list of criteria', mark)
+        children = [p.criterion(c, mk, ctx, track, named=False) for c, mk in zip(items, items.item_marks, strict=True)]
+        children = [_unique_child(c, i, children) for i, c in enumerate(children)]
+        node = m.AllOf(tuple(children)) if block == "all" else m.AnyOf(tuple(children))
+        return m.Criterion(cid, label, node, None, note=note)
+    obj, kind, default = BUILDERS[block](p, raw, mark, ctx, track)
+    kind, cmp = comparison(p, mp, kind, default, ctx, track, what=f"criterion {cid}")
+    if isinstance(obj, m.Consecutive | m.Aggregate | m.Latest) and obj.of == m.Series("grade"):
+        obj = _with_scale(obj, kind)
+    return m.Criterion(cid, label, obj, cmp, kind, note)
+
+
+def _unique_child(c: m.Criterion, i: int, all_children: list[m.Criterion]) -> m.Criterion:
+    if sum(1 for o in all_children if o.id == c.id) > 1:
+        return m.Criterion(f"{c.id}{i + 1}", c.label, c.block, c.compare, c.value_kind, c.note)
+    return c
+
+
+def _with_scale(obj: Any, kind: str) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(obj, of=m.Series("grade", scale=kind.partition(":")[2]))
+
+
+# -- comparisons ----------------------------------------------------------------------------------
+
+
+def comparison(p: _Parser, mp: YMap, kind: str, default: m.Compare | None, ctx: dict[str, str],
+               track: m.Track, what: str) -> tuple[str, m.Compare]:
+    found = [k for k in mp if k in COMPARATORS]
+    if len(found) > 1:
+        raise p.fail(f"{what}: only one comparison is allowed, found {one_of(found)}", mp.mark)
+    if not found:
+        if default is None:
+            raise p.fail(f"{what}: a comparison is required: one of {one_of(COMPARATORS)}", mp.mark)
+        return kind, default
+    key = found[0]
+    op, raw, mark = COMPARATORS[key], mp[key], p.at(mp, key)
+    if op == "in":
+        if not isinstance(raw, YList) or not raw:
+            raise p.fail(f"{what}: in: expected a list of values", mark)
+        kind = _resolve_kind(p, kind, raw[0], mark)
+        return kind, m.Compare("in", tuple(_value(p, kind, v, mark) for v in raw))
+    if isinstance(raw, YMap):
+        return kind, m.Compare(op, _cases(p, kind, raw, mark, ctx, track))  # type: ignore[arg-type]
+    kind = _resolve_kind(p, kind, raw, mark)
+    return kind, m.Compare(op, _value(p, kind, raw, mark))  # type: ignore[arg-type]
+
+
+def _resolve_kind(p: _Parser, kind: str, raw: Any, mark: Mark) -> str:
+    """A grade series names its scale by the words it is compared with."""
+    if kind != "grade:?":
+        return kind
+    scales = [name for name, words in p.grades.items() if str(raw) in words]
+    if not scales:
+        known = [w for words in p.grades.values() for w in words]
+        raise p.fail(f"expected a grade word from the policy's grades ({one_of(known) or 'none declared'}), "
+                     f"got {raw!r}{suggest(str(raw), known)}", mark)
+    if len(scales) > 1:
+        raise p.fail(f'grade "{raw}" is in several scales ({one_of(scales)}); add scale: <name>', mark)
+    return f"grade:{scales[0]}"
+
+
+def _value(p: _Parser, kind: str, raw: Any, mark: Mark) -> Any:
+    if kind == "number":
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise p.fail(f"expected a number, got {raw!r}", mark)
+        return raw
+    if kind.startswith("grade:"):
+        words = p.grades[kind[6:]]
+        if str(raw) not in words:
+            raise p.fail(f"expected a grade of scale {kind[6:]} ({one_of(words)}), got {raw!r}"
+                         f"{suggest(str(raw), words)}", mark)
+        return str(raw)
+    if kind == "education":
+        if str(raw) not in EDUCATION_WORDS:
+            raise p.fail(f"expected an education level ({one_of(EDUCATION_WORDS)}), got {raw!r}"
+                         f"{suggest(str(raw), EDUCATION_WORDS)}", mark)
+        return EDUCATION_WORDS[str(raw)]
+    if kind == "status":
+        if str(raw) not in STATUS_WORDS:
+            raise p.fail(f"expected a status ({one_of(STATUS_WORDS)}), got {raw!r}", mark)
+        return STATUS_WORDS[str(raw)]
+    if isinstance(raw, YMap | YList):
+        raise p.fail(f"expected a single value, got {raw!r}", mark)
+    return str(raw)
+
+
+def _cases(p: _Parser, kind: str, raw: YMap, mark: Mark, ctx: dict[str, str], track: m.Track) -> m.Cases:
+    mp = p.mapping(raw, "cases", mark, ("cases", "else"))
+    items = p.need(mp, "cases", "a value by cases")
+    if not isinstance(items, YList) or not items:
+        raise p.fail("cases: expected a list of {when: <criterion>, value: <value>}", p.at(mp, "cases"))
+    out = []
+    for item, imk in zip(items, items.item_marks, strict=True):
+        cm = p.mapping(item, "case", imk, ("when", "value"))
+        when = p.criterion(p.need(cm, "when", "case"), p.at(cm, "when"), ctx, track, named=False)
+        out.append((when, _value(p, kind, p.need(cm, "value", "case"), p.at(cm, "value"))))
+    default = _value(p, kind, p.need(mp, "else", "a value by cases"), p.at(mp, "else"))
+    return m.Cases(tuple(out), default)
+
+
+# -- series, periods, windows -----------------------------------------------------------------------
+
+
+def period(p: _Parser, mp: YMap, default: str | None = None) -> m.PeriodKind:
+    word = mp.get("period", default)
+    if word is None:
+        raise p.fail(f'"period" is required: one of {one_of(m.PERIOD_WORDS)}', mp.mark)
+    return m.PERIOD_WORDS[p.name(word, "period", p.at(mp, "period"), tuple(m.PERIOD_WORDS))]
+
+
+def series(p: _Parser, raw: Any, mark: Mark, scale: str | None = None) -> m.Series:
+    if isinstance(raw, YMap):
+        sm = p.mapping(raw, "measure", mark, ("of", "better"))
+        inner = series(p, p.need(sm, "of", "measure"), p.at(sm, "of"), scale)
+        better = p.name(sm.get("better", "higher"), "better", p.at(sm, "better"), ("higher", "lower"))
+        return m.Series(inner.source, inner.metric, inner.scale, lower_is_better=better == "lower")
+    name = p.name(raw, "of", mark)
+    if name.startswith("metric."):
+        return m.Series("metric", metric=name[7:])
+    if name not in ("score", "grade", "coefficient", "rank"):
+        raise p.fail(f'of: unknown measure "{name}"; expected one of: {one_of(SERIES)}{suggest(name, SERIES)}', mark)
+    if scale and name == "grade" and scale not in p.grades:
+        raise p.fail(f'scale: unknown grade scale "{scale}"{suggest(scale, p.grades)}', mark)
+    return m.Series(name, scale=scale if name == "grade" else None, lower_is_better=name == "rank")  # type: ignore[arg-type]
+
+
+def series_or_rank(p: _Parser, mp: YMap) -> tuple[m.Series | m.RankSeries, str]:
+    raw, mark = p.need(mp, "of", "block"), p.at(mp, "of")
+    if isinstance(raw, YMap) and "rank" in raw:
+        rm = p.mapping(p.mapping(raw, "of", mark, ("rank",))["rank"], "rank", p.at(raw, "rank"),
+                       ("of", "within", "combine"))
+        parts = rank_parts(p, rm)
+        within = p.name(p.need(rm, "within", "rank"), "within", p.at(rm, "within"), ("team", "department"))
+        combine = p.name(rm.get("combine", "sum"), "combine", p.at(rm, "combine"), ("sum", "each"))
+        return m.RankSeries(parts, within, combine), "number"  # type: ignore[arg-type]
+    s = series(p, raw, mark, mp.get("scale"))
+    if s.source == "grade":
+        return s, f"grade:{s.scale}" if s.scale else "grade:?"
+    return s, "number"
+
+
+def rank_parts(p: _Parser, rm: YMap) -> tuple[m.Series, ...]:
+    raw, mark = p.need(rm, "of", "rank"), p.at(rm, "of")
+    items = list(zip(raw, raw.item_marks, strict=True)) if isinstance(raw, YList) else [(raw, mark)]
+    parts = tuple(series(p, r, mk) for r, mk in items)
+    if any(s.source == "grade" for s in parts):
+        raise p.fail("rank: rank on scores or metrics, not on grade words", mark)
+    return parts
+
+
+def window(p: _Parser, mp: YMap, required: bool) -> m.Window | None:
+    given = [k for k in ("last", "all", "since") if k in mp]
+    if len(given) > 1:
+        raise p.fail(f"choose one window: last: N, all: true or since: level (found {one_of(given)})", mp.mark)
+    if not given:
+        if required:
+            raise p.fail("a window is required: last: N (complete periods), all: true, or since: level", mp.mark)
+        return None
+    key = given[0]
+    if key == "last":
+        return m.Window("last", p.integer(mp["last"], "last", p.at(mp, "last"), 1))
+    if key == "all":
+        return m.Window("all")
+    p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
+    return m.Window("since_level")
+
+
+def ref(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str]) -> str:
+    name = p.name(raw, "ref", mark)
+    if name.startswith("$"):
+        if name not in ctx:
+            raise p.fail(f"{name} is only known in a promotion (or a rule with to:); known here: "
+                         f"{one_of(ctx) or 'none'}", mark)
+        return ctx[name]
+    return name
+
+
+# -- the blocks ----------------------------------------------------------------------------------------
+
+Built = tuple[m.Block, str, "m.Compare | None"]
+
+
+def _tenure(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    return m.Tenure(p.name(raw, "tenure", mark, TENURES)), "number", None  # type: ignore[arg-type]
+
+
+def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    mp = p.mapping(raw, "consecutive", mark, ("of", "period", "since", "scale", *COMPARATORS))
+    of, kind = series_or_rank(p, mp)
+    if "since" in mp:
+        p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
+    kind, where = comparison(p, mp, kind, None, ctx, track, "consecutive: the condition for each period")
+    of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
+    return m.Consecutive(of, period(p, mp), where, "since" in mp), "number", None
+
+
+def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    mp = p.mapping(raw, "window", mark, ("of", "period", "last", "all", "since", "agg", "scale", *COMPARATORS))
+    of, kind = series_or_rank(p, mp)
+    where = None
+    if any(k in mp for k in COMPARATORS):
+        kind, where = comparison(p, mp, kind, None, ctx, track, "window: the condition for counting a period")
+        of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
+    agg = p.name(mp.get("agg", "count" if where else "mean"), "agg", p.at(mp, "agg"), AGGS)
+    if where is not None and agg != "count":
+        raise p.fail("window: with a condition the aggregate is count (the number of periods meeting it)", mp.mark)
+    out_kind = "number"
+    if kind.startswith("grade") and where is None:
+        if agg not in ("min", "max"):
+            raise p.fail(f"window: grade words cannot be summed or averaged (agg {agg}); use min, max "
+                         "or a condition", p.at(mp, "agg"))
+        out_kind = kind
+    agg_obj = m.Aggregate(of, period(p, mp), window(p, mp, required=True), agg, where)  # type: ignore[arg-type, misc]
+    return agg_obj, out_kind, None
+
+
+def _latest(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    mp = p.mapping(raw, "latest", mark, ("of", "period", "scale"))
+    of, kind = series_or_rank(p, mp)
+    return m.Latest(of, period(p, mp)), kind, None
+
+
+def _change(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    mp = p.mapping(raw, "change", mark, ("of", "period", "last"))
+    s = series(p, p.need(mp, "of", "change"), p.at(mp, "of"))
+    if s.source == "grade":
+        raise p.fail("change: compares averages, so it needs scores or metrics, not grade words", p.at(mp, "of"))
+    return m.Change(s, period(p, mp), p.integer(p.need(mp, "last", "change"), "last", p.at(mp, "last"), 1)), "number", None
+
+
+def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    mp = p.mapping(raw, "rank", mark, ("of", "within", "period", "last", "all", "since", "agg", "combine"))
+    parts = rank_parts(p, mp)
+    within = p.name(p.need(mp, "within", "rank"), "within", p.at(mp, "within"), ("team", "department"))
+    agg = p.name(mp.get("agg", "mean"), "agg", p.at(mp, "agg"), ("mean", "sum", "min", "max"))
+    combine = p.name(mp.get("combine", "sum"), "combine", p.at(mp, "combine"), ("sum", "each"))
+    return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
+
+
+EVENT_WINDOWS = ("previous_year", "since_level", "ever")
+
+
+def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    keys = ("event", "ref", "exclude_refs", "months", "window", "measure", "unoffset")
+    mp = p.mapping(raw, "count", mark, keys)
+    event = p.name(p.need(mp, "event", "count"), "event", p.at(mp, "event"))
+    refs = tuple(ref(p, r, p.at(mp, "ref"), ctx) for r in (mp["ref"] if isinstance(mp.get("ref"), YList)
+                                                          else [mp["ref"]] if "ref" in mp else []))
+    exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
+    if "months" in mp and "window" in mp:
+        raise p.fail("count: give either months: N or window: …, not both", mp.mark)
+    if "months" in mp:
+        win = m.EventWindow("months", p.integer(mp["months"], "months", p.at(mp, "months"), 1))
+    else:
+        win = m.EventWindow(p.name(mp.get("window", "ever"), "window", p.at(mp, "window"), EVENT_WINDOWS))  # type: ignore[arg-type]
+    measure = p.name(mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs"))
+    unoffset = mp.get("unoffset", False)
+    if not isinstance(unoffset, bool):
+        raise p.fail(f"unoffset: expected true or false, got {unoffset!r}", p.at(mp, "unoffset"))
+    return m.Count(event, refs, exclude, win, measure, unoffset), "number", None  # type: ignore[arg-type]
+
+
+def _exam(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    return m.LatestEvent("exam", ref(p, raw, mark, ctx)), "number", m.Compare(">=", p.exam_pass)
+
+
+def _attestation(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    return m.LatestEvent("attestation", ref(p, raw, mark, ctx)), "number", m.Compare("==", 1)
+
+
+def _course(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    return m.Count("course_completed", (ref(p, raw, mark, ctx),)), "number", m.Compare(">=", 1)
+
+
+def _certificate(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    return m.Count("certificate", (ref(p, raw, mark, ctx),)), "number", m.Compare(">=", 1)
+
+
+def _attribute(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    name = p.name(raw, "attribute", mark)
+    kind = {"education": "education", "status": "status", "age": "number", "acting_gap": "number"}.get(name, "text")
+    return m.Attribute(name), kind, None
+
+
+def _vacancy(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
+    level = ref(p, raw, mark, ctx)
+    if level not in track.level_ids():
+        raise p.fail(f'vacancy: unknown level "{level}" in track {track.id}{suggest(level, track.level_ids())}', mark)
+    return m.Vacancy(level), "number", m.Compare(">", 0)
+
+
+BUILDERS = {"tenure": _tenure, "consecutive": _consecutive, "window": _window, "latest": _latest,
+            "change": _change, "rank": _rank, "count": _count, "exam": _exam, "attestation": _attestation,
+            "course": _course, "certificate": _certificate, "attribute": _attribute, "vacancy": _vacancy}

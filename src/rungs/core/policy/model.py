@@ -1,0 +1,299 @@
+"""The typed form of a policy: frozen dataclasses produced by `rungs.core.policy.parse`.
+
+A criterion is one building block (what is measured) plus one comparison (what is required). The engine
+compiles these into column expressions; nothing here knows about data frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PeriodKind = Literal["M", "Q", "H", "Y"]
+PERIOD_WORDS: dict[str, PeriodKind] = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
+RULE_KINDS = ("demotion", "warning", "unqualified_leader", "acting_conversion", "pay_step")
+
+
+@dataclass(frozen=True)
+class Label:
+    zh: str
+    en: str
+
+    def get(self, lang: str = "zh") -> str:
+        return self.en if lang.startswith("en") and self.en else self.zh
+
+
+# ---- values that a criterion compares -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cases:
+    """A required value that depends on the employee: the first `when` that holds wins, else `default`."""
+
+    cases: tuple[tuple[Criterion, Any], ...]
+    default: Any
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: Literal[">=", "<=", ">", "<", "==", "!=", "in"]
+    value: Any  # a number, a grade word, a code, a tuple for "in", or Cases
+
+
+# ---- series: one value per employee and period --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    """score | grade | coefficient | rank (as given in evaluations.csv) | metric (metrics.csv)."""
+
+    source: Literal["score", "grade", "coefficient", "rank", "metric"]
+    metric: str | None = None
+    scale: str | None = None  # for grade: the grade scale used to order the words
+    lower_is_better: bool = False  # for ranking: complaint_rate, given rank…
+
+    @property
+    def name(self) -> str:
+        return f"metric.{self.metric}" if self.source == "metric" else self.source
+
+
+@dataclass(frozen=True)
+class RankSeries:
+    """The employee's rank within the team/department per period, on one measure or several combined.
+
+    combine=sum: sum the ranks on each measure, then rank the sums; combine=each: the worst of the ranks
+    (so "≤ 3" means each measure's rank is ≤ 3). Ties share the best rank (1, 2, 2, 4).
+    """
+
+    parts: tuple[Series, ...]
+    within: Literal["team", "department"]
+    combine: Literal["sum", "each"] = "sum"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which periods count: the last n complete ones, all complete ones, or those since the current level
+    began (the period containing the start counts)."""
+
+    kind: Literal["last", "all", "since_level"]
+    n: int = 0
+
+
+# ---- building blocks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """Whole calendar months from a start date to the evaluation date."""
+
+    of: Literal["level", "level_in_department", "level_total", "company", "regularized", "acting",
+                "last_pay_step"]
+
+
+@dataclass(frozen=True)
+class Consecutive:
+    """Length of the run of periods meeting `where`: ending with the latest complete period, or (with
+    since_level) the longest run since the current level began. A period without data breaks a run."""
+
+    of: Series | RankSeries
+    period: PeriodKind
+    where: Compare
+    since_level: bool = False
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """mean/sum/min/max over a window, or count of periods (meeting `where` when given)."""
+
+    of: Series | RankSeries
+    period: PeriodKind
+    window: Window
+    agg: Literal["mean", "sum", "min", "max", "count"]
+    where: Compare | None = None
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The value of the latest complete period that has one."""
+
+    of: Series | RankSeries
+    period: PeriodKind
+
+
+@dataclass(frozen=True)
+class Change:
+    """Mean over the last n complete periods minus the mean over the n before them."""
+
+    of: Series
+    period: PeriodKind
+    n: int
+
+
+@dataclass(frozen=True)
+class Rank:
+    """Rank within team/department of a window aggregate (or of the latest period's value)."""
+
+    of: tuple[Series, ...]
+    within: Literal["team", "department"]
+    period: PeriodKind
+    window: Window | None
+    agg: Literal["mean", "sum", "min", "max"] = "mean"
+    combine: Literal["sum", "each"] = "sum"
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """Which event dates count: the n months before the evaluation date, the previous calendar year,
+    since the current level began, or ever."""
+
+    kind: Literal["months", "previous_year", "since_level", "ever"]
+    n: int = 0
+
+
+@dataclass(frozen=True)
+class Count:
+    """Number of events (or the sum of their values, or their distinct refs) in a window."""
+
+    event: str
+    refs: tuple[str, ...] = ()  # keep only these refs; "$to"/"$from" mean the transition's levels
+    exclude_refs: tuple[str, ...] = ()
+    window: EventWindow = EventWindow("ever")
+    measure: Literal["count", "sum", "distinct_refs"] = "count"
+    unoffset: bool = False  # drop penalties whose ref has a penalty_offset
+
+
+@dataclass(frozen=True)
+class LatestEvent:
+    """exam / attestation: the value of the latest event of this type and ref (null if none)."""
+
+    event: Literal["exam", "attestation"]
+    ref: str
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """education (ordered codes), status, age (whole years), acting_gap, team, department, or an extra
+    column of employees.csv."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """Headcount of the level (positions.csv) minus its current holders."""
+
+    level: str  # a level id or "$to"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    children: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    children: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True)
+class NotOf:
+    child: Criterion
+
+
+Block = (Tenure | Consecutive | Aggregate | Latest | Change | Rank | Count | LatestEvent | Attribute
+         | Vacancy | AllOf | AnyOf | NotOf)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: Label
+    block: Block
+    compare: Compare | None  # None only for all/any/not
+    value_kind: str = "number"  # number | grade:<scale> | education | text — how to show actual/required
+    note: str = ""
+
+
+# ---- rules, tracks, the policy ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    label: Label
+    levels: tuple[Level, ...]
+    path: tuple[str, ...]  # the normal path, low to high
+
+    def level_ids(self) -> tuple[str, ...]:
+        return tuple(lv.id for lv in self.levels)
+
+
+@dataclass(frozen=True)
+class PayEffect:
+    """How pay changes: a percentage of base pay, and/or a monthly raise range in yuan."""
+
+    base_pct: float | None = None
+    raise_min: int | None = None
+    raise_max: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A promotion (one transition) or another kind of rule evaluated on a track's levels."""
+
+    id: str
+    kind: str  # promotion | demotion | warning | unqualified_leader | acting_conversion | pay_step
+    label: Label
+    track: str
+    levels: tuple[str, ...]  # the levels it applies to (for a promotion: the from level)
+    to_level: str | None
+    criteria: tuple[Criterion, ...]
+    match: Literal["all", "any"] = "all"
+    pay: PayEffect | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Authority:
+    levels: tuple[str, ...]
+    proposes: str
+    approves: str
+    reviews: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Procedure:
+    windows: tuple[int, ...] = ()  # months in which regular rounds happen (e.g. 6, 12)
+    every_years: int = 1
+    effective: str = ""  # e.g. next_january, next_month, immediate
+    notice_working_days: int = 0
+    steps: tuple[str, ...] = ()
+    authority: tuple[Authority, ...] = ()
+    skip_level: str = ""  # who may approve skipping levels; empty = not allowed
+    one_level_at_a_time: bool = True
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    version: str
+    label: Label
+    effective_from: dt.date | None
+    tracks: dict[str, Track]
+    grades: dict[str, tuple[str, ...]]  # scale name → words, low to high
+    rules: tuple[Rule, ...]
+    procedure: Procedure = field(default_factory=Procedure)
+    equivalences: tuple[tuple[str, ...], ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    source: str = ""  # file name it came from
+
+    def promotions(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.kind == "promotion")
