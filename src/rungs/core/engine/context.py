@@ -1,0 +1,90 @@
+"""What every criterion needs to know about the evaluation date and the people: computed once per run.
+
+Time semantics (SEEDS.md, written once here):
+- "N months" between two dates counts whole calendar months (2026-01-01 → 2026-12-01 is 11).
+- Periods count only when complete: at 2026-12-01 the latest complete month is 2026-11, quarter 2026-Q3,
+  half 2026-H1, year 2025. "The last N months" are the N complete months before the date's month.
+- Dated facts (events) count when dated before the evaluation date; "the 12 months before" a date D
+  means D − 12 months ≤ date < D.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from rungs.core.interchange.dataset import Dataset
+
+ID = "employee_id"
+
+
+def seq_of_date(kind: str, d: dt.date) -> int:
+    """The ordinal (see dataset.py) of the period of kind `kind` that contains date d."""
+    return {"M": d.year * 12 + d.month - 1, "Q": d.year * 4 + (d.month - 1) // 3,
+            "H": d.year * 2 + (d.month - 1) // 6, "Y": d.year}[kind]
+
+
+def seq_of_date_expr(kind: str, col: pl.Expr) -> pl.Expr:
+    y, mo = col.dt.year().cast(pl.Int32), col.dt.month().cast(pl.Int32) - 1
+    return {"M": y * 12 + mo, "Q": y * 4 + mo // 3, "H": y * 2 + mo // 6, "Y": y}[kind]
+
+
+def months_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole calendar months from start to end (vectorised)."""
+    whole = ((end.dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12
+             + end.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
+    return whole - (start.dt.day() > end.dt.day()).cast(pl.Int32)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """d shifted by whole months, the day clipped to the month's length."""
+    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+    m += 1
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(y, m, min(d.day, last))
+
+
+@dataclass(frozen=True)
+class Context:
+    as_of: dt.date
+    data: Dataset
+    employees: pl.LazyFrame  # active employees (not left) with derived attributes
+    levels: pl.LazyFrame  # current non-acting level per employee and track, with level_start
+    history: pl.LazyFrame  # non-acting assignment rows that started before the evaluation date
+
+    def complete(self, kind: str) -> int:
+        """The seq of the latest complete period of this kind."""
+        return seq_of_date(kind, self.as_of) - 1
+
+    @property
+    def day(self) -> pl.Expr:
+        return pl.lit(self.as_of, dtype=pl.Date)
+
+
+def build_context(data: Dataset, as_of: dt.date) -> Context:
+    day = pl.lit(as_of, dtype=pl.Date)
+    emp = data.employees.lazy().filter(pl.col("status").fill_null("regular") != "left").with_columns(
+        age=(months_between(pl.col("birth_date"), day) // 12),
+    )
+    asg = data.assignments.lazy().filter(pl.col("start_date") <= day)
+    emp_dept = data.employees.lazy().select(ID, pl.col("department").alias("_emp_dept"))
+    history = (asg.filter(pl.col("kind") != "acting")
+               .join(emp_dept, on=ID, how="left")
+               .with_columns(pl.col("department").fill_null(pl.col("_emp_dept")))
+               .drop("_emp_dept")
+               .sort(ID, "track", "start_date"))
+    # A run is a stretch of consecutive rows at the same level (transfers between departments included);
+    # the current level began where the employee's last run began.
+    runs = history.with_columns(
+        _run=(pl.col("level") != pl.col("level").shift(1)).fill_null(True).cast(pl.Int32).cum_sum()
+        .over([ID, "track"]))
+    last_run = runs.group_by(ID, "track").agg(pl.col("_run").max())
+    starts = runs.join(last_run, on=[ID, "track", "_run"]).group_by(ID, "track").agg(
+        level_start=pl.col("start_date").min())
+    open_rows = history.filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
+    current = (open_rows.sort("start_date").group_by(ID, "track").agg(
+        pl.col("level").last(), pl.col("department").last().alias("level_department"))
+        .join(starts, on=[ID, "track"], how="left"))
+    return Context(as_of, data, emp, current, history)

@@ -1,0 +1,174 @@
+"""Evaluate a policy over a data set for every employee at once.
+
+Each rule becomes one lazy query: the rule's subjects (employees at the rule's levels), joined with one
+small frame per criterion holding the actual value, then column expressions for required and passed.
+All rules are collected together so Polars can share common work and use both cores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from rungs.core.engine.compare import comparable, compare_expr
+from rungs.core.engine.context import ID, Context, build_context
+from rungs.core.engine.measures import A, actual
+from rungs.core.interchange.dataset import Dataset
+from rungs.core.policy import model as m
+
+
+@dataclass(frozen=True)
+class CriterionMeta:
+    """Where a criterion's columns are: `<path>|a` actual, `<path>|r` required (when it varies), `<path>|p`."""
+
+    path: str
+    criterion: m.Criterion
+    depth: int
+
+    @property
+    def composite(self) -> bool:
+        return self.criterion.compare is None
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: m.Rule
+    criteria: tuple[CriterionMeta, ...]
+    frame: pl.DataFrame  # employee_id, track, from_level, to_level, eligible, and criterion columns
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    policy: m.Policy
+    as_of: dt.date
+    results: tuple[RuleResult, ...]
+    warnings: tuple[str, ...]
+
+
+def evaluate(policy: m.Policy, data: Dataset, as_of: dt.date) -> Evaluation:
+    """Every rule of the policy for every employee it applies to."""
+    ctx = build_context(data, as_of)
+    builds = [_RuleBuild(ctx, policy, rule) for rule in policy.rules]
+    frames = pl.collect_all([b.query() for b in builds])
+    results = tuple(RuleResult(b.rule, tuple(b.meta), f) for b, f in zip(builds, frames, strict=True))
+    return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data)))
+
+
+def subjects(ctx: Context, policy: m.Policy, rule: m.Rule) -> pl.LazyFrame:
+    """The employees a rule applies to, with what criteria need to know about their position."""
+    track = policy.tracks[rule.track]
+    order = {lv: i for i, lv in enumerate(track.path)}
+    base = (ctx.levels.filter((pl.col("track") == rule.track) & pl.col("level").is_in(list(rule.levels)))
+            .join(ctx.employees.select(ID), on=ID, how="semi"))
+    if rule.kind != "acting_conversion":
+        return base.with_columns(to_level=pl.lit(rule.to_level, dtype=pl.String))
+    day = ctx.day
+    acting = (ctx.data.assignments.lazy()
+              .filter((pl.col("kind") == "acting") & (pl.col("track") == rule.track) & (pl.col("start_date") <= day)
+                      & (pl.col("end_date").is_null() | (pl.col("end_date") > day)))
+              .group_by(ID).agg(pl.col("level").sort_by("start_date").last().alias("to_level"),
+                                pl.col("start_date").max().alias("acting_start")))
+    rank = (lambda c: pl.col(c).replace_strict(order, default=None, return_dtype=pl.Int32))
+    return base.join(acting, on=ID, how="inner").with_columns(
+        acting_gap=(rank("to_level") - rank("level")).cast(pl.Float64))
+
+
+class _RuleBuild:
+    def __init__(self, ctx: Context, policy: m.Policy, rule: m.Rule) -> None:
+        self.ctx, self.policy, self.rule = ctx, policy, rule
+        self.subj = subjects(ctx, policy, rule).cache()
+        self.frames: list[pl.LazyFrame] = []
+        self.columns: list[pl.Expr] = []
+        self.meta: list[CriterionMeta] = []
+        top = [self.criterion(c, c.id, 0, visible=True) for c in rule.criteria]
+        combine = pl.all_horizontal if rule.match == "all" else pl.any_horizontal
+        self.columns.append(combine(top).alias("eligible"))
+
+    def query(self) -> pl.LazyFrame:
+        q = self.subj.select(ID, "track", pl.col("level").alias("from_level"), "to_level")
+        for f in self.frames:
+            q = q.join(f, on=ID, how="left")
+        for expr in self.columns:
+            q = q.with_columns(expr)
+        keep = [ID, "track", "from_level", "to_level", "eligible"]
+        keep += [c for meta in self.meta for c in (f"{meta.path}|a", f"{meta.path}|r", f"{meta.path}|p")]
+        names = set(q.collect_schema().names())
+        return q.select([c for c in keep if c in names]).sort(ID)
+
+    def criterion(self, c: m.Criterion, path: str, depth: int, visible: bool) -> pl.Expr:
+        """Adds the criterion's columns; returns its passed expression (never null)."""
+        if visible:
+            self.meta.append(CriterionMeta(path, c, depth))
+        p = pl.col(f"{path}|p")
+        if isinstance(c.block, m.AllOf | m.AnyOf | m.NotOf):
+            kids = c.block.children if not isinstance(c.block, m.NotOf) else (c.block.child,)
+            passed = [self.criterion(k, f"{path}.{k.id}", depth + 1, visible) for k in kids]
+            value = (pl.all_horizontal(passed) if isinstance(c.block, m.AllOf)
+                     else pl.any_horizontal(passed) if isinstance(c.block, m.AnyOf) else ~passed[0])
+            self.columns.append(pl.sum_horizontal(passed).cast(pl.Float64).alias(f"{path}|a"))
+            self.columns.append(value.alias(f"{path}|p"))
+            return p
+        assert c.compare is not None
+        self.frames.append(actual(self.ctx, c.block, self.subj, self.policy.grades).rename({A: f"{path}|a"}))
+        required = self.required(c, path)
+        self.columns.append(compare_expr(pl.col(f"{path}|a"), c.compare.op, required).fill_null(False)
+                            .alias(f"{path}|p"))
+        return p
+
+    def required(self, c: m.Criterion, path: str) -> pl.Expr | list:
+        assert c.compare is not None
+        grades, value = self.policy.grades, c.compare.value
+        if c.compare.op == "in":
+            return [comparable(v, c.value_kind, grades) for v in value]
+        if not isinstance(value, m.Cases):
+            return pl.lit(comparable(value, c.value_kind, grades))
+        expr: pl.Expr | pl.When | pl.Then | None = None
+        for i, (when, v) in enumerate(value.cases):
+            cond = self.criterion(when, f"{path}#when{i}", 0, visible=False)
+            lit = pl.lit(comparable(v, c.value_kind, grades))
+            expr = pl.when(cond).then(lit) if expr is None else expr.when(cond).then(lit)  # type: ignore[union-attr]
+        assert expr is not None
+        self.columns.append(expr.otherwise(pl.lit(comparable(value.default, c.value_kind, grades)))  # type: ignore[union-attr]
+                            .alias(f"{path}|r"))
+        return pl.col(f"{path}|r")
+
+
+def walk(criteria: tuple[m.Criterion, ...]) -> Iterator[m.Criterion]:
+    """Every criterion, nested ones and the conditions of cases included."""
+    for c in criteria:
+        yield c
+        b = c.block
+        if isinstance(b, m.AllOf | m.AnyOf):
+            yield from walk(b.children)
+        elif isinstance(b, m.NotOf):
+            yield from walk((b.child,))
+        if c.compare is not None and isinstance(c.compare.value, m.Cases):
+            yield from walk(tuple(w for w, _ in c.compare.value.cases))
+
+
+def _measures(b: m.Block) -> Iterator[m.Series]:
+    of = getattr(b, "of", None)
+    for item in of if isinstance(of, tuple) else (of,):
+        if isinstance(item, m.RankSeries):
+            yield from item.parts
+        elif isinstance(item, m.Series):
+            yield item
+
+
+def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
+    """Names the policy uses that the data set never mentions: such criteria fail with actual null."""
+    present = getattr(data, "metric_names", None) or frozenset(data.metrics.get_column("metric").unique().to_list())
+    used = {s.metric for r in policy.rules for c in walk(r.criteria) for s in _measures(c.block)
+            if s.source == "metric"}
+    for name in sorted(used - present):
+        yield f"指标 {name} 在数据中不存在 / metric {name} does not appear in metrics.csv"
+    scales = {s.scale for r in policy.rules for c in walk(r.criteria) for s in _measures(c.block)
+              if s.source == "grade"}
+    if scales:
+        known = {w for sc in scales for w in policy.grades[sc or ""]}
+        seen = set(data.evaluations.get_column("grade").drop_nulls().unique().to_list())
+        for word in sorted(seen - known):
+            yield f"等级 {word} 不在政策的等级表中 / grade {word!r} in evaluations.csv is in none of the policy's grade scales"

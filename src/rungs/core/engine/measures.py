@@ -1,0 +1,187 @@
+"""The actual value of each building block, for every subject at once: LazyFrame[employee_id, a].
+
+`subjects` carries employee_id, track, level (the from level), to_level, level_start,
+level_department and acting_start for the rule being evaluated. Null means the data needed is missing
+(the criterion then fails); counts of events are 0 when there are none.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from rungs.core.engine.compare import where_expr
+from rungs.core.engine.context import ID, Context, add_months, months_between, seq_of_date_expr
+from rungs.core.engine.series import combine_ranks, rank_within, series_frame
+from rungs.core.interchange.dataset import EDUCATION_LEVELS
+from rungs.core.policy import model as m
+
+A = "a"
+
+
+def actual(ctx: Context, block: m.Block, subjects: pl.LazyFrame, grades: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
+    fn = _DISPATCH[type(block)]
+    return fn(ctx, block, subjects, grades)
+
+
+def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    day = ctx.day
+    if b.of in ("level", "acting"):
+        start = "level_start" if b.of == "level" else "acting_start"
+        return subj.select(ID, months_between(pl.col(start), day).alias(A))
+    if b.of in ("company", "regularized"):
+        col = "hire_date" if b.of == "company" else "regularized_on"
+        return subj.join(ctx.employees.select(ID, col), on=ID, how="left").select(
+            ID, months_between(pl.col(col), day).alias(A))
+    if b.of == "last_pay_step":
+        steps = _events(ctx, "pay_step").group_by(ID).agg(pl.col("date").max().alias("_d"))
+        return subj.join(steps, on=ID, how="left").select(
+            ID, months_between(pl.coalesce("_d", "level_start"), day).alias(A))
+    # Time at the current level summed over its rows: all departments, or only the current one.
+    rows = ctx.history.join(subj.select(ID, "track", "level", "level_department"), on=[ID, "track", "level"])
+    if b.of == "level_in_department":
+        rows = rows.filter(pl.col("department").eq_missing(pl.col("level_department")))
+    end = pl.min_horizontal(pl.col("end_date").fill_null(day), day)
+    return subj.select(ID).join(rows.group_by(ID).agg(months_between(pl.col("start_date"), end).sum().alias(A)),
+                                on=ID, how="left")
+
+
+def _window_filter(ctx: Context, frame: pl.LazyFrame, w: m.Window, kind: str, subj: pl.LazyFrame) -> pl.LazyFrame:
+    last = ctx.complete(kind)
+    if w.kind == "last":
+        return frame.filter(pl.col("seq") > last - w.n)
+    if w.kind == "since_level":
+        starts = subj.select(ID, seq_of_date_expr(kind, pl.col("level_start")).alias("_s0"))
+        return frame.join(starts, on=ID).filter(pl.col("seq") >= pl.col("_s0")).drop("_s0")
+    return frame
+
+
+def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    s = series_frame(ctx, b.of, b.period, grades).join(subj.select(ID), on=ID, how="semi")
+    has_data = s.select(ID).unique()
+    if b.since_level:
+        s = _window_filter(ctx, s, m.Window("since_level"), b.period, subj)
+    ok = s.filter(where_expr(pl.col("v"), b.where, _kind(b.of), grades)).select(ID, "seq")
+    if b.since_level:
+        # Longest run anywhere since the level began: seq minus its position is constant within a run.
+        runs = (ok.with_columns(_k=pl.col("seq") - pl.col("seq").rank("ordinal").over(ID).cast(pl.Int32))
+                .group_by(ID, "_k").len().group_by(ID).agg(pl.col("len").max().alias(A)))
+    else:
+        # The run ending with the latest complete period: count rows whose distance from the end equals
+        # their position from the end (the first gap breaks the equality for every earlier row).
+        last = ctx.complete(b.period)
+        runs = (ok.with_columns(_pos=pl.col("seq").rank("ordinal", descending=True).over(ID).cast(pl.Int32) - 1)
+                .filter((pl.lit(last) - pl.col("seq")) == pl.col("_pos"))
+                .group_by(ID).len().rename({"len": A}))
+    return (subj.select(ID).join(has_data.with_columns(_has=pl.lit(True)), on=ID, how="left")
+            .join(runs, on=ID, how="left")
+            .select(ID, pl.when(pl.col("_has")).then(pl.col(A).fill_null(0)).alias(A).cast(pl.Float64)))
+
+
+def _kind(of: m.Series | m.RankSeries) -> str:
+    return f"grade:{of.scale}" if isinstance(of, m.Series) and of.source == "grade" else "number"
+
+
+def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    s = series_frame(ctx, b.of, b.period, grades).join(subj.select(ID), on=ID, how="semi")
+    s = _window_filter(ctx, s, b.window, b.period, subj)
+    if b.where is not None:
+        agg = where_expr(pl.col("v"), b.where, _kind(b.of), grades).sum().cast(pl.Float64)
+    else:
+        agg = {"mean": pl.col("v").mean(), "sum": pl.col("v").sum(), "min": pl.col("v").min(),
+               "max": pl.col("v").max(), "count": pl.len().cast(pl.Float64)}[b.agg]
+    return subj.select(ID).join(s.group_by(ID).agg(agg.alias(A)), on=ID, how="left")
+
+
+def _latest(ctx: Context, b: m.Latest, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    s = series_frame(ctx, b.of, b.period, grades)
+    latest = s.group_by(ID).agg(pl.col("v").sort_by("seq").last().alias(A))
+    return subj.select(ID).join(latest, on=ID, how="left")
+
+
+def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    last = ctx.complete(b.period)
+    s = series_frame(ctx, b.of, b.period, grades).filter(pl.col("seq") > last - 2 * b.n)
+    recent = pl.col("v").filter(pl.col("seq") > last - b.n).mean()
+    before = pl.col("v").filter(pl.col("seq") <= last - b.n).mean()
+    return subj.select(ID).join(s.group_by(ID).agg((recent - before).alias(A)), on=ID, how="left")
+
+
+def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    if b.window is None:  # the rank in the latest complete period the employee has a value for
+        frame = series_frame(ctx, m.RankSeries(b.of, b.within, b.combine), b.period, grades)
+        return _latest_of(frame, subj)
+    groups = ctx.employees.select(ID, pl.col(b.within).alias("g"))
+    ranked = []
+    for i, part in enumerate(b.of):
+        s = _window_filter(ctx, series_frame(ctx, part, b.period, grades), b.window, b.period, subj)
+        agg = getattr(pl.col("v"), b.agg)()
+        per = s.group_by(ID).agg(agg.alias("v")).join(groups, on=ID, how="inner")
+        ranked.append(per.select(ID, "g", rank_within(per, ["g"], part.lower_is_better).alias(f"r{i}")))
+    combined = combine_ranks(ranked, b.combine, ["g"])
+    return subj.select(ID).join(combined.select(ID, pl.col("v").alias(A)), on=ID, how="left")
+
+
+def _latest_of(frame: pl.LazyFrame, subj: pl.LazyFrame) -> pl.LazyFrame:
+    latest = frame.group_by(ID).agg(pl.col("v").sort_by("seq").last().alias(A))
+    return subj.select(ID).join(latest, on=ID, how="left")
+
+
+def _events(ctx: Context, kind: str) -> pl.LazyFrame:
+    return ctx.data.events.lazy().filter((pl.col("type") == kind) & (pl.col("date") < ctx.day))
+
+
+def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    ev = _events(ctx, b.event)
+    if b.refs:
+        ev = ev.filter(pl.col("ref").is_in(list(b.refs)))
+    if b.exclude_refs:
+        ev = ev.filter(~pl.col("ref").is_in(list(b.exclude_refs)).fill_null(False))
+    w = b.window
+    if w.kind == "months":
+        ev = ev.filter(pl.col("date") >= pl.lit(add_months(ctx.as_of, -w.n)))
+    elif w.kind == "previous_year":
+        y = ctx.as_of.year - 1
+        ev = ev.filter(pl.col("date").dt.year() == y)
+    elif w.kind == "since_level":
+        ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
+    if b.unoffset:  # a penalty whose ref was offset no longer counts
+        offsets = _events(ctx, "penalty_offset").select(ID, "ref").drop_nulls()
+        ev = ev.join(offsets, on=[ID, "ref"], how="anti")
+    agg = {"count": pl.len(), "sum": pl.col("value").sum(), "distinct_refs": pl.col("ref").drop_nulls().n_unique()}
+    counted = ev.group_by(ID).agg(agg[b.measure].cast(pl.Float64).alias(A))
+    return subj.select(ID).join(counted, on=ID, how="left").with_columns(pl.col(A).fill_null(0.0))
+
+
+def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    ev = _events(ctx, b.event).filter(pl.col("ref") == b.ref).with_row_index("_i")
+    latest = ev.group_by(ID).agg(pl.col("value").sort_by("date", "_i").last().alias(A))
+    return subj.select(ID).join(latest, on=ID, how="left")
+
+
+def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    if b.name in subj.collect_schema().names() and b.name not in ("level",):
+        return subj.select(ID, pl.col(b.name).alias(A))
+    emp = ctx.employees
+    names = emp.collect_schema().names()
+    if b.name not in names:
+        return subj.select(ID, pl.lit(None, dtype=pl.String).alias(A))
+    value = pl.col(b.name)
+    if b.name == "education":
+        value = value.replace_strict(list(EDUCATION_LEVELS), list(range(len(EDUCATION_LEVELS))),
+                                     default=None, return_dtype=pl.Float64)
+    return subj.select(ID).join(emp.select(ID, value.alias(A)), on=ID, how="left")
+
+
+def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+    track = subj.select("track").first()
+    pos = ctx.data.positions.lazy().filter(pl.col("level") == b.level)
+    pos = pos.join(track, how="cross").filter(pl.col("track").is_null() | (pl.col("track") == pl.col("track_right")))
+    holders = ctx.levels.filter(pl.col("level") == b.level).join(track, on="track", how="semi").select(pl.len())
+    free = pos.select(pl.col("headcount").sum().alias("hc"), pl.len().alias("rows")).join(holders, how="cross").select(
+        pl.when(pl.col("rows") > 0).then(pl.col("hc") - pl.col("len")).cast(pl.Float64).alias(A))
+    return subj.select(ID).join(free, how="cross")
+
+
+_DISPATCH = {m.Tenure: _tenure, m.Consecutive: _consecutive, m.Aggregate: _aggregate, m.Latest: _latest,
+             m.Change: _change, m.Rank: _rank, m.Count: _count, m.LatestEvent: _latest_event,
+             m.Attribute: _attribute, m.Vacancy: _vacancy}
