@@ -25,7 +25,10 @@ class PolicyError(Exception):
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' for the closest valid name, or '' when nothing is close."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    options = [str(c) for c in choices]
+    same_but_case = [c for c in options if c.lower() == str(word).lower()]
+    # 0.5 lets two-character Chinese words with one wrong character match (本课 → 本科).
+    close = same_but_case or difflib.get_close_matches(str(word), options, n=1, cutoff=0.5)
     return f'; did you mean "{close[0]}"?' if close else ""
 
 
