@@ -1,0 +1,148 @@
+"""Benchmark: the engine on the dual-track-logistics policy against two baselines measured in the same run.
+
+  python bench/bench_evaluate.py DATA_DIR [--as-of 2026-12-01] [--reference]
+
+DATA_DIR is a data set written by bench/gen_data.py. Prints load time, evaluation time (best of 3), peak
+memory, and ratios: engine ÷ a hand-written DuckDB query computing the same eleven criteria of the
+intermediate → senior promotion (the practical limit), and (with --reference, meant for 10k) the
+per-employee reference evaluator of the tests ÷ engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import resource
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from rungs.core.engine.evaluate import evaluate, metrics_used  # noqa: E402
+from rungs.core.interchange.reader import read_dataset  # noqa: E402
+from rungs.core.policy.parse import load_policy  # noqa: E402
+
+POLICY = ROOT / "examples" / "policies" / "dual-track-logistics.yaml"
+RULE = "skill.intermediate-senior"
+
+
+def best_of(n: int, fn):
+    times, out = [], None
+    for _ in range(n):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def months(start: str, d: dt.date) -> str:
+    return (f"(({d.year} - year({start})) * 12 + {d.month} - month({start}) "
+            f"- CASE WHEN day({start}) > {d.day} THEN 1 ELSE 0 END)")
+
+
+def duckdb_query(d: dt.date) -> str:
+    """The eleven criteria of intermediate → senior, written by hand in SQL."""
+    c = d.year * 12 + d.month - 2  # latest complete month
+    d12 = f"DATE '{d.replace(year=d.year - 1).isoformat()}'"
+    day = f"DATE '{d.isoformat()}'"
+    return f"""
+    WITH active AS (SELECT * FROM employees WHERE coalesce(status, 'regular') <> 'left'),
+    hist AS (SELECT *, lag(level) OVER w AS prev FROM assignments
+             WHERE kind <> 'acting' AND start_date <= {day} WINDOW w AS (PARTITION BY employee_id, track ORDER BY start_date)),
+    runs AS (SELECT *, sum(CASE WHEN prev IS NULL OR prev <> level THEN 1 ELSE 0 END)
+             OVER (PARTITION BY employee_id, track ORDER BY start_date) AS run FROM hist),
+    starts AS (SELECT employee_id, track, min(start_date) AS level_start FROM runs r
+               WHERE run = (SELECT max(run) FROM runs r2 WHERE r2.employee_id = r.employee_id AND r2.track = r.track)
+               GROUP BY ALL),
+    cur AS (SELECT employee_id, track, arg_max(level, start_date) AS level FROM hist
+            WHERE end_date IS NULL OR end_date > {day} GROUP BY ALL),
+    subj AS (SELECT cur.employee_id, level_start, a.education, a.hire_date FROM cur
+             JOIN starts USING (employee_id, track) JOIN active a USING (employee_id)
+             WHERE cur.track = 'skill' AND cur.level = 'intermediate'),
+    ev12 AS (SELECT employee_id,
+               coalesce(sum(value) FILTER (WHERE type = 'leave' AND (ref IS NULL OR ref NOT IN ('marriage', 'maternity', 'bereavement'))), 0) AS leave,
+               count(*) FILTER (WHERE type = 'mentored') AS mentored,
+               count(*) FILTER (WHERE type = 'commendation_customer') AS cust,
+               count(*) FILTER (WHERE type = 'training' AND ref = 'reserve_cadre') AS cadre,
+               count(*) FILTER (WHERE type = 'commendation_internal') AS internal
+             FROM events WHERE date >= {d12} AND date < {day} GROUP BY ALL),
+    latest AS (SELECT employee_id,
+                 arg_max(value, date) FILTER (WHERE type = 'attestation' AND ref = 'office_skills') AS office,
+                 arg_max(value, date) FILTER (WHERE type = 'exam' AND ref = 'technical') AS exam
+               FROM events WHERE date < {day} AND type IN ('attestation', 'exam') GROUP BY ALL),
+    work AS (SELECT employee_id, avg(value) FILTER (WHERE metric = 'tickets') AS tickets,
+                    avg(value) FILTER (WHERE metric = 'amount') AS amount
+             FROM metrics WHERE period_kind = 'M' AND seq > {c - 12} AND seq <= {c} GROUP BY ALL),
+    yr AS (SELECT e.employee_id, e.seq, rank() OVER (PARTITION BY a.department, e.seq ORDER BY e.score DESC) AS rk
+           FROM evaluations e JOIN active a USING (employee_id)
+           WHERE e.period_kind = 'Y' AND e.seq <= {d.year - 1} AND e.score IS NOT NULL),
+    annual AS (SELECT employee_id, arg_max(rk, seq) AS rk FROM yr GROUP BY ALL)
+    SELECT s.employee_id,
+      {months('s.level_start', d)} >= CASE WHEN s.education IN ('middle_school', 'high_school', 'secondary_vocational') THEN 18 ELSE 12 END AS tenure,
+      (s.education IN ('associate', 'bachelor', 'master', 'doctorate') OR {months('s.hire_date', d)} >= 30) AS edu,
+      coalesce(ev12.leave, 0) < 23 AS leave, coalesce(latest.office = 1, false) AS office,
+      coalesce(ev12.mentored, 0) >= 1 AS mentored, coalesce(ev12.cust, 0) >= 1 AS cust,
+      coalesce(ev12.cadre, 0) >= 1 AS cadre, coalesce(ev12.internal, 0) >= 1 AS internal,
+      coalesce(work.tickets >= 500, false) OR coalesce(work.amount >= 600000, false) AS work,
+      coalesce(annual.rk <= 3, false) AS annual, coalesce(latest.exam >= 60, false) AS exam
+    FROM subj s LEFT JOIN ev12 USING (employee_id) LEFT JOIN latest USING (employee_id)
+      LEFT JOIN work USING (employee_id) LEFT JOIN annual USING (employee_id)
+    """
+
+
+def run_duckdb(data, d: dt.date) -> pl.DataFrame:
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    for name in ("employees", "assignments", "evaluations", "metrics", "events"):
+        con.register(name, data.frame(name).to_arrow())
+    out = con.execute(duckdb_query(d)).pl()
+    return out.with_columns(eligible=pl.all_horizontal(pl.exclude("employee_id")))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--as-of", default="2026-12-01")
+    ap.add_argument("--reference", action="store_true", help="also time the reference evaluator (use at 10k)")
+    args = ap.parse_args()
+    d = dt.date.fromisoformat(args.as_of)
+    policy = load_policy(POLICY)
+    one_rule = dataclasses.replace(policy, rules=tuple(r for r in policy.rules if r.id == RULE))
+
+    t_load, data = best_of(1, lambda: read_dataset(args.data, keep_metrics=metrics_used(policy)))
+    n = data.employees.height
+    print(f"employees {n:,}  metric rows kept {data.metrics.height:,}  events {data.events.height:,}")
+    print(f"load (CSV → validated frames)        {t_load:8.3f} s")
+    t_all, ev_all = best_of(3, lambda: evaluate(policy, data, d))
+    print(f"evaluate whole policy ({len(policy.rules)} rules)       {t_all:8.3f} s")
+    t_one, ev_one = best_of(3, lambda: evaluate(one_rule, data, d))
+    t_db, db = best_of(3, lambda: run_duckdb(data, d))
+    engine = ev_one.results[0].frame.select("employee_id", "eligible").sort("employee_id")
+    agree = engine.equals(db.select("employee_id", "eligible").sort("employee_id"))
+    print(f"evaluate {RULE} (11 criteria) {t_one:8.3f} s   eligible {engine['eligible'].sum():,} / {engine.height:,}")
+    print(f"hand-written DuckDB, same criteria    {t_db:8.3f} s   results identical: {agree}")
+    print(f"ratio engine / DuckDB                 {t_one / t_db:8.2f}×  (target ≤ 1.5×)")
+    if args.reference:
+        from tests.core.reference import evaluate_reference
+
+        t_ref, _ = best_of(1, lambda: evaluate_reference(one_rule, data, d))
+        print(f"reference evaluator (per employee)    {t_ref:8.3f} s")
+        print(f"ratio reference / engine              {t_ref / t_one:8.1f}×  (target ≥ 20×)")
+    print(f"peak memory (RSS)                     {peak_mb():8.0f} MB")
+    if not agree:
+        sys.exit("engine and DuckDB disagree")
+    del ev_all
+
+
+if __name__ == "__main__":
+    main()
