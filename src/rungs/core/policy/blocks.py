@@ -270,6 +270,8 @@ def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track)
     within = p.name(p.need(mp, "within", "rank"), "within", p.at(mp, "within"), ("team", "department"))
     agg = p.name(mp.get("agg", "mean"), "agg", p.at(mp, "agg"), ("mean", "sum", "min", "max"))
     combine = p.name(mp.get("combine", "sum"), "combine", p.at(mp, "combine"), ("sum", "each"))
+    if "since" in mp:  # everyone ranked must be measured over the same periods
+        raise p.fail("rank: use last: N or all: true; since: level differs from person to person", p.at(mp, "since"))
     return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
 
 
