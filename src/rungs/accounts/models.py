@@ -1,0 +1,37 @@
+"""Users, their role (from the source documents) and their scope (department, team, own record)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("普通客服")
+    TEAM_LEAD = "team_lead", _("组长")
+    SUPERVISOR = "supervisor", _("主管")
+    QA_TRAINING = "qa_training", _("质/培组")
+    DEPARTMENT_MANAGER = "department_manager", _("部门经理")
+    HR = "hr", _("人力资源")
+    EXECUTIVE = "executive", _("副总/总经理")
+    ADMIN = "admin", _("系统管理员")
+
+
+# Roles that see every department. The others are limited to their department, team or own record.
+COMPANY_WIDE = {Role.QA_TRAINING, Role.HR, Role.EXECUTIVE, Role.ADMIN}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=30, choices=Role, default=Role.AGENT)
+    employee = models.OneToOneField("people.Employee", models.SET_NULL, null=True, blank=True,
+                                    related_name="user", verbose_name=_("员工"))
+    department = models.ForeignKey("people.Department", models.SET_NULL, null=True, blank=True,
+                                   verbose_name=_("部门"))
+    team = models.ForeignKey("people.Team", models.SET_NULL, null=True, blank=True, verbose_name=_("班组"))
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label

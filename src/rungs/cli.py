@@ -1,0 +1,91 @@
+"""`rungs` — the command line. Subcommands:
+
+  demo       create/migrate the embedded SQLite database, load demo data, serve on 127.0.0.1
+  serve      serve the web app (development server; use gunicorn in production, see README)
+  worker     run background tasks (Django tasks, database-backed queue)
+  evaluate   evaluate a policy on a data set, without a server or database (INTERCHANGE.md contract)
+  manage     any Django management command, e.g. `rungs manage migrate`
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django(debug: bool = False) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rungs.settings")
+    if debug:
+        os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+
+
+def _manage(*argv: str) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["rungs", *argv])
+
+
+def cmd_demo(args) -> int:
+    _django(debug=True)
+    from django.conf import settings
+
+    from rungs.accounts.demo import DEMO_PASSWORD
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _manage("migrate", "--verbosity", "0")
+    _manage("load_demo", "--employees", str(args.employees))
+    url = f"http://{args.host}:{args.port}/"
+    print(f"\nRungs 已启动 / is running: {url}\n演示账号 / demo logins: demo-agent, demo-team-lead, demo-supervisor, "
+          f"demo-qa-training, demo-department-manager, demo-hr, demo-executive, demo-admin "
+          f"(密码 / password: {DEMO_PASSWORD})\n按 Ctrl+C 停止 / Ctrl+C stops.\n", flush=True)
+    _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _django()
+    _manage("runserver", f"{args.host}:{args.port}", "--noreload")
+    return 0
+
+
+def cmd_worker(args) -> int:
+    _django()
+    _manage("db_worker", *args.rest)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _django()
+    _manage(*args.rest)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rungs.core import evaluate_cli
+
+    p = argparse.ArgumentParser(prog="rungs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = sub.add_parser("demo", help="start with the embedded SQLite database and demo data (演示)")
+    demo.add_argument("--employees", type=int, default=120, help="size of the demo department (default 120)")
+    serve = sub.add_parser("serve", help="serve the web app with the configured database")
+    for s in (demo, serve):
+        s.add_argument("--host", default="127.0.0.1")
+        s.add_argument("--port", type=int, default=8000)
+    worker = sub.add_parser("worker", help="run background tasks (django-tasks-db db_worker)")
+    worker.add_argument("rest", nargs=argparse.REMAINDER)
+    ev = sub.add_parser("evaluate", help="evaluate a policy on a data set (评估晋升资格)")
+    evaluate_cli.add_arguments(ev)
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    args = p.parse_args(argv)
+    handler = {"demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "manage": cmd_manage,
+               "evaluate": evaluate_cli.run}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Writes a `Dataset` back in interchange v1 form: a folder of UTF-8 CSV files or one .xlsx workbook.
+
+What the reader derives (period_kind, seq) is not written, so write → read gives the same data set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from rungs.core.interchange.dataset import FILES, Dataset
+
+_DERIVED = ("period_kind", "seq")
+
+
+def export_frames(data: Dataset) -> dict[str, pl.DataFrame]:
+    """The files of the data set as they are written: derived columns dropped, empty optional files left out."""
+    out = {}
+    for name in FILES:
+        df = data.frame(name)
+        if name != "employees" and df.is_empty():
+            continue
+        out[name] = df.drop([c for c in _DERIVED if c in df.columns])
+    return out
+
+
+def write_dataset(data: Dataset, target: str | Path) -> Path:
+    target = Path(target)
+    frames = export_frames(data)
+    if target.suffix.lower() == ".xlsx":
+        import xlsxwriter
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with xlsxwriter.Workbook(target) as wb:
+            for name, df in frames.items():
+                df.write_excel(wb, worksheet=name, autofit=len(df) < 10_000, dtype_formats={pl.Date: "yyyy-mm-dd"})
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    for name, df in frames.items():
+        df.write_csv(target / f"{name}.csv", date_format="%Y-%m-%d", float_precision=None)
+    return target

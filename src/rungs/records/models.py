@@ -1,0 +1,59 @@
+"""Performance records of the interchange format: appraisals, KPI values and dated events."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rungs.people.models import Employee
+
+
+class Evaluation(models.Model):
+    """One appraisal result for a month (M), quarter (Q), half year (H) or year (Y)."""
+
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="evaluations")
+    period = models.CharField(_("考核期"), max_length=10)  # as written: 2026-03, 2026-Q1, 2026-H1, 2026
+    period_kind = models.CharField(max_length=1)
+    seq = models.IntegerField()  # ordinal within the kind, see rungs.core.interchange.dataset
+    score = models.FloatField(_("得分"), null=True, blank=True)
+    grade = models.CharField(_("等级"), max_length=20, blank=True)
+    coefficient = models.FloatField(_("绩效系数"), null=True, blank=True)
+    rank = models.IntegerField(_("排名"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
+        constraints = [models.UniqueConstraint(fields=["employee", "period"], name="one_evaluation_per_period")]
+        ordering = ["employee", "period_kind", "seq"]
+
+
+class Metric(models.Model):
+    """One KPI value for one period, long format (csat, tickets, amount, …)."""
+
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="metrics")
+    period = models.CharField(_("周期"), max_length=10)
+    period_kind = models.CharField(max_length=1)
+    seq = models.IntegerField()
+    metric = models.CharField(_("指标"), max_length=50)
+    value = models.FloatField(_("数值"))
+
+    class Meta:
+        verbose_name = _("KPI 指标")
+        verbose_name_plural = _("KPI 指标")
+        constraints = [models.UniqueConstraint(fields=["employee", "period", "metric"], name="one_metric_value")]
+        indexes = [models.Index(fields=["metric", "period_kind", "seq"])]
+
+
+class Event(models.Model):
+    """A dated fact: penalty, offset, complaint, commendation, exam, leave, attestation, …"""
+
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="events")
+    date = models.DateField(_("日期"))
+    type = models.CharField(_("类型"), max_length=50)
+    value = models.FloatField(_("数值"), null=True, blank=True)
+    ref = models.CharField(_("关联"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        ordering = ["employee", "date"]
+        indexes = [models.Index(fields=["type", "date"])]

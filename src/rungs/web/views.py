@@ -1,0 +1,57 @@
+"""The home page per role. Every query goes through `visible_employees`, so scope is never forgotten."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import render
+
+from rungs.accounts.models import Role
+from rungs.accounts.scope import visible_employees
+from rungs.people.models import Assignment, Employee
+from rungs.records.models import Evaluation
+
+PAGE = 50
+
+
+def _with_level_and_score(qs):
+    current = Assignment.objects.filter(employee=OuterRef("pk"), end_date__isnull=True).exclude(kind="acting")
+    latest = Evaluation.objects.filter(employee=OuterRef("pk"), period_kind="M").order_by("-seq")
+    return qs.select_related("team", "department").annotate(
+        level=Subquery(current.order_by("-start_date").values("level")[:1]),
+        track=Subquery(current.order_by("-start_date").values("track")[:1]),
+        latest_score=Subquery(latest.values("score")[:1]),
+        latest_period=Subquery(latest.values("period")[:1]),
+    )
+
+
+def _filtered(request):
+    q = request.GET.get("q", "").strip()
+    qs = visible_employees(request.user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(employee_id__icontains=q) | Q(team__code__icontains=q))
+    return _with_level_and_score(qs.order_by("team__code", "employee_id")), q
+
+
+def home(request):
+    user = request.user
+    ctx: dict = {"role": Role(user.role) if user.role in Role.values else None}
+    if user.employee_id:
+        me = _with_level_and_score(Employee.objects.filter(pk=user.employee_id)).first()
+        ctx["me"] = me
+        ctx["my_scores"] = list(me.evaluations.filter(period_kind="M").order_by("-seq")[:12])
+    if user.role != Role.AGENT:
+        visible = visible_employees(user)
+        ctx["summary"] = visible.aggregate(
+            total=Count("pk"), probation=Count("pk", filter=Q(status="probation")),
+            left=Count("pk", filter=Q(status="left")))
+        ctx["by_team"] = (visible.values("team__code", "department__name").annotate(n=Count("pk"))
+                          .order_by("department__name", "team__code"))
+        ctx["people"], ctx["q"] = _filtered(request)
+        ctx["people"] = ctx["people"][:PAGE]
+    return render(request, "rungs/home.html", ctx)
+
+
+def people(request):
+    """The people table alone, for htmx search-as-you-type."""
+    rows, q = _filtered(request)
+    return render(request, "rungs/_people_rows.html", {"people": rows[:PAGE], "q": q})
