@@ -1,6 +1,6 @@
 """Writes a synthetic interchange data set of N employees × 24 months for the benchmarks.
 
-  python bench/gen_data.py N OUT_DIR [--as-of 2026-12-01] [--seed 7]
+python bench/gen_data.py N OUT_DIR [--as-of 2026-12-01] [--seed 7]
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """`rungs` — the command line. Subcommands:
 
-  demo       create/migrate the embedded SQLite database, load demo data, serve on 127.0.0.1
-  serve      serve the web app (development server; use gunicorn in production, see README)
-  worker     run background tasks (Django tasks, database-backed queue)
-  evaluate   evaluate a policy on a data set, without a server or database (INTERCHANGE.md contract)
-  manage     any Django management command, e.g. `rungs manage migrate`
+demo       create/migrate the embedded SQLite database, load demo data, serve on 127.0.0.1
+serve      serve the web app (development server; use gunicorn in production, see README)
+worker     run background tasks (Django tasks, database-backed queue)
+evaluate   evaluate a policy on a data set, without a server or database (INTERCHANGE.md contract)
+manage     any Django management command, e.g. `rungs manage migrate`
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ def cmd_demo(args) -> int:
     _manage("migrate", "--verbosity", "0")
     _manage("load_demo", "--employees", str(args.employees))
     url = f"http://{args.host}:{args.port}/"
-    print(f"\nRungs 已启动 / is running: {url}\n演示账号 / demo logins: demo-agent, demo-team-lead, demo-supervisor, "
-          f"demo-qa-training, demo-department-manager, demo-hr, demo-executive, demo-admin "
-          f"(密码 / password: {DEMO_PASSWORD})\n按 Ctrl+C 停止 / Ctrl+C stops.\n", flush=True)
+    print(
+        f"\nRungs 已启动 / is running: {url}\n演示账号 / demo logins: demo-agent, demo-team-lead, demo-supervisor, "
+        f"demo-qa-training, demo-department-manager, demo-hr, demo-executive, demo-admin "
+        f"(密码 / password: {DEMO_PASSWORD})\n按 Ctrl+C 停止 / Ctrl+C stops.\n",
+        flush=True,
+    )
     _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
     return 0
 
@@ -67,7 +70,9 @@ def cmd_manage(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     from rungs.core import evaluate_cli
 
-    p = argparse.ArgumentParser(prog="rungs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="rungs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = sub.add_parser("demo", help="start with the embedded SQLite database and demo data (演示)")
     demo.add_argument("--employees", type=int, default=120, help="size of the demo department (default 120)")
@@ -82,8 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
-    handler = {"demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "manage": cmd_manage,
-               "evaluate": evaluate_cli.run}[args.command]
+    handler = {
+        "demo": cmd_demo,
+        "serve": cmd_serve,
+        "worker": cmd_worker,
+        "manage": cmd_manage,
+        "evaluate": evaluate_cli.run,
+    }[args.command]
     return handler(args)
 
 

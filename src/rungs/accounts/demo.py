@@ -29,8 +29,13 @@ def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str
     created = []
     for role in Role:
         username = f"demo-{role.value.replace('_', '-')}"
-        user = User(username=username, role=role, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
-                    **scoped.get(role, {}))
+        user = User(
+            username=username,
+            role=role,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+            **scoped.get(role, {}),
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         created.append((username, str(role.label)))

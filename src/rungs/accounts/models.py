@@ -22,10 +22,12 @@ COMPANY_WIDE = {Role.QA_TRAINING, Role.HR, Role.EXECUTIVE, Role.ADMIN}
 
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role, default=Role.AGENT)
-    employee = models.OneToOneField("people.Employee", models.SET_NULL, null=True, blank=True,
-                                    related_name="user", verbose_name=_("员工"))
-    department = models.ForeignKey("people.Department", models.SET_NULL, null=True, blank=True,
-                                   verbose_name=_("部门"))
+    employee = models.OneToOneField(
+        "people.Employee", models.SET_NULL, null=True, blank=True, related_name="user", verbose_name=_("员工")
+    )
+    department = models.ForeignKey(
+        "people.Department", models.SET_NULL, null=True, blank=True, verbose_name=_("部门")
+    )
     team = models.ForeignKey("people.Team", models.SET_NULL, null=True, blank=True, verbose_name=_("班组"))
 
     class Meta:

@@ -15,7 +15,9 @@ import polars as pl
 
 from rungs.core.interchange.dataset import Dataset
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华玉萍红晶建林颖琳欣怡晨思雨佳悦子轩宇浩然嘉琪")
 DEPARTMENTS = ["客服一部", "客服二部", "客服三部", "在线客服部"]
 TEAM_SIZE = 12
@@ -39,7 +41,7 @@ def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7) -> Data
     ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
     names = _names(rng, n)
     tenure_days = np.minimum(rng.gamma(2.0, 420.0, n).astype(np.int64) + 20, 4000)
-    hire = epoch - tenure_days
+    hire = epoch - _days(tenure_days)
     team_no = np.arange(n) // TEAM_SIZE
     teams = np.char.add("T", np.char.zfill((team_no + 1).astype(str), 4))
     dept = np.array(DEPARTMENTS)[team_no % len(DEPARTMENTS)]
@@ -54,28 +56,59 @@ def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7) -> Data
     track = np.where(is_lead, "management", "skill")
     level = np.where(is_lead, np.where(rng.random(n) < 0.85, "supervisor", "manager"), np.array(SKILL)[step])
     since = np.minimum(tenure_days, rng.integers(30, 900, n))
-    employees = pl.DataFrame({
-        "employee_id": ids, "name": names, "hire_date": hire, "team": teams, "department": dept,
-        "education": rng.choice(EDUCATION, n, p=EDUCATION_P), "status": status.astype(str),
-        "regularized_on": np.where(status == "probation", np.datetime64("NaT"), hire + 183),
-        "manager_id": pl.Series(np.where(is_lead, "", ids[lead_idx])).replace("", None), "birth_date": hire - rng.integers(19, 35, n) * 365,
-    }).with_columns(pl.col("hire_date", "regularized_on", "birth_date").cast(pl.Date))
-    assignments = pl.DataFrame({
-        "employee_id": ids, "track": track, "level": level, "start_date": epoch - since,
-        "end_date": np.full(n, np.datetime64("NaT"), "datetime64[D]"),
-        "kind": np.where(since == tenure_days, "hire", "promotion"), "department": dept,
-    }).with_columns(pl.col("start_date", "end_date").cast(pl.Date))
+    employees = pl.DataFrame(
+        {
+            "employee_id": ids,
+            "name": names,
+            "hire_date": hire,
+            "team": teams,
+            "department": dept,
+            "education": rng.choice(EDUCATION, n, p=EDUCATION_P),
+            "status": status.astype(str),
+            "regularized_on": np.where(
+                status == "probation", np.datetime64("NaT", "D"), hire + np.timedelta64(183, "D")
+            ),
+            "manager_id": pl.Series(np.where(is_lead, "", ids[lead_idx])).replace("", None),
+            "birth_date": hire - _days(rng.integers(19, 35, n) * 365),
+        }
+    ).with_columns(pl.col("hire_date", "regularized_on", "birth_date").cast(pl.Date))
+    assignments = pl.DataFrame(
+        {
+            "employee_id": ids,
+            "track": track,
+            "level": level,
+            "start_date": epoch - _days(since),
+            "end_date": np.full(n, np.datetime64("NaT", "D"), "datetime64[D]"),
+            "kind": np.where(since == tenure_days, "hire", "promotion"),
+            "department": dept,
+        }
+    ).with_columns(pl.col("start_date", "end_date").cast(pl.Date))
 
     evaluations, metrics = _monthly(rng, ids, hire, ability, as_of, months)
     events = _events(rng, ids, ability, epoch)
-    positions = pl.DataFrame({
-        "level": SKILL + MANAGEMENT,
-        "headcount": [n, n // 2, n // 3, n // 6, n // 12, n // TEAM_SIZE, n // 60 + 1],
-        "track": ["skill"] * len(SKILL) + ["management"] * len(MANAGEMENT),
-        "team": [None] * 7, "department": [None] * 7,
-    }, schema_overrides={"headcount": pl.Int32, "team": pl.String, "department": pl.String})
-    return Dataset(employees=employees, assignments=assignments, evaluations=evaluations, metrics=metrics,
-                   events=events, positions=positions, metric_names=frozenset(METRICS))
+    positions = pl.DataFrame(
+        {
+            "level": SKILL + MANAGEMENT,
+            "headcount": [n, n // 2, n // 3, n // 6, n // 12, n // TEAM_SIZE, n // 60 + 1],
+            "track": ["skill"] * len(SKILL) + ["management"] * len(MANAGEMENT),
+            "team": [None] * 7,
+            "department": [None] * 7,
+        },
+        schema_overrides={"headcount": pl.Int32, "team": pl.String, "department": pl.String},
+    )
+    return Dataset(
+        employees=employees,
+        assignments=assignments,
+        evaluations=evaluations,
+        metrics=metrics,
+        events=events,
+        positions=positions,
+        metric_names=frozenset(METRICS),
+    )
+
+
+def _days(a: np.ndarray) -> np.ndarray:
+    return a.astype("timedelta64[D]")
 
 
 def _names(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -98,34 +131,59 @@ def _monthly(rng, ids, hire, ability, as_of: dt.date, months: int):
     grade = np.select([score >= 90, score >= 80, score >= 60], ["优秀", "良好", "合格"], "不合格")
     periods = np.array([f"{y}-{m:02d}" for y, m in ym])
     seqs = np.array([y * 12 + m - 1 for y, m in ym], dtype=np.int32)
-    monthly = pl.DataFrame({
-        "employee_id": ids[emp], "period": periods[col], "period_kind": "M", "seq": seqs[col],
-        "score": score, "grade": grade, "coefficient": np.round(0.8 + (score - 60) / 100, 2),
-        "rank": pl.Series([None] * rows, dtype=pl.Int32),
-    })
-    yearly = (monthly.with_columns(year=pl.col("period").str.slice(0, 4))
-              .group_by("employee_id", "year").agg(pl.col("score").mean().round(1), pl.len().alias("k"))
-              .filter(pl.col("k") == 12)
-              .select("employee_id", period=pl.col("year"), period_kind=pl.lit("Y"),
-                      seq=pl.col("year").cast(pl.Int32), score="score",
-                      grade=pl.when(pl.col("score") >= 85).then(pl.lit("优秀")).otherwise(pl.lit("良好")),
-                      coefficient=pl.lit(None, pl.Float64), rank=pl.lit(None, pl.Int32)))
+    monthly = pl.DataFrame(
+        {
+            "employee_id": ids[emp],
+            "period": periods[col],
+            "period_kind": "M",
+            "seq": seqs[col],
+            "score": score,
+            "grade": grade,
+            "coefficient": np.round(0.8 + (score - 60) / 100, 2),
+            "rank": pl.Series([None] * rows, dtype=pl.Int32),
+        }
+    )
+    yearly = (
+        monthly.with_columns(year=pl.col("period").str.slice(0, 4))
+        .group_by("employee_id", "year")
+        .agg(pl.col("score").mean().round(1), pl.len().alias("k"))
+        .filter(pl.col("k") == 12)
+        .select(
+            "employee_id",
+            period=pl.col("year"),
+            period_kind=pl.lit("Y"),
+            seq=pl.col("year").cast(pl.Int32),
+            score="score",
+            grade=pl.when(pl.col("score") >= 85).then(pl.lit("优秀")).otherwise(pl.lit("良好")),
+            coefficient=pl.lit(None, pl.Float64),
+            rank=pl.lit(None, pl.Int32),
+        )
+    )
     evaluations = pl.concat([monthly, yearly]).sort("employee_id", "period_kind", "seq")
 
     a = ability[emp]
     k = len(METRICS)
-    values = np.stack([
-        np.clip(88 + 4 * a + rng.normal(0, 4, rows), 40, 100).round(1),  # csat
-        np.clip(0.85 + 0.05 * a + rng.normal(0, 0.04, rows), 0, 1).round(3),  # resolution_rate
-        np.clip(0.02 - 0.008 * a + rng.normal(0, 0.01, rows), 0, 1).round(4),  # complaint_rate
-        np.clip(0.93 + 0.03 * a + rng.normal(0, 0.03, rows), 0, 1).round(3),  # response_rate
-        np.maximum(0, 480 + 90 * a + rng.normal(0, 80, rows)).round(0),  # tickets
-        np.maximum(0, 560_000 + 120_000 * a + rng.normal(0, 90_000, rows)).round(0),  # amount
-    ], axis=1)
-    metrics = pl.DataFrame({
-        "employee_id": np.repeat(ids[emp], k), "period": np.repeat(periods[col], k), "period_kind": "M",
-        "seq": np.repeat(seqs[col], k), "metric": np.tile(np.array(METRICS), rows), "value": values.ravel(),
-    })
+    values = np.stack(
+        [
+            np.clip(88 + 4 * a + rng.normal(0, 4, rows), 40, 100).round(1),  # csat
+            np.clip(0.85 + 0.05 * a + rng.normal(0, 0.04, rows), 0, 1).round(3),  # resolution_rate
+            np.clip(0.02 - 0.008 * a + rng.normal(0, 0.01, rows), 0, 1).round(4),  # complaint_rate
+            np.clip(0.93 + 0.03 * a + rng.normal(0, 0.03, rows), 0, 1).round(3),  # response_rate
+            np.maximum(0, 480 + 90 * a + rng.normal(0, 80, rows)).round(0),  # tickets
+            np.maximum(0, 560_000 + 120_000 * a + rng.normal(0, 90_000, rows)).round(0),  # amount
+        ],
+        axis=1,
+    )
+    metrics = pl.DataFrame(
+        {
+            "employee_id": np.repeat(ids[emp], k),
+            "period": np.repeat(periods[col], k),
+            "period_kind": "M",
+            "seq": np.repeat(seqs[col], k),
+            "metric": np.tile(np.array(METRICS), rows),
+            "value": values.ravel(),
+        }
+    )
     return evaluations, metrics
 
 
@@ -158,14 +216,34 @@ def _events(rng, ids, ability, epoch):
             ref = np.char.add("P", np.arange(k).astype(str))
         else:
             ref = np.full(k, "")
-        parts.append(pl.DataFrame({
-            "employee_id": ids[emp], "date": epoch - rng.integers(1, 366, k), "type": kind,
-            "value": value(k) if value else np.full(k, np.nan), "ref": ref,
-        }).with_columns(pl.col("date").cast(pl.Date), pl.col("value").fill_nan(None), pl.col("ref").replace("", None),
-                        note=pl.lit(None, pl.String)))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "employee_id": ids[emp],
+                    "date": epoch - _days(rng.integers(1, 366, k)),
+                    "type": kind,
+                    "value": value(k) if value else np.full(k, np.nan),
+                    "ref": ref,
+                }
+            ).with_columns(
+                pl.col("date").cast(pl.Date),
+                pl.col("value").fill_nan(None),
+                pl.col("ref").cast(pl.String).replace("", None),
+                note=pl.lit(None, pl.String),
+            )
+        )
     events = pl.concat(parts)
     penalties = events.filter(pl.col("type") == "penalty")
-    offsets = penalties.sample(fraction=0.4, seed=int(rng.integers(1 << 30))).select(
-        "employee_id", pl.col("date").dt.offset_by("20d"), type=pl.lit("penalty_offset"),
-        value="value", ref="ref", note="note").filter(pl.col("date") < epoch.astype(dt.date))
+    offsets = (
+        penalties.sample(fraction=0.4, seed=int(rng.integers(1 << 30)))
+        .select(
+            "employee_id",
+            pl.col("date").dt.offset_by("20d"),
+            type=pl.lit("penalty_offset"),
+            value="value",
+            ref="ref",
+            note="note",
+        )
+        .filter(pl.col("date") < epoch.astype(dt.date))
+    )
     return pl.concat([events, offsets]).sort("employee_id", "date")

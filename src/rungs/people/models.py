@@ -51,13 +51,15 @@ class Employee(models.Model):
     name = models.CharField(_("姓名"), max_length=100)
     hire_date = models.DateField(_("入职日期"))
     department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, verbose_name=_("部门"))
-    team = models.ForeignKey(Team, models.PROTECT, null=True, blank=True, related_name="members",
-                             verbose_name=_("班组"))
+    team = models.ForeignKey(
+        Team, models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("班组")
+    )
     education = models.CharField(_("学历"), max_length=30, choices=Education, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status, default=Status.REGULAR)
     regularized_on = models.DateField(_("转正日期"), null=True, blank=True)
-    manager = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="reports",
-                                verbose_name=_("上级"))
+    manager = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("上级")
+    )
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     attributes = models.JSONField(_("其他属性"), default=dict, blank=True)
 

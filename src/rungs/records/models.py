@@ -21,7 +21,9 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = _("考核结果")
         verbose_name_plural = _("考核结果")
-        constraints = [models.UniqueConstraint(fields=["employee", "period"], name="one_evaluation_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "period"], name="one_evaluation_per_period")
+        ]
         ordering = ["employee", "period_kind", "seq"]
 
 
@@ -38,7 +40,9 @@ class Metric(models.Model):
     class Meta:
         verbose_name = _("KPI 指标")
         verbose_name_plural = _("KPI 指标")
-        constraints = [models.UniqueConstraint(fields=["employee", "period", "metric"], name="one_metric_value")]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "period", "metric"], name="one_metric_value")
+        ]
         indexes = [models.Index(fields=["metric", "period_kind", "seq"])]
 
 

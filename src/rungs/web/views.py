@@ -42,10 +42,15 @@ def home(request):
     if user.role != Role.AGENT:
         visible = visible_employees(user)
         ctx["summary"] = visible.aggregate(
-            total=Count("pk"), probation=Count("pk", filter=Q(status="probation")),
-            left=Count("pk", filter=Q(status="left")))
-        ctx["by_team"] = (visible.values("team__code", "department__name").annotate(n=Count("pk"))
-                          .order_by("department__name", "team__code"))
+            total=Count("pk"),
+            probation=Count("pk", filter=Q(status="probation")),
+            left=Count("pk", filter=Q(status="left")),
+        )
+        ctx["by_team"] = (
+            visible.values("team__code", "department__name")
+            .annotate(n=Count("pk"))
+            .order_by("department__name", "team__code")
+        )
         ctx["people"], ctx["q"] = _filtered(request)
         ctx["people"] = ctx["people"][:PAGE]
     return render(request, "rungs/home.html", ctx)

@@ -24,12 +24,20 @@ EDUCATION_LEVELS: tuple[str, ...] = (
 
 # Words accepted for education and status (INTERCHANGE.md), mapped to their codes. Codes map to themselves.
 EDUCATION_WORDS: dict[str, str] = {
-    "初中": "middle_school", "高中": "high_school", "中专": "secondary_vocational", "大专": "associate",
-    "专科": "associate", "本科": "bachelor", "硕士": "master", "博士": "doctorate",
+    "初中": "middle_school",
+    "高中": "high_school",
+    "中专": "secondary_vocational",
+    "大专": "associate",
+    "专科": "associate",
+    "本科": "bachelor",
+    "硕士": "master",
+    "博士": "doctorate",
     **{code: code for code in EDUCATION_LEVELS},
 }
 STATUS_WORDS: dict[str, str] = {
-    "试用": "probation", "正式": "regular", "离职": "left",
+    "试用": "probation",
+    "正式": "regular",
+    "离职": "left",
     **{code: code for code in ("probation", "regular", "left")},
 }
 

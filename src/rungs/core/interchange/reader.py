@@ -76,14 +76,32 @@ def _file(path: Path, name: str) -> str:
 def _sources(path: Path) -> dict[str, Path | pl.DataFrame]:
     """Each file of the data set: a CSV path, or a sheet already read from the workbook."""
     if not path.exists():
-        raise DataError([Problem(str(path), None, None, "a folder of CSV files or an .xlsx workbook",
-                                 "nothing at this path")])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "a folder of CSV files or an .xlsx workbook",
+                    "nothing at this path",
+                )
+            ]
+        )
     if path.is_dir():
         return {n: path / f"{n}.csv" for n in FILES if (path / f"{n}.csv").is_file()}
     if path.suffix.lower() == ".xlsx":
         return _xlsx(path)
-    raise DataError([Problem(str(path), None, None, "a folder of CSV files or an .xlsx workbook",
-                             f"a {path.suffix or 'plain'} file")])
+    raise DataError(
+        [
+            Problem(
+                str(path),
+                None,
+                None,
+                "a folder of CSV files or an .xlsx workbook",
+                f"a {path.suffix or 'plain'} file",
+            )
+        ]
+    )
 
 
 def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None):
@@ -98,12 +116,23 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None):
         raise DataError([Problem(str(source), 1, None, "a header row", "an empty file")]) from None
     except pl.exceptions.ComputeError as exc:
         if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise DataError([Problem(str(source), None, None, "a CSV file", str(exc).splitlines()[0])]) from None
+            raise DataError(
+                [Problem(str(source), None, None, "a CSV file", str(exc).splitlines()[0])]
+            ) from None
     try:
         text = source.read_bytes().decode("gb18030")
     except UnicodeDecodeError as err:
-        raise DataError([Problem(str(source), None, None, "text in UTF-8 or GB18030/GBK",
-                                 f"undecodable bytes at offset {err.start}")]) from None
+        raise DataError(
+            [
+                Problem(
+                    str(source),
+                    None,
+                    None,
+                    "text in UTF-8 or GB18030/GBK",
+                    f"undecodable bytes at offset {err.start}",
+                )
+            ]
+        ) from None
     return _materialise(name, pl.read_csv(io.StringIO(text), infer_schema=False).lazy(), keep)
 
 
@@ -147,8 +176,11 @@ def _validate(name: str, df: pl.DataFrame, file: str, problems: list[Problem], w
     casts = _casts(name)
     typed = df.select(
         "_row",
-        *[casts.get(c, pl.col(c)).alias(c) if c in df.columns else pl.lit(None, schema[c]).alias(c)
-          for c in schema if c not in _DERIVED],
+        *[
+            casts.get(c, pl.col(c)).alias(c) if c in df.columns else pl.lit(None, schema[c]).alias(c)
+            for c in schema
+            if c not in _DERIVED
+        ],
     )
     for col in REQUIRED[name]:
         _report(problems, file, col, df.filter(pl.col(col).is_null()), col, "a value (required)")
@@ -192,8 +224,10 @@ def _casts(name: str) -> dict[str, pl.Expr]:
     for col, dtype in SCHEMAS[name].items():
         c = pl.col(col)
         if dtype == pl.Date:
-            casts[col] = pl.coalesce([c.str.to_date(f, strict=False) for f in DATE_FORMS]
-                                     + [c.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)])
+            casts[col] = pl.coalesce(
+                [c.str.to_date(f, strict=False) for f in DATE_FORMS]
+                + [c.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)]
+            )
         elif dtype == pl.Float64:
             casts[col] = c.cast(pl.Float64, strict=False)
         elif dtype == pl.Int32 and col != "seq":
@@ -201,8 +235,11 @@ def _casts(name: str) -> dict[str, pl.Expr]:
             casts[col] = pl.when(f == f.round()).then(f).cast(pl.Int32, strict=False)
     if name == "employees":
         casts["education"] = pl.col("education").replace_strict(EDUCATION_WORDS, default=None)
-        casts["status"] = pl.col("status").replace_strict(STATUS_WORDS, default=None).fill_null(
-            pl.when(pl.col("status").is_null()).then(pl.lit("regular")))
+        casts["status"] = (
+            pl.col("status")
+            .replace_strict(STATUS_WORDS, default=None)
+            .fill_null(pl.when(pl.col("status").is_null()).then(pl.lit("regular")))
+        )
     if name == "assignments":
         k = pl.col("kind")
         casts["kind"] = pl.when(k.is_null()).then(pl.lit("promotion")).when(k.is_in(ASSIGNMENT_KINDS)).then(k)
@@ -216,8 +253,14 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
     y = parts.struct.field("1").cast(pl.Int32)
     m, q, h = (parts.struct.field(i).cast(pl.Int32) for i in ("2", "3", "4"))
     return df.with_columns(
-        period_kind=pl.when(m.is_not_null()).then(pl.lit("M")).when(q.is_not_null()).then(pl.lit("Q"))
-        .when(h.is_not_null()).then(pl.lit("H")).when(y.is_not_null()).then(pl.lit("Y")),
+        period_kind=pl.when(m.is_not_null())
+        .then(pl.lit("M"))
+        .when(q.is_not_null())
+        .then(pl.lit("Q"))
+        .when(h.is_not_null())
+        .then(pl.lit("H"))
+        .when(y.is_not_null())
+        .then(pl.lit("Y")),
         seq=pl.coalesce(y * 12 + m - 1, y * 4 + q - 1, y * 2 + h - 1, y).cast(pl.Int32),
     )
 
@@ -233,7 +276,17 @@ def _check_references(path: Path, frames: dict[str, pl.DataFrame], problems: lis
         df = frames.get(name)
         if df is None or df.is_empty():
             continue
-        orphans = (df.with_row_index("_row", offset=2).select("_row", "employee_id")
-                   .join(known, on="employee_id", how="anti").sort("_row"))
-        _report(problems, _file(path, name), "employee_id", orphans, "employee_id",
-                "an employee_id listed in employees.csv")
+        orphans = (
+            df.with_row_index("_row", offset=2)
+            .select("_row", "employee_id")
+            .join(known, on="employee_id", how="anti")
+            .sort("_row")
+        )
+        _report(
+            problems,
+            _file(path, name),
+            "employee_id",
+            orphans,
+            "employee_id",
+            "an employee_id listed in employees.csv",
+        )

@@ -34,7 +34,9 @@ def write_dataset(data: Dataset, target: str | Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         with xlsxwriter.Workbook(target) as wb:
             for name, df in frames.items():
-                df.write_excel(wb, worksheet=name, autofit=len(df) < 10_000, dtype_formats={pl.Date: "yyyy-mm-dd"})
+                df.write_excel(
+                    wb, worksheet=name, autofit=len(df) < 10_000, dtype_formats={pl.Date: "yyyy-mm-dd"}
+                )
         return target
     target.mkdir(parents=True, exist_ok=True)
     for name, df in frames.items():

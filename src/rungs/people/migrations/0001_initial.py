@@ -5,92 +5,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="部门")),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['name'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(max_length=50, verbose_name='职级')),
-                ('headcount', models.PositiveIntegerField(verbose_name='编制人数')),
-                ('track', models.CharField(blank=True, max_length=50, verbose_name='通道')),
-                ('team', models.CharField(blank=True, max_length=100, verbose_name='班组')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(max_length=50, verbose_name="职级")),
+                ("headcount", models.PositiveIntegerField(verbose_name="编制人数")),
+                ("track", models.CharField(blank=True, max_length=50, verbose_name="通道")),
+                ("team", models.CharField(blank=True, max_length=100, verbose_name="班组")),
+                ("department", models.CharField(blank=True, max_length=100, verbose_name="部门")),
             ],
             options={
-                'verbose_name': '编制',
-                'verbose_name_plural': '编制',
+                "verbose_name": "编制",
+                "verbose_name_plural": "编制",
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=100, unique=True, verbose_name='班组')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='people.department', verbose_name='部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=100, unique=True, verbose_name="班组")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="people.department",
+                        verbose_name="部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班组',
-                'verbose_name_plural': '班组',
-                'ordering': ['code'],
+                "verbose_name": "班组",
+                "verbose_name_plural": "班组",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employee_id', models.CharField(max_length=50, unique=True, verbose_name='工号')),
-                ('name', models.CharField(max_length=100, verbose_name='姓名')),
-                ('hire_date', models.DateField(verbose_name='入职日期')),
-                ('education', models.CharField(blank=True, choices=[('middle_school', '初中'), ('high_school', '高中'), ('secondary_vocational', '中专'), ('associate', '大专'), ('bachelor', '本科'), ('master', '硕士'), ('doctorate', '博士')], max_length=30, verbose_name='学历')),
-                ('status', models.CharField(choices=[('probation', '试用'), ('regular', '正式'), ('left', '离职')], default='regular', max_length=20, verbose_name='状态')),
-                ('regularized_on', models.DateField(blank=True, null=True, verbose_name='转正日期')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='其他属性')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='people.department', verbose_name='部门')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='people.employee', verbose_name='上级')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='people.team', verbose_name='班组')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("employee_id", models.CharField(max_length=50, unique=True, verbose_name="工号")),
+                ("name", models.CharField(max_length=100, verbose_name="姓名")),
+                ("hire_date", models.DateField(verbose_name="入职日期")),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("middle_school", "初中"),
+                            ("high_school", "高中"),
+                            ("secondary_vocational", "中专"),
+                            ("associate", "大专"),
+                            ("bachelor", "本科"),
+                            ("master", "硕士"),
+                            ("doctorate", "博士"),
+                        ],
+                        max_length=30,
+                        verbose_name="学历",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("probation", "试用"), ("regular", "正式"), ("left", "离职")],
+                        default="regular",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("regularized_on", models.DateField(blank=True, null=True, verbose_name="转正日期")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                ("attributes", models.JSONField(blank=True, default=dict, verbose_name="其他属性")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to="people.employee",
+                        verbose_name="上级",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="people.team",
+                        verbose_name="班组",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '员工',
-                'verbose_name_plural': '员工',
-                'ordering': ['employee_id'],
+                "verbose_name": "员工",
+                "verbose_name_plural": "员工",
+                "ordering": ["employee_id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('track', models.CharField(max_length=50, verbose_name='通道')),
-                ('level', models.CharField(max_length=50, verbose_name='职级')),
-                ('start_date', models.DateField(verbose_name='起始日期')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('kind', models.CharField(choices=[('hire', '入职'), ('initial', '初评定级'), ('promotion', '晋升'), ('demotion', '降级'), ('transfer', '调岗'), ('acting', '代理')], default='promotion', max_length=20, verbose_name='类型')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='任职部门')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='people.employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("track", models.CharField(max_length=50, verbose_name="通道")),
+                ("level", models.CharField(max_length=50, verbose_name="职级")),
+                ("start_date", models.DateField(verbose_name="起始日期")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hire", "入职"),
+                            ("initial", "初评定级"),
+                            ("promotion", "晋升"),
+                            ("demotion", "降级"),
+                            ("transfer", "调岗"),
+                            ("acting", "代理"),
+                        ],
+                        default="promotion",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("department", models.CharField(blank=True, max_length=100, verbose_name="任职部门")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="people.employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任职记录',
-                'verbose_name_plural': '任职记录',
-                'ordering': ['employee', 'track', 'start_date'],
-                'indexes': [models.Index(fields=['track', 'level'], name='people_assi_track_8ed460_idx')],
+                "verbose_name": "任职记录",
+                "verbose_name_plural": "任职记录",
+                "ordering": ["employee", "track", "start_date"],
+                "indexes": [models.Index(fields=["track", "level"], name="people_assi_track_8ed460_idx")],
             },
         ),
     ]

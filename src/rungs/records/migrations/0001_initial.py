@@ -5,68 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='考核期')),
-                ('period_kind', models.CharField(max_length=1)),
-                ('seq', models.IntegerField()),
-                ('score', models.FloatField(blank=True, null=True, verbose_name='得分')),
-                ('grade', models.CharField(blank=True, max_length=20, verbose_name='等级')),
-                ('coefficient', models.FloatField(blank=True, null=True, verbose_name='绩效系数')),
-                ('rank', models.IntegerField(blank=True, null=True, verbose_name='排名')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='people.employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="考核期")),
+                ("period_kind", models.CharField(max_length=1)),
+                ("seq", models.IntegerField()),
+                ("score", models.FloatField(blank=True, null=True, verbose_name="得分")),
+                ("grade", models.CharField(blank=True, max_length=20, verbose_name="等级")),
+                ("coefficient", models.FloatField(blank=True, null=True, verbose_name="绩效系数")),
+                ("rank", models.IntegerField(blank=True, null=True, verbose_name="排名")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="people.employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核结果',
-                'verbose_name_plural': '考核结果',
-                'ordering': ['employee', 'period_kind', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'period'), name='one_evaluation_per_period')],
+                "verbose_name": "考核结果",
+                "verbose_name_plural": "考核结果",
+                "ordering": ["employee", "period_kind", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("employee", "period"), name="one_evaluation_per_period")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('type', models.CharField(max_length=50, verbose_name='类型')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='数值')),
-                ('ref', models.CharField(blank=True, max_length=100, verbose_name='关联')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='people.employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("type", models.CharField(max_length=50, verbose_name="类型")),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="数值")),
+                ("ref", models.CharField(blank=True, max_length=100, verbose_name="关联")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="people.employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事件',
-                'verbose_name_plural': '事件',
-                'ordering': ['employee', 'date'],
-                'indexes': [models.Index(fields=['type', 'date'], name='records_eve_type_976725_idx')],
+                "verbose_name": "事件",
+                "verbose_name_plural": "事件",
+                "ordering": ["employee", "date"],
+                "indexes": [models.Index(fields=["type", "date"], name="records_eve_type_976725_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Metric',
+            name="Metric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='周期')),
-                ('period_kind', models.CharField(max_length=1)),
-                ('seq', models.IntegerField()),
-                ('metric', models.CharField(max_length=50, verbose_name='指标')),
-                ('value', models.FloatField(verbose_name='数值')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='metrics', to='people.employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="周期")),
+                ("period_kind", models.CharField(max_length=1)),
+                ("seq", models.IntegerField()),
+                ("metric", models.CharField(max_length=50, verbose_name="指标")),
+                ("value", models.FloatField(verbose_name="数值")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="metrics",
+                        to="people.employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KPI 指标',
-                'verbose_name_plural': 'KPI 指标',
-                'indexes': [models.Index(fields=['metric', 'period_kind', 'seq'], name='records_met_metric_43f6de_idx')],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'period', 'metric'), name='one_metric_value')],
+                "verbose_name": "KPI 指标",
+                "verbose_name_plural": "KPI 指标",
+                "indexes": [
+                    models.Index(
+                        fields=["metric", "period_kind", "seq"], name="records_met_metric_43f6de_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("employee", "period", "metric"), name="one_metric_value")
+                ],
             },
         ),
     ]

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, every test on SQLite, then the database tests again on PostgreSQL.
+#   DATABASE_URL for the PostgreSQL pass: RUNGS_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres)
+# The PostgreSQL pass is skipped, with the reason printed, only when no server answers there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+py=.venv/bin/python
+unset DATABASE_URL
+
+echo "==> lint (ruff)"
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
+
+echo "==> tests on SQLite"
+# Exit status 5 ("no tests collected") is a failure like any other.
+$py -m pytest "$@"
+
+pg=${RUNGS_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+if $py - "$pg" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception as exc:
+    print(f"SKIPPED PostgreSQL tests: no server at {sys.argv[1]} ({exc})")
+    sys.exit(1)
+PY
+then
+  echo "==> database and page tests on PostgreSQL ($pg)"
+  DATABASE_URL=$pg $py -m pytest tests/web "$@"
+fi
+echo "==> all tests passed"

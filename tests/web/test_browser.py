@@ -1,0 +1,94 @@
+"""A real browser: Playwright drives Debian's Chromium against the live app (`pytest -m browser`)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+
+from .conftest import AS_OF
+
+CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
+pytestmark = [pytest.mark.browser]
+
+# Two different CJK characters drawn on a canvas in the page's own font. Without a CJK font Chromium draws
+# the same empty box (tofu) for both, so "rendered" means: ink on the canvas, and the two glyphs differ.
+GLYPHS_DIFFER = """() => {
+  const font = getComputedStyle(document.body).fontFamily;
+  const draw = ch => { const c = document.createElement('canvas'); c.width = c.height = 40;
+    const g = c.getContext('2d'); g.font = '32px ' + font; g.fillText(ch, 2, 32);
+    return Array.from(g.getImageData(0, 0, 40, 40).data.filter((_, i) => i % 4 === 3)); };
+  const a = draw('客'), b = draw('服');
+  const ink = a.filter(v => v > 0).length;
+  return {ink, differ: a.some((v, i) => v !== b[i])};
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the Django calls the tests make
+    # meanwhile are ordinary synchronous ones, which Django would otherwise refuse.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agent_logs_in_and_sees_chinese_rendered(live_server, page, tmp_path):
+    create_demo(24, as_of=AS_OF, seed=5)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.locator("h1").inner_text() == "登录"
+    page.fill("input[name=username]", "demo-agent")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#me")
+    assert "普通客服工作台" in page.locator("h1").inner_text()
+    assert "我的档案" in page.inner_text("#me")
+    glyphs = page.evaluate(GLYPHS_DIFFER)
+    assert glyphs["ink"] > 50 and glyphs["differ"], f"CJK text does not render (no CJK font?): {glyphs}"
+    page.screenshot(path=tmp_path / "agent-home.png")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_team_lead_searches_with_htmx_and_switches_to_english(live_server, page):
+    create_demo(24, as_of=AS_OF, seed=5)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "demo-team-lead")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    rows = page.locator("#people-rows tr")
+    rows.first.wait_for()
+    assert rows.count() == 12  # the team, and only the team
+    target = rows.nth(5).locator("td").first.inner_text()
+    page.fill("input[name=q]", target)
+    page.wait_for_function("document.querySelectorAll('#people-rows tr').length === 1")
+    assert target in page.inner_text("#people-rows")
+    page.click("button[value=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert "Team lead workspace" in page.locator("h1").inner_text()
