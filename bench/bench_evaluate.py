@@ -101,7 +101,7 @@ def run_duckdb(data, d: dt.date) -> pl.DataFrame:
     con.execute("SET threads TO 2")
     for name in ("employees", "assignments", "evaluations", "metrics", "events"):
         con.register(name, data.frame(name).to_arrow())
-    out = con.execute(duckdb_query(d)).pl()
+    out = pl.from_arrow(con.sql(duckdb_query(d)).to_arrow_table())
     return out.with_columns(eligible=pl.all_horizontal(pl.exclude("employee_id")))
 
 

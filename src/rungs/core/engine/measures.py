@@ -154,6 +154,8 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
 
 def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     ev = _events(ctx, b.event).filter(pl.col("ref") == b.ref).with_row_index("_i")
+    if b.since_level:  # only attempts made at the current level
+        ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
     latest = ev.group_by(ID).agg(pl.col("value").sort_by("date", "_i").last().alias(A))
     return subj.select(ID).join(latest, on=ID, how="left")
 

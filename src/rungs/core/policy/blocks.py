@@ -298,12 +298,24 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
     return m.Count(event, refs, exclude, win, measure, unoffset), "number", None  # type: ignore[arg-type]
 
 
+def _latest_event(p: _Parser, event: str, raw: Any, mark: Mark, ctx: dict[str, str]) -> m.LatestEvent:
+    """`exam: technical`, or `exam: {ref: technical, since: level}` to count only attempts made at the
+    current level (a stage or post score taken at an earlier level does not count)."""
+    if not isinstance(raw, YMap):
+        return m.LatestEvent(event, ref(p, raw, mark, ctx))  # type: ignore[arg-type]
+    mp = p.mapping(raw, event, mark, ("ref", "since"))
+    name = ref(p, p.need(mp, "ref", event), p.at(mp, "ref"), ctx)
+    if "since" in mp:
+        p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
+    return m.LatestEvent(event, name, since_level="since" in mp)  # type: ignore[arg-type]
+
+
 def _exam(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    return m.LatestEvent("exam", ref(p, raw, mark, ctx)), "number", m.Compare(">=", p.exam_pass)
+    return _latest_event(p, "exam", raw, mark, ctx), "number", m.Compare(">=", p.exam_pass)
 
 
 def _attestation(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    return m.LatestEvent("attestation", ref(p, raw, mark, ctx)), "number", m.Compare("==", 1)
+    return _latest_event(p, "attestation", raw, mark, ctx), "number", m.Compare("==", 1)
 
 
 def _course(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:

@@ -165,10 +165,12 @@ class Count:
 
 @dataclass(frozen=True)
 class LatestEvent:
-    """exam / attestation: the value of the latest event of this type and ref (null if none)."""
+    """exam / attestation: the value of the latest event of this type and ref (null if none); with
+    since_level, only events dated on or after the start of the current level count."""
 
     event: Literal["exam", "attestation"]
     ref: str
+    since_level: bool = False
 
 
 @dataclass(frozen=True)
