@@ -103,7 +103,6 @@ def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7) -> Data
         metrics=metrics,
         events=events,
         positions=positions,
-        metric_names=frozenset(METRICS),
     )
 
 

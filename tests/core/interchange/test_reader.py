@@ -104,14 +104,14 @@ def test_unknown_columns_are_kept_with_a_warning(tmp_path):
     assert any("工位" in w and "kept" in w for w in data.warnings)
 
 
-def test_keep_metrics_drops_rows_but_remembers_names(tmp_path):
+def test_keep_metrics_keeps_only_those_rows(tmp_path):
     write(tmp_path, "employees", EMPLOYEES)
     write(
         tmp_path, "metrics", "employee_id,period,metric,value\nE1,2026-01,csat,95\nE1,2026-01,tickets,500\n"
     )
     data = read_dataset(tmp_path, keep_metrics=["tickets"])
     assert data.metrics.get_column("metric").to_list() == ["tickets"]
-    assert data.metric_names == {"csat", "tickets"}
+    assert "csat" not in data.metrics.get_column("metric")
 
 
 @pytest.mark.parametrize("target", ["folder", "book.xlsx"])

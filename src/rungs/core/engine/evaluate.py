@@ -166,9 +166,7 @@ def metrics_used(policy: m.Policy) -> set[str]:
 
 def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
     """Names the policy uses that the data set never mentions: such criteria fail with actual null."""
-    present = data.metric_names
-    if present is None:
-        present = frozenset(data.metrics.get_column("metric").unique().to_list())
+    present = frozenset(data.metrics.get_column("metric").unique().to_list())
     for name in sorted(metrics_used(policy) - present):
         yield f"指标 {name} 在数据中不存在 / metric {name} does not appear in metrics.csv"
     scales = {s.scale for r in policy.rules for c in walk(r.criteria) for s in _measures(c.block)

@@ -123,8 +123,6 @@ class Dataset:
     events: pl.DataFrame = field(default_factory=lambda: empty("events"))
     positions: pl.DataFrame = field(default_factory=lambda: empty("positions"))
     warnings: tuple[str, ...] = ()  # non-fatal notes, e.g. unknown columns kept
-    # Every metric name metrics.csv mentions, even those a reader was told not to keep in memory.
-    metric_names: frozenset[str] | None = None
 
     def frame(self, name: str) -> pl.DataFrame:
         return getattr(self, name)

@@ -1,8 +1,9 @@
 """Reads an interchange v1 data set (a folder of CSV files or one .xlsx workbook) into a `Dataset`.
 
-Every cell is read as text first and then checked column by column with vectorised expressions, so a
-million-row file is validated in one pass and every bad row is reported (file, row, column, expected),
-not only the first. Nothing is returned unless the whole data set is valid.
+Two paths, one result. The fast path lets Polars parse numbers and ISO dates while it reads, which is what
+a well-formed export from an HR or helpdesk system needs. If anything does not parse, the file is read
+again as text and checked cell by cell with vectorised expressions, so every bad row is reported (file,
+row, column, expected), not only the first. Nothing is returned unless the whole data set is valid.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 ASSIGNMENT_KINDS = ("hire", "initial", "promotion", "demotion", "transfer", "acting")
 DATE_FORMS = ("%Y-%m-%d", "%Y/%m/%d")
 PERIOD = r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$"
+_DERIVED = ("period_kind", "seq")  # computed from `period`, never read from a file
+_TYPED = (pl.Date, pl.Float64)  # parsed by Polars on the fast path
 _EXPECTED = {
-    "date": "a date YYYY-MM-DD (or YYYY/MM/DD)",
-    "number": "a number",
-    "integer": "a whole number",
-    "period": "a period YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY",
+    pl.Date: "a date YYYY-MM-DD (or YYYY/MM/DD)",
+    pl.Float64: "a number",
+    pl.Int32: "a whole number",
 }
-# Columns computed from others, never read from a file.
-_DERIVED = {"period_kind", "seq"}
+_MAX_ROWS_REPORTED = 1000  # per column; the count of problems is what matters beyond that
 
 
 def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None) -> Dataset:
@@ -42,28 +43,26 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
     engine needs only the metrics its policy names, and metrics are by far the largest file."""
     path = Path(path)
     keep = None if keep_metrics is None else sorted(set(keep_metrics))
-    frames: dict[str, pl.DataFrame] = {}
     problems: list[Problem] = []
-    metric_names: frozenset[str] = frozenset()
-    for name, source in _sources(path).items():
+    warnings: list[str] = []
+    out: dict[str, pl.DataFrame] = {}
+    sources = _sources(path)
+    if "employees" not in sources:
+        raise DataError([Problem(_file(path, "employees"), None, None, "employees.csv (it is required)")])
+    for name in FILES:
+        if name not in sources:
+            continue
         try:
-            frames[name], names = _load(name, source, keep)
+            df = _load(name, sources[name], keep)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        metric_names = names if names is not None else metric_names
-    if "employees" not in frames and not problems:
-        problems.append(Problem(_file(path, "employees"), None, None, "employees.csv (it is required)"))
-    out: dict[str, pl.DataFrame] = {}
-    warnings: list[str] = []
-    for name in FILES:
-        if name in frames:
-            out[name] = _validate(name, frames[name], _file(path, name), problems, warnings)
+        out[name] = _validate(name, df, _file(path, name), problems, warnings)
     if not problems:
         _check_references(path, out, problems)
     if problems:
         raise DataError(problems)
-    return Dataset(**out, warnings=tuple(warnings), metric_names=metric_names)
+    return Dataset(**out, warnings=tuple(warnings))
 
 
 def _file(path: Path, name: str) -> str:
@@ -74,51 +73,34 @@ def _file(path: Path, name: str) -> str:
 
 
 def _sources(path: Path) -> dict[str, Path | pl.DataFrame]:
-    """Each file of the data set: a CSV path, or a sheet already read from the workbook."""
+    """Each file of the data set: a CSV path, or a sheet already read (as text) from the workbook."""
+    expected = "a folder of CSV files or an .xlsx workbook"
     if not path.exists():
-        raise DataError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    "a folder of CSV files or an .xlsx workbook",
-                    "nothing at this path",
-                )
-            ]
-        )
+        raise DataError([Problem(str(path), None, None, expected, "nothing at this path")])
     if path.is_dir():
         return {n: path / f"{n}.csv" for n in FILES if (path / f"{n}.csv").is_file()}
     if path.suffix.lower() == ".xlsx":
-        return _xlsx(path)
-    raise DataError(
-        [
-            Problem(
-                str(path),
-                None,
-                None,
-                "a folder of CSV files or an .xlsx workbook",
-                f"a {path.suffix or 'plain'} file",
-            )
-        ]
-    )
+        sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+        return {
+            s.strip().removesuffix(".csv"): df
+            for s, df in sheets.items()
+            if s.strip().removesuffix(".csv") in SCHEMAS
+        }
+    raise DataError([Problem(str(path), None, None, expected, f"a {path.suffix or 'plain'} file")])
 
 
-def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None):
-    """Materialises one file as all-text columns. UTF-8 (with or without BOM) is scanned lazily by Polars;
-    a file that is not UTF-8 is decoded as GB18030, a superset of GBK (what Excel on Chinese Windows
-    writes). Returns the frame and, for metrics, every metric name the file mentions."""
+def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.DataFrame:
+    """The file as a frame: typed where Polars could parse it, otherwise all text. UTF-8 (with or without
+    BOM) is scanned by Polars directly; any other file is decoded as GB18030, a superset of GBK (what
+    Excel on Chinese Windows writes)."""
     if isinstance(source, pl.DataFrame):
-        return _materialise(name, source.lazy(), keep)
+        return _keep(name, source.lazy(), keep).collect()
     try:
-        return _materialise(name, pl.scan_csv(source, infer_schema=False), keep)
+        return _scan(name, lambda **kw: pl.scan_csv(source, **kw), keep)
     except pl.exceptions.NoDataError:
         raise DataError([Problem(str(source), 1, None, "a header row", "an empty file")]) from None
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise DataError(
-                [Problem(str(source), None, None, "a CSV file", str(exc).splitlines()[0])]
-            ) from None
+    except _NotUtf8:
+        pass
     try:
         text = source.read_bytes().decode("gb18030")
     except UnicodeDecodeError as err:
@@ -133,36 +115,40 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None):
                 )
             ]
         ) from None
-    return _materialise(name, pl.read_csv(io.StringIO(text), infer_schema=False).lazy(), keep)
+    return _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep)
 
 
-def _materialise(name: str, lf: pl.LazyFrame, keep: list[str] | None):
-    if name != "metrics" or "metric" not in lf.collect_schema().names():
-        return lf.collect(), None
-    names_q = lf.select(pl.col("metric").drop_nulls().unique())
-    if keep is not None:
-        lf = lf.filter(pl.col("metric").is_in(keep) | pl.col("metric").is_null())
-    names, df = pl.collect_all([names_q, lf])
-    return df, frozenset(names.get_column("metric").to_list())
+class _NotUtf8(Exception):
+    pass
 
 
-def _xlsx(path: Path) -> dict[str, pl.DataFrame]:
-    sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
-    frames = {}
-    for sheet, df in sheets.items():
-        name = sheet.strip().removesuffix(".csv")
-        if name in SCHEMAS:
-            frames[name] = df.select(pl.all().cast(pl.String).name.map(str.strip))
-    return frames
+def _scan(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
+    header = open_csv(infer_schema=False, n_rows=0).collect_schema().names()
+    schema = SCHEMAS[name]
+    typed = {c: schema[c] for c in header if c.strip() == c and schema.get(c) in _TYPED}
+    try:
+        return _keep(name, open_csv(infer_schema=False, schema_overrides=typed), keep).collect()
+    except pl.exceptions.PolarsError as exc:
+        if isinstance(exc, pl.exceptions.NoDataError):
+            raise
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            raise _NotUtf8 from None
+    # Something did not parse: read everything as text so each bad cell can be named.
+    return _keep(name, open_csv(infer_schema=False), keep).collect()
+
+
+def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None) -> pl.LazyFrame:
+    if name == "metrics" and keep is not None and "metric" in lf.collect_schema().names():
+        return lf.filter(pl.col("metric").str.strip_chars().is_in(keep) | pl.col("metric").is_null())
+    return lf
 
 
 # ---------------------------------------------------------------------------------------------- checks
 
 
 def _validate(name: str, df: pl.DataFrame, file: str, problems: list[Problem], warnings: list[str]):
-    df = df.rename({c: c.strip() for c in df.columns})
-    df = df.with_columns(pl.all().str.strip_chars().replace("", None))
     schema = SCHEMAS[name]
+    df = _tidy(df.rename({c: c.strip() for c in df.columns}))
     missing = [c for c in REQUIRED[name] if c not in df.columns]
     for col in missing:
         problems.append(Problem(file, 1, col, f"a column named {col} (required)", "no such column"))
@@ -172,87 +158,94 @@ def _validate(name: str, df: pl.DataFrame, file: str, problems: list[Problem], w
     if unknown:
         kept = "kept as attributes" if name == "employees" else "ignored"
         warnings.append(f"{file}: unknown column(s) {', '.join(unknown)} ({kept})")
-    df = df.with_row_index("_row", offset=2)  # header is row 1
-    casts = _casts(name)
+    df = df.with_row_index("_row", offset=2)  # the header is row 1, as a spreadsheet shows it
+    for col in REQUIRED[name]:
+        _report(problems, file, col, df.filter(pl.col(col).is_null()), "a value (required)")
     typed = df.select(
         "_row",
         *[
-            casts.get(c, pl.col(c)).alias(c) if c in df.columns else pl.lit(None, schema[c]).alias(c)
-            for c in schema
-            if c not in _DERIVED
+            pl.lit(None, dtype).alias(c)
+            for c, dtype in schema.items()
+            if c not in df.columns and c not in _DERIVED
         ],
     )
-    for col in REQUIRED[name]:
-        _report(problems, file, col, df.filter(pl.col(col).is_null()), col, "a value (required)")
-    for col, kind in _kinds(name).items():
-        if col not in df.columns:
+    for col in df.columns:
+        if col not in schema or col in _DERIVED:
             continue
-        bad = df.select("_row", pl.col(col)).with_columns(typed.get_column(col).alias("_t"))
-        bad = bad.filter(pl.col(col).is_not_null() & pl.col("_t").is_null())
-        _report(problems, file, col, bad, col, _EXPECTED.get(kind, kind))
-    if name == "evaluations" or name == "metrics":
+        value, expected = _convert(name, col, df.get_column(col))
+        if expected is not None:
+            bad = df.select("_row", col).filter(pl.col(col).is_not_null() & value.is_null())
+            _report(problems, file, col, bad, expected)
+        typed = typed.with_columns(value.alias(col))
+    if name in ("evaluations", "metrics"):
         typed = _with_period(typed)
     if name == "employees":
         dup = df.filter(pl.col("employee_id").is_duplicated() & pl.col("employee_id").is_not_null())
-        _report(problems, file, "employee_id", dup, "employee_id", "each employee_id once")
-        extra = [c for c in unknown if c not in ("_row",)]
-        typed = typed.with_columns(df.select(extra)) if extra else typed
-    return typed.select([c for c in schema] + ([c for c in unknown] if name == "employees" else []))
+        _report(problems, file, "employee_id", dup, "each employee_id once")
+        typed = typed.with_columns(df.select(unknown))
+    return typed.select(*schema, *(unknown if name == "employees" else []))
 
 
-def _kinds(name: str) -> dict[str, str]:
-    kinds = {}
-    for col, dtype in SCHEMAS[name].items():
-        if dtype == pl.Date:
-            kinds[col] = "date"
-        elif dtype == pl.Float64:
-            kinds[col] = "number"
-        elif dtype == pl.Int32 and col != "seq":
-            kinds[col] = "integer"
-    if name == "employees":
-        kinds["education"] = "one of " + " ".join(dict.fromkeys(EDUCATION_WORDS))
-        kinds["status"] = "one of " + " ".join(STATUS_WORDS)
-    if name == "assignments":
-        kinds["kind"] = "one of " + " ".join(ASSIGNMENT_KINDS)
-    if name in ("evaluations", "metrics"):
-        kinds["period"] = "period"
-    return kinds
+def _tidy(df: pl.DataFrame) -> pl.DataFrame:
+    """Strips spaces around text cells and treats blank cells as empty. Checked first, since exports
+    rarely have such cells and stripping millions of strings is not free."""
+    text = [c for c, t in df.schema.items() if t == pl.String]
+    if not text:
+        return df
+    padded = df.select(pl.any_horizontal(pl.col(text).str.contains(r"^\s|\s$|^$").any())).item()
+    if not padded:
+        return df
+    return df.with_columns(pl.col(text).str.strip_chars().replace("", None))
 
 
-def _casts(name: str) -> dict[str, pl.Expr]:
-    casts: dict[str, pl.Expr] = {}
-    for col, dtype in SCHEMAS[name].items():
-        c = pl.col(col)
-        if dtype == pl.Date:
-            casts[col] = pl.coalesce(
-                [c.str.to_date(f, strict=False) for f in DATE_FORMS]
-                + [c.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)]
-            )
-        elif dtype == pl.Float64:
-            casts[col] = c.cast(pl.Float64, strict=False)
-        elif dtype == pl.Int32 and col != "seq":
-            f = c.cast(pl.Float64, strict=False)
-            casts[col] = pl.when(f == f.round()).then(f).cast(pl.Int32, strict=False)
-    if name == "employees":
-        casts["education"] = pl.col("education").replace_strict(EDUCATION_WORDS, default=None)
-        casts["status"] = (
-            pl.col("status")
-            .replace_strict(STATUS_WORDS, default=None)
-            .fill_null(pl.when(pl.col("status").is_null()).then(pl.lit("regular")))
-        )
-    if name == "assignments":
-        k = pl.col("kind")
-        casts["kind"] = pl.when(k.is_null()).then(pl.lit("promotion")).when(k.is_in(ASSIGNMENT_KINDS)).then(k)
-    if name in ("evaluations", "metrics"):
-        casts["period"] = pl.when(pl.col("period").str.contains(PERIOD)).then(pl.col("period"))
-    return casts
+def _convert(name: str, col: str, s: pl.Series) -> tuple[pl.Series, str | None]:
+    """The column in its schema type, with null where a cell is invalid, and what was expected there
+    (None when the column needs no check)."""
+    dtype = SCHEMAS[name][col]
+    if s.dtype == dtype and dtype != pl.String:
+        return s, None  # parsed by Polars already
+    if name == "employees" and col == "education":
+        return _words(s, EDUCATION_WORDS), "one of " + " ".join(dict.fromkeys(EDUCATION_WORDS))
+    if name == "employees" and col == "status":
+        value = pl.when(s.is_null()).then(pl.lit("regular")).otherwise(_words(s, STATUS_WORDS))
+        return pl.select(value).to_series(), "one of " + " ".join(STATUS_WORDS)
+    if name == "assignments" and col == "kind":
+        value = pl.when(s.is_null()).then(pl.lit("promotion")).when(s.is_in(ASSIGNMENT_KINDS)).then(s)
+        return pl.select(value).to_series(), "one of " + " ".join(ASSIGNMENT_KINDS)
+    if col == "period":
+        ok = _on_uniques(s, lambda u: u.str.contains(PERIOD))
+        return pl.select(pl.when(ok).then(s)).to_series(), "a period YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY"
+    if dtype == pl.Date:
+        forms = [pl.col("v").str.to_date(f, strict=False) for f in DATE_FORMS]
+        forms.append(pl.col("v").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))  # Excel datetimes
+        return _on_uniques(
+            s, lambda u: pl.DataFrame({"v": u}).select(pl.coalesce(forms)).to_series()
+        ), _EXPECTED[pl.Date]
+    if dtype == pl.Float64:
+        return s.cast(pl.Float64, strict=False), _EXPECTED[pl.Float64]
+    if dtype == pl.Int32:
+        f = s.cast(pl.Float64, strict=False)
+        return pl.select(pl.when(f == f.round()).then(f)).to_series().cast(pl.Int32), _EXPECTED[pl.Int32]
+    return s, None
+
+
+def _words(s: pl.Series, words: dict[str, str]) -> pl.Series:
+    return s.replace_strict(words, default=None, return_dtype=pl.String)
+
+
+def _on_uniques(s: pl.Series, fn) -> pl.Series:
+    """Applies `fn` to the distinct values only and maps the results back: periods and dates repeat a
+    lot (24 periods over millions of KPI rows), so this is much cheaper than working on every row."""
+    u = s.unique()
+    return s.replace_strict(u, fn(u), default=None)
 
 
 def _with_period(df: pl.DataFrame) -> pl.DataFrame:
+    periods = df.select(pl.col("period").unique().drop_nulls())
     parts = pl.col("period").str.extract_groups(PERIOD)
     y = parts.struct.field("1").cast(pl.Int32)
     m, q, h = (parts.struct.field(i).cast(pl.Int32) for i in ("2", "3", "4"))
-    return df.with_columns(
+    parsed = periods.with_columns(
         period_kind=pl.when(m.is_not_null())
         .then(pl.lit("M"))
         .when(q.is_not_null())
@@ -263,10 +256,11 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("Y")),
         seq=pl.coalesce(y * 12 + m - 1, y * 4 + q - 1, y * 2 + h - 1, y).cast(pl.Int32),
     )
+    return df.join(parsed, on="period", how="left", maintain_order="left")
 
 
-def _report(problems: list[Problem], file: str, col: str, bad: pl.DataFrame, src: str, expected: str):
-    for row, got in bad.head(1000).select("_row", src).iter_rows():
+def _report(problems: list[Problem], file: str, col: str, bad: pl.DataFrame, expected: str):
+    for row, got in bad.head(_MAX_ROWS_REPORTED).select("_row", col).iter_rows():
         problems.append(Problem(file, row, col, expected, got))
 
 
@@ -277,16 +271,9 @@ def _check_references(path: Path, frames: dict[str, pl.DataFrame], problems: lis
         if df is None or df.is_empty():
             continue
         orphans = (
-            df.with_row_index("_row", offset=2)
-            .select("_row", "employee_id")
+            df.select("employee_id")
+            .with_row_index("_row", offset=2)
             .join(known, on="employee_id", how="anti")
             .sort("_row")
         )
-        _report(
-            problems,
-            _file(path, name),
-            "employee_id",
-            orphans,
-            "employee_id",
-            "an employee_id listed in employees.csv",
-        )
+        _report(problems, _file(path, name), "employee_id", orphans, "an employee_id listed in employees.csv")
