@@ -4,6 +4,8 @@ demo       create/migrate the embedded SQLite database, load demo data, serve on
 serve      serve the web app (development server; use gunicorn in production, see README)
 worker     run background tasks (Django tasks, database-backed queue)
 evaluate   evaluate a policy on a data set, without a server or database (INTERCHANGE.md contract)
+import     import a data set into the database (preview with --dry-run; all or nothing; idempotent)
+export     export the database as a data set (folder of CSV files or .xlsx)
 manage     any Django management command, e.g. `rungs manage migrate`
 """
 
@@ -61,6 +63,18 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    _django()
+    _manage("import_data", args.path, *(["--dry-run"] if args.dry_run else []))
+    return 0
+
+
+def cmd_export(args) -> int:
+    _django()
+    _manage("export_data", args.path)
+    return 0
+
+
 def cmd_manage(args) -> int:
     _django()
     _manage(*args.rest)
@@ -84,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("rest", nargs=argparse.REMAINDER)
     ev = sub.add_parser("evaluate", help="evaluate a policy on a data set (评估晋升资格)")
     evaluate_cli.add_arguments(ev)
+    imp = sub.add_parser("import", help="import a data set into the database (导入数据)")
+    imp.add_argument("path", help="a folder of CSV files or an .xlsx workbook")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    exp = sub.add_parser("export", help="export the database as a data set (导出数据)")
+    exp.add_argument("path", help="a folder for CSV files, or a file name ending in .xlsx")
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
@@ -93,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         "worker": cmd_worker,
         "manage": cmd_manage,
         "evaluate": evaluate_cli.run,
+        "import": cmd_import,
+        "export": cmd_export,
     }[args.command]
     return handler(args)
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rungs.accounts",
     "rungs.people",
     "rungs.records",
+    "rungs.policies",
     "rungs.web",
 ]
 

@@ -70,7 +70,7 @@ def build_context(data: Dataset, as_of: dt.date) -> Context:
     )
     asg = data.assignments.lazy().filter(pl.col("start_date") <= day)
     emp_dept = data.employees.lazy().select(ID, pl.col("department").alias("_emp_dept"))
-    history = (asg.filter(pl.col("kind") != "acting")
+    history = (asg.filter(pl.col("kind").ne_missing("acting"))  # an empty kind is not acting
                .join(emp_dept, on=ID, how="left")
                .with_columns(pl.col("department").fill_null(pl.col("_emp_dept")))
                .drop("_emp_dept")

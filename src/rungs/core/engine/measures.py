@@ -25,6 +25,9 @@ def actual(ctx: Context, block: m.Block, subjects: pl.LazyFrame, grades: dict[st
 
 def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     day = ctx.day
+    if b.of == "acting" and "acting_start" not in subj.collect_schema().names():
+        # Outside acting_conversion rules the subjects do not carry the open acting post: look it up.
+        subj = subj.join(_acting_starts(ctx), on=[ID, "track"], how="left")
     if b.of in ("level", "acting"):
         start = "level_start" if b.of == "level" else "acting_start"
         return subj.select(ID, months_between(pl.col(start), day).alias(A))
@@ -43,6 +46,15 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
     end = pl.min_horizontal(pl.col("end_date").fill_null(day), day)
     return subj.select(ID).join(rows.group_by(ID).agg(months_between(pl.col("start_date"), end).sum().alias(A)),
                                 on=ID, how="left")
+
+
+def _acting_starts(ctx: Context) -> pl.LazyFrame:
+    """employee_id, track, acting_start: the start of the latest open acting assignment per track."""
+    day = ctx.day
+    return (ctx.data.assignments.lazy()
+            .filter((pl.col("kind") == "acting") & (pl.col("start_date") <= day)
+                    & (pl.col("end_date").is_null() | (pl.col("end_date") > day)))
+            .group_by(ID, "track").agg(pl.col("start_date").max().alias("acting_start")))
 
 
 def _window_filter(ctx: Context, frame: pl.LazyFrame, w: m.Window, kind: str, subj: pl.LazyFrame) -> pl.LazyFrame:
@@ -178,7 +190,8 @@ def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl
     track = subj.select("track").first()
     pos = ctx.data.positions.lazy().filter(pl.col("level") == b.level)
     pos = pos.join(track, how="cross").filter(pl.col("track").is_null() | (pl.col("track") == pl.col("track_right")))
-    holders = ctx.levels.filter(pl.col("level") == b.level).join(track, on="track", how="semi").select(pl.len())
+    holders = (ctx.levels.filter(pl.col("level") == b.level).join(track, on="track", how="semi")
+               .join(ctx.employees.select(ID), on=ID, how="semi").select(pl.len()))  # people who left hold nothing
     free = pos.select(pl.col("headcount").sum().alias("hc"), pl.len().alias("rows")).join(holders, how="cross").select(
         pl.when(pl.col("rows") > 0).then(pl.col("hc") - pl.col("len")).cast(pl.Float64).alias(A))
     return subj.select(ID).join(free, how="cross")

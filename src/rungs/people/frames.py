@@ -1,0 +1,97 @@
+"""The database as an interchange `Dataset`, so the same engine evaluates stored records and files.
+
+Read with one SQL query per table straight into Polars (no model instances): at 10,000 employees that is
+well over a million KPI rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+from django.db import connection
+
+from rungs.core.interchange.dataset import SCHEMAS, Dataset
+
+_QUERIES = {
+    "employees": """
+        SELECT e.id AS _id, e.employee_id, e.name, e.hire_date, t.code AS team, d.name AS department, e.education, e.status,
+               e.regularized_on, m.employee_id AS manager_id, e.birth_date
+        FROM people_employee e LEFT JOIN people_team t ON t.id = e.team_id
+        LEFT JOIN people_department d ON d.id = e.department_id LEFT JOIN people_employee m ON m.id = e.manager_id
+        ORDER BY e.employee_id""",
+    "assignments": """
+        SELECT a.id AS _id, e.employee_id, a.track, a.level, a.start_date, a.end_date, a.kind, a.department
+        FROM people_assignment a JOIN people_employee e ON e.id = a.employee_id
+        ORDER BY e.employee_id, a.track, a.start_date, a.id""",
+    "evaluations": """
+        SELECT v.id AS _id, e.employee_id, v.period, v.period_kind, v.seq, v.score, v.grade, v.coefficient, v.rank
+        FROM records_evaluation v JOIN people_employee e ON e.id = v.employee_id
+        ORDER BY e.employee_id, v.period_kind, v.seq""",
+    "metrics": """
+        SELECT k.id AS _id, e.employee_id, k.period, k.period_kind, k.seq, k.metric, k.value
+        FROM records_metric k JOIN people_employee e ON e.id = k.employee_id {where}
+        ORDER BY e.employee_id, k.metric, k.period_kind, k.seq""",
+    "events": """
+        SELECT v.id AS _id, e.employee_id, v.date, v.type, v.value, v.ref, v.note
+        FROM records_event v JOIN people_employee e ON e.id = v.employee_id
+        ORDER BY e.employee_id, v.date, v.id""",
+    "positions": "SELECT id AS _id, level, headcount, track, team, department FROM people_position ORDER BY id",
+}
+# Text columns stored as '' in the database are null in a data set.
+_BLANK_IS_NULL = {"education", "grade", "department", "ref", "note", "track", "team"}
+
+
+def dataset_from_db(*, keep_metrics: Iterable[str] | None = None) -> Dataset:
+    frames = {name: df.drop("_id") for name, df in frames_from_db(keep_metrics=keep_metrics).items()}
+    extra = _attributes()
+    if extra is not None:
+        frames["employees"] = frames["employees"].join(extra, on="employee_id", how="left")
+    return Dataset(**frames)
+
+
+def frames_from_db(*, keep_metrics: Iterable[str] | None = None) -> dict[str, pl.DataFrame]:
+    """Each table in the data-set schema plus `_id`, the row's primary key (for updates)."""
+    frames = {}
+    for name, sql in _QUERIES.items():
+        params: list = []
+        if name == "metrics":
+            names = None if keep_metrics is None else sorted(set(keep_metrics))
+            where = "" if names is None else f"WHERE k.metric IN ({', '.join(['%s'] * len(names)) or 'NULL'})"
+            sql = sql.format(where=where)
+            params = names or []
+        frames[name] = _read(name, sql, params)
+    return frames
+
+
+def _read(name: str, sql: str, params: list) -> pl.DataFrame:
+    """Rows as the data-set schema. SQLite hands back dates as text and PostgreSQL as dates; both end as
+    pl.Date."""
+    schema = {"_id": pl.Int64(), **SCHEMAS[name]}
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    df = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+    return df.select(*[_as(c, t, df.schema[c]) for c, t in schema.items()])
+
+
+def _as(col: str, dtype: pl.DataType, got: pl.DataType) -> pl.Expr:
+    c = pl.col(col)
+    if dtype == pl.Date and got == pl.String:
+        c = c.str.slice(0, 10).str.to_date("%Y-%m-%d")
+    c = c.cast(dtype)
+    return (c.replace("", None) if col in _BLANK_IS_NULL else c).alias(col)
+
+
+def _attributes() -> pl.DataFrame | None:
+    """Extra columns of employees.csv, kept in Employee.attributes, back as columns."""
+    from rungs.people.models import Employee
+
+    rows = list(Employee.objects.exclude(attributes={}).values_list("employee_id", "attributes"))
+    if not rows:
+        return None
+    return pl.DataFrame(
+        [{"employee_id": eid, **{k: str(v) for k, v in attrs.items()}} for eid, attrs in rows]
+    )

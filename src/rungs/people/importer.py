@@ -1,0 +1,236 @@
+"""Importing a data set into the database: a preview first, then an all-or-nothing, idempotent apply.
+
+Each row is matched to a stored record by its natural key (KEYS); a matched row whose values differ
+updates that record, an unmatched one is added, and nothing is ever deleted by an import. Importing the
+same files twice therefore changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+
+from rungs.core.interchange.dataset import FILES, Dataset
+from rungs.core.interchange.errors import DataError, Problem
+from rungs.core.interchange.reader import read_dataset
+from rungs.people.frames import frames_from_db
+from rungs.people.models import Assignment, Department, Employee, Position, Team
+from rungs.records.models import Evaluation, Event, Metric
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "employees": ("employee_id",),
+    "assignments": ("employee_id", "track", "start_date", "kind"),
+    "evaluations": ("employee_id", "period"),
+    "metrics": ("employee_id", "period", "metric"),
+    # Events are facts without an id of their own: the whole row is the key, and identical rows (two
+    # complaints on one day) are told apart by their order, so re-importing adds nothing.
+    "events": ("employee_id", "date", "type", "ref", "value", "note", "_n"),
+    "positions": ("level", "track", "team", "department"),
+}
+MODELS = {
+    "assignments": Assignment,
+    "evaluations": Evaluation,
+    "metrics": Metric,
+    "events": Event,
+    "positions": Position,
+}
+BATCH = 5000
+
+
+@dataclass
+class Change:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportPlan:
+    source: str
+    data: Dataset
+    changes: dict[str, Change] = field(default_factory=dict)
+    _rows: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = field(default_factory=dict, repr=False)
+
+    @property
+    def touches_anything(self) -> bool:
+        return any(c.new or c.changed for c in self.changes.values())
+
+    def summary(self) -> str:
+        lines = [
+            f"{name:<12} 新增 new {c.new:>9,}   更新 changed {c.changed:>9,}   不变 unchanged {c.unchanged:>9,}"
+            for name, c in self.changes.items()
+        ]
+        return "\n".join(lines)
+
+
+def read_for_import(path: str | Path) -> ImportPlan:
+    """Reads and validates the files and compares them with the database. Writes nothing."""
+    data = read_dataset(path)
+    return plan(data, str(path))
+
+
+def plan(data: Dataset, source: str = "") -> ImportPlan:
+    _check_keys(data, source)
+    current = frames_from_db()
+    result = ImportPlan(source, data)
+    for name in FILES:
+        incoming = data.frame(name)
+        if name != "employees" and incoming.is_empty():
+            continue
+        new, changed, unchanged = _diff(name, incoming, current[name])
+        result.changes[name] = Change(new.height, changed.height, unchanged)
+        result._rows[name] = (new, changed)
+    return result
+
+
+def _check_keys(data: Dataset, source: str) -> None:
+    problems = []
+    for name, key in KEYS.items():
+        if name == "events":
+            continue
+        df = data.frame(name)
+        dup = df.with_row_index("_row", offset=2).filter(pl.struct(key).is_duplicated())
+        for row in dup.head(200).iter_rows(named=True):
+            problems.append(
+                Problem(
+                    f"{source}[{name}]",
+                    row["_row"],
+                    ",".join(key),
+                    f"each ({', '.join(key)}) once",
+                    " / ".join(str(row[k]) for k in key),
+                )
+            )
+    if problems:
+        raise DataError(problems)
+
+
+def _diff(name: str, incoming: pl.DataFrame, stored: pl.DataFrame):
+    key = list(KEYS[name])
+    if "_n" in key:
+        cols = [c for c in key if c != "_n"]
+        incoming, stored = (
+            df.with_columns(_n=pl.int_range(pl.len()).over(cols)) for df in (incoming, stored)
+        )
+    values = [c for c in stored.columns if c not in key and c != "_id"]
+    incoming = incoming.select(key + values)
+    joined = incoming.join(stored, on=key, how="left", nulls_equal=True, suffix="_db")
+    new = joined.filter(pl.col("_id").is_null()).select(key + values)
+    found = joined.filter(pl.col("_id").is_not_null())
+    differs = (
+        pl.any_horizontal(*[pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in values])
+        if values
+        else pl.lit(False)
+    )
+    changed = found.filter(differs).select(["_id", *key, *values])
+    return new, changed, found.height - changed.height
+
+
+@transaction.atomic
+def apply(p: ImportPlan) -> ImportPlan:
+    """Writes the plan in one transaction: either every row lands or none does."""
+    if "employees" in p._rows:
+        _apply_employees(p.data.employees, *p._rows["employees"])
+    ids = dict(Employee.objects.values_list("employee_id", "pk"))
+    for name, (new, changed) in p._rows.items():
+        if name == "employees":
+            continue
+        model = MODELS[name]
+        if not changed.is_empty():
+            stale = changed.get_column("_id").to_list()
+            for i in range(0, len(stale), BATCH):
+                model.objects.filter(pk__in=stale[i : i + BATCH]).delete()
+        rows = pl.concat([new, changed.drop("_id")]) if not changed.is_empty() else new
+        rows = rows.drop("_n", strict=False)
+        model.objects.bulk_create(
+            (_instance(model, r, ids) for r in rows.iter_rows(named=True)), batch_size=BATCH
+        )
+    return p
+
+
+def _instance(model, row: dict, ids: dict[str, int]):
+    fields = {k: ("" if v is None and k in _BLANKABLE else v) for k, v in row.items() if k != "employee_id"}
+    if "employee_id" in row:
+        fields["employee_id"] = ids[row["employee_id"]]
+    return model(**fields)
+
+
+_BLANKABLE = {"grade", "department", "ref", "note", "track", "team"}
+
+
+def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.DataFrame) -> None:
+    depts = {d.name: d for d in Department.objects.all()}
+    for name in sorted(set(employees.get_column("department").drop_nulls()) - set(depts)):
+        depts[name] = Department.objects.create(name=name)
+    teams = {t.code: t for t in Team.objects.all()}
+    for team, dept in employees.select("team", "department").drop_nulls("team").unique("team").iter_rows():
+        if team not in teams:
+            teams[team] = Team.objects.create(code=team, department=depts.get(dept) or _unassigned(depts))
+    extra = [c for c in employees.columns if c not in new.columns]
+    attrs = (
+        {
+            r[0]: {c: v for c, v in zip(extra, r[1:], strict=True) if v is not None}
+            for r in employees.select("employee_id", *extra).iter_rows()
+        }
+        if extra
+        else {}
+    )
+
+    def fields(r):
+        return dict(
+            name=r["name"],
+            hire_date=r["hire_date"],
+            department=depts.get(r["department"]),
+            team=teams.get(r["team"]),
+            education=r["education"] or "",
+            status=r["status"] or "regular",
+            regularized_on=r["regularized_on"],
+            birth_date=r["birth_date"],
+            attributes=attrs.get(r["employee_id"], {}),
+        )
+
+    Employee.objects.bulk_create(
+        [Employee(employee_id=r["employee_id"], **fields(r)) for r in new.iter_rows(named=True)],
+        batch_size=BATCH,
+    )
+    updated = []
+    for r in changed.iter_rows(named=True):
+        e = Employee(pk=r["_id"], employee_id=r["employee_id"], **fields(r))
+        updated.append(e)
+    Employee.objects.bulk_update(updated, [f for f in fields_names() if f != "employee_id"], batch_size=BATCH)
+    # Managers last: a manager may be a new employee of the same file.
+    touched = set(new.get_column("employee_id")) | set(changed.get_column("employee_id"))
+    pks = dict(Employee.objects.values_list("employee_id", "pk"))
+    links = [
+        Employee(pk=pks[eid], manager_id=pks.get(mid) if mid else None)
+        for eid, mid in employees.select("employee_id", "manager_id").iter_rows()
+        if eid in touched
+    ]
+    Employee.objects.bulk_update(links, ["manager"], batch_size=BATCH)
+
+
+def fields_names() -> list[str]:
+    return [
+        "name",
+        "hire_date",
+        "department",
+        "team",
+        "education",
+        "status",
+        "regularized_on",
+        "birth_date",
+        "attributes",
+    ]
+
+
+def _unassigned(depts: dict[str, Department]) -> Department:
+    if "未分配" not in depts:
+        depts["未分配"] = Department.objects.create(name="未分配")
+    return depts["未分配"]
+
+
+def import_path(path: str | Path, *, dry_run: bool = False) -> ImportPlan:
+    p = read_for_import(path)
+    return p if dry_run else apply(p)

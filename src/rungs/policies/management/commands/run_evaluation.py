@@ -1,0 +1,25 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rungs.policies.models import Policy
+from rungs.policies.runs import run_evaluation
+
+
+class Command(BaseCommand):
+    help = "Evaluate everyone under the policy in force and store the decisions / 运行资格评估"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", default=None, help="YYYY-MM-DD (default today)")
+        parser.add_argument("--scheme", default=None)
+
+    def handle(self, *args, as_of, scheme, **opts):
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        policy = Policy.in_force(day, scheme)
+        if policy is None:
+            raise CommandError(f"no policy in force on {day}: store one with `rungs manage add_policy FILE`")
+        run = run_evaluation(policy, day)
+        n = run.decisions.filter(eligible=True, kind="promotion").count()
+        self.stdout.write(
+            f"run {run.pk}: {run.employees} employees under {policy}, {n} eligible for promotion"
+        )

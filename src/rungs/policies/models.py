@@ -1,0 +1,128 @@
+"""Policies as stored, versioned and effective-dated; evaluation runs and the decisions they produced.
+
+A run records who evaluated, when, on which date and under which policy version, so "why was she not
+eligible in June?" is answered by the run of June, not by today's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rungs.core.policy.errors import PolicyError
+from rungs.core.policy.model import Policy as ParsedPolicy
+from rungs.core.policy.parse import parse_policy
+from rungs.people.models import Employee
+
+
+class Policy(models.Model):
+    scheme = models.CharField(_("制度编号"), max_length=100)  # the policy file's `id`
+    version = models.CharField(_("版本"), max_length=50)
+    effective_from = models.DateField(_("生效日期"))
+    label = models.CharField(_("名称"), max_length=200)
+    text = models.TextField(_("策略文件"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("晋升策略")
+        verbose_name_plural = _("晋升策略")
+        constraints = [models.UniqueConstraint(fields=["scheme", "version"], name="one_policy_version")]
+        ordering = ["scheme", "-effective_from"]
+
+    def __str__(self):
+        return f"{self.label} {self.version}"
+
+    @cached_property
+    def parsed(self) -> ParsedPolicy:
+        return parse_policy(self.text, f"{self.scheme}@{self.version}.yaml")
+
+    @classmethod
+    def from_text(cls, text: str, filename: str = "policy.yaml", user=None) -> Policy:
+        """A new, unsaved version from a policy file; PolicyError (with line and column) if it is invalid."""
+        parsed = parse_policy(text, filename)
+        return cls(
+            scheme=parsed.id,
+            version=parsed.version,
+            effective_from=parsed.effective_from or dt.date.today(),
+            label=parsed.label.zh,
+            text=text,
+            uploaded_by=user,
+        )
+
+    def clean(self):
+        try:
+            parsed = parse_policy(self.text, f"{self.scheme or 'policy'}.yaml")
+        except PolicyError as exc:
+            raise ValidationError({"text": str(exc)}) from exc
+        if self.scheme and parsed.id != self.scheme:
+            raise ValidationError({"text": f"the file's id is {parsed.id!r}, expected {self.scheme!r}"})
+
+    @classmethod
+    def in_force(cls, on: dt.date, scheme: str | None = None) -> Policy | None:
+        """The version in force on a date: the latest effective_from on or before it (of the scheme, or of
+        the most recently uploaded scheme when none is named)."""
+        qs = cls.objects.filter(effective_from__lte=on)
+        if scheme is None:
+            latest = cls.objects.order_by("-uploaded_at", "-pk").first()
+            if latest is None:
+                return None
+            scheme = latest.scheme
+        return qs.filter(scheme=scheme).order_by("-effective_from", "-uploaded_at", "-pk").first()
+
+
+class EvaluationRun(models.Model):
+    policy = models.ForeignKey(Policy, models.PROTECT, related_name="runs", verbose_name=_("策略版本"))
+    as_of = models.DateField(_("评估日期"))
+    created_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("运行人"),
+    )
+    employees = models.PositiveIntegerField(_("人数"), default=0)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("资格评估")
+        verbose_name_plural = _("资格评估")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.policy} @ {self.as_of}"
+
+
+class Decision(models.Model):
+    """One result of a run: one employee, one rule (promotion to the next level, a demotion rule, …)."""
+
+    run = models.ForeignKey(EvaluationRun, models.CASCADE, related_name="decisions")
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="decisions")
+    rule = models.CharField(_("规则"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=30)
+    track = models.CharField(_("通道"), max_length=50, blank=True)
+    from_level = models.CharField(_("当前职级"), max_length=50, blank=True)
+    to_level = models.CharField(_("目标职级"), max_length=50, blank=True)
+    eligible = models.BooleanField(_("符合"))
+    passed = models.PositiveSmallIntegerField(_("已满足条件数"))
+    total = models.PositiveSmallIntegerField(_("条件总数"))
+    criteria = models.JSONField(_("条件明细"))
+
+    class Meta:
+        verbose_name = _("评估结果")
+        verbose_name_plural = _("评估结果")
+        indexes = [models.Index(fields=["run", "kind", "eligible"]), models.Index(fields=["run", "employee"])]

@@ -1,0 +1,79 @@
+"""Evaluating the stored records under a stored policy version, and keeping the decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from rungs.core.engine.evaluate import evaluate, metrics_used
+from rungs.core.engine.report import result_dicts
+from rungs.people.frames import dataset_from_db
+from rungs.people.models import Employee
+from rungs.policies.models import Decision, EvaluationRun, Policy
+
+BATCH = 5000
+
+
+def _count(criteria: list[dict]) -> tuple[int, int]:
+    """Top-level criteria met, and their number (a composite counts once)."""
+    return sum(1 for c in criteria if c["passed"]), len(criteria)
+
+
+@transaction.atomic
+def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
+    parsed = policy.parsed
+    data = dataset_from_db(keep_metrics=metrics_used(parsed))
+    ev = evaluate(parsed, data, as_of)
+    run = EvaluationRun.objects.create(
+        policy=policy,
+        as_of=as_of,
+        created_by=user,
+        employees=data.employees.height,
+        warnings=list(ev.warnings),
+    )
+    ids = dict(Employee.objects.values_list("employee_id", "pk"))
+    decisions = []
+    for r in result_dicts(ev, "zh"):
+        passed, total = _count(r["criteria"])
+        decisions.append(
+            Decision(
+                run=run,
+                employee_id=ids[r["employee_id"]],
+                rule=r["rule"],
+                kind=r["kind"],
+                track=r["track"] or "",
+                from_level=r["from_level"] or "",
+                to_level=r["to_level"] or "",
+                eligible=r["eligible"],
+                passed=passed,
+                total=total,
+                criteria=r["criteria"],
+            )
+        )
+    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    return run
+
+
+def decisions_as_contract(run: EvaluationRun) -> dict:
+    """A stored run in the shape of `rungs evaluate --format json` (INTERCHANGE.md)."""
+    rows = run.decisions.select_related("employee").order_by("employee__employee_id", "pk")
+    return {
+        "policy": run.policy.scheme,
+        "policy_version": run.policy.version,
+        "as_of": run.as_of.isoformat(),
+        "warnings": run.warnings,
+        "results": [
+            {
+                "employee_id": d.employee.employee_id,
+                "kind": d.kind,
+                "rule": d.rule,
+                "track": d.track or None,
+                "from_level": d.from_level or None,
+                "to_level": d.to_level or None,
+                "eligible": d.eligible,
+                "criteria": d.criteria,
+            }
+            for d in rows
+        ],
+    }
