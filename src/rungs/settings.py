@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "rungs.people",
     "rungs.records",
     "rungs.policies",
+    "rungs.board",
+    "rungs.entry",
+    "rungs.api",
     "rungs.web",
 ]
 

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from rungs.accounts.models import Role, User
 from rungs.core.synth import generate
 from rungs.people.loader import replace_all
 from rungs.people.models import Employee, Team
+from rungs.policies.models import EvaluationRun, Policy
+from rungs.policies.runs import run_evaluation
 
 DEMO_PASSWORD = "rungs-demo"
+# The synthetic department is shaped for this scheme (skill and management tracks).
+DEMO_POLICY = Path(__file__).resolve().parent / "demo_policy.yaml"
 
 
 def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str]]:
     """Loads n synthetic employees and creates the demo users; returns (username, role label) pairs."""
+    EvaluationRun.objects.all().delete()
     replace_all(generate(n, as_of=as_of, seed=seed))
+    policy = Policy.objects.filter(scheme=DEMO_POLICY.stem).first()
+    if policy is None:
+        policy = Policy.from_text(DEMO_POLICY.read_text(encoding="utf-8"), DEMO_POLICY.name)
+        policy.save()
+    run_evaluation(policy, as_of)
     User.objects.filter(username__startswith="demo-").delete()
     team = Team.objects.order_by("code").first()
     dept = team.department

@@ -64,6 +64,7 @@ class Context:
 
 
 def build_context(data: Dataset, as_of: dt.date) -> Context:
+    """The shared per-employee frames, computed once (eagerly) so every rule and criterion reuses them."""
     day = pl.lit(as_of, dtype=pl.Date)
     emp = data.employees.lazy().filter(pl.col("status").fill_null("regular") != "left").with_columns(
         age=(months_between(pl.col("birth_date"), day) // 12),
@@ -74,17 +75,21 @@ def build_context(data: Dataset, as_of: dt.date) -> Context:
                .join(emp_dept, on=ID, how="left")
                .with_columns(pl.col("department").fill_null(pl.col("_emp_dept")))
                .drop("_emp_dept")
-               .sort(ID, "track", "start_date"))
+               .sort(ID, "track", "start_date", maintain_order=True))
+    emp_df, history_df = pl.collect_all([emp, history])
     # A run is a stretch of consecutive rows at the same level (transfers between departments included);
-    # the current level began where the employee's last run began.
-    runs = history.with_columns(
-        _run=(pl.col("level") != pl.col("level").shift(1)).fill_null(True).cast(pl.Int32).cum_sum()
-        .over([ID, "track"]))
-    last_run = runs.group_by(ID, "track").agg(pl.col("_run").max())
-    starts = runs.join(last_run, on=[ID, "track", "_run"]).group_by(ID, "track").agg(
-        level_start=pl.col("start_date").min())
-    open_rows = history.filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
-    current = (open_rows.sort("start_date").group_by(ID, "track").agg(
-        pl.col("level").last(), pl.col("department").last().alias("level_department"))
-        .join(starts, on=[ID, "track"], how="left"))
-    return Context(as_of, data, emp, current, history)
+    # the current level began where the employee's last run began. Rows are sorted by employee, track and
+    # start, so group boundaries and run starts are found by comparing each row with the one before.
+    key = (pl.col(ID), pl.col("track"))
+    first = pl.any_horizontal(c.ne_missing(c.shift(1)) for c in key)
+    last = pl.any_horizontal(c.ne_missing(c.shift(-1)) for c in key)
+    new_run = first | (pl.col("level") != pl.col("level").shift(1)).fill_null(True)
+    starts = (history_df.lazy()
+              .select(ID, "track", pl.when(new_run).then(pl.col("start_date")).forward_fill().alias("level_start"),
+                      last.alias("_last"))
+              .filter("_last").drop("_last"))
+    open_rows = history_df.lazy().filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
+    current = (open_rows.filter(last)
+               .select(ID, "track", "level", pl.col("department").alias("level_department"))
+               .join(starts, on=[ID, "track"], how="left"))
+    return Context(as_of, data, emp_df.lazy(), current.collect().lazy(), history_df.lazy())

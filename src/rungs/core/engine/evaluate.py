@@ -48,11 +48,15 @@ class Evaluation:
     warnings: tuple[str, ...]
 
 
+import os
+_ENGINE = os.environ.get("RUNGS_ENGINE", "auto")
+
+
 def evaluate(policy: m.Policy, data: Dataset, as_of: dt.date) -> Evaluation:
     """Every rule of the policy for every employee it applies to."""
     ctx = build_context(data, as_of)
     builds = [_RuleBuild(ctx, policy, rule) for rule in policy.rules]
-    frames = pl.collect_all([b.query() for b in builds])
+    frames = pl.collect_all([b.query() for b in builds], engine=_ENGINE)
     results = tuple(RuleResult(b.rule, tuple(b.meta), f) for b, f in zip(builds, frames, strict=True))
     return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data)))
 
