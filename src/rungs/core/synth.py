@@ -26,6 +26,12 @@ MANAGEMENT = ["supervisor", "manager"]
 EDUCATION = ["high_school", "secondary_vocational", "associate", "bachelor", "master"]
 EDUCATION_P = [0.08, 0.12, 0.45, 0.32, 0.03]
 METRICS = ("csat", "resolution_rate", "complaint_rate", "response_rate", "tickets", "amount")
+# Attested skills of the dual-track scheme (most people are attested for the basics, few for the rest).
+ATTESTATIONS = (
+    ["independent_operation"] * 4
+    + ["office_skills"] * 3
+    + ["office_visio", "major_exception_handling", "client_engagement", "led_training"]
+)
 LEAVE_REFS = ["sick", "personal", "annual", "marriage", "maternity", "bereavement"]
 
 
@@ -195,10 +201,10 @@ def _events(rng, ids, ability, epoch):
         ("commendation_customer", 2.5 * good, None, None),
         ("commendation_internal", 1.2 * good, None, None),
         ("mentored", 0.6 * good, None, None),
-        ("training", 0.3 * good, ["reserve_cadre", "product"], None),
+        ("training", 0.8 * good, ["reserve_cadre", "reserve_cadre", "product"], None),
         ("exam", 1.0 * np.ones(n), ["technical"], lambda k: np.clip(rng.normal(78, 10, k), 0, 100).round(0)),
-        ("attestation", 0.5 * np.ones(n), ["office_skills", "office_visio"], lambda k: np.ones(k)),
-        ("complaint", 0.8 * (1 - good), None, None),
+        ("attestation", 2.0 * good, ATTESTATIONS, lambda k: (rng.random(k) < 0.9).astype(float)),
+        ("complaint", 0.25 * (1 - good), None, None),
         ("major_incident", 0.05 * (1 - good), None, None),
         ("penalty", 0.4 * (1 - good), None, None),
     ]
