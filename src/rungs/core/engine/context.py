@@ -53,6 +53,19 @@ class Context:
     employees: pl.LazyFrame  # active employees (not left) with derived attributes
     levels: pl.LazyFrame  # current non-acting level per employee and track, with level_start
     history: pl.LazyFrame  # non-acting assignment rows that started before the evaluation date
+    # The engine joins and groups on a number instead of the employee_id string: the id's position in `ids`
+    # (the ids of employees.csv, sorted, so the numbers sort like the ids). `decode` turns it back.
+    ids: pl.Series
+    enum: pl.DataType
+
+    def source(self, name: str) -> pl.LazyFrame:
+        """A frame of the data set with employee_id as its number (null for ids not in employees.csv).
+
+        Filters applied to the result run before the conversion, so only rows kept are converted."""
+        return self.data.frame(name).lazy().with_columns(_encode(self.enum))
+
+    def decode(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(self.ids.gather(frame.get_column(ID)).alias(ID))
 
     def complete(self, kind: str) -> int:
         """The seq of the latest complete period of this kind."""
@@ -63,14 +76,21 @@ class Context:
         return pl.lit(self.as_of, dtype=pl.Date)
 
 
+def _encode(enum: pl.DataType) -> pl.Expr:
+    return pl.col(ID).cast(enum, strict=False).to_physical()
+
+
 def build_context(data: Dataset, as_of: dt.date) -> Context:
     """The shared per-employee frames, computed once (eagerly) so every rule and criterion reuses them."""
     day = pl.lit(as_of, dtype=pl.Date)
-    emp = data.employees.lazy().filter(pl.col("status").fill_null("regular") != "left").with_columns(
+    ids = data.employees.get_column(ID).drop_nulls().unique().sort()
+    enum = pl.Enum(ids)
+    employees = data.employees.lazy().with_columns(_encode(enum))
+    emp = employees.filter(pl.col("status").fill_null("regular") != "left").with_columns(
         age=(months_between(pl.col("birth_date"), day) // 12),
     )
-    asg = data.assignments.lazy().filter(pl.col("start_date") <= day)
-    emp_dept = data.employees.lazy().select(ID, pl.col("department").alias("_emp_dept"))
+    asg = data.assignments.lazy().with_columns(_encode(enum)).filter(pl.col("start_date") <= day)
+    emp_dept = employees.select(ID, pl.col("department").alias("_emp_dept"))
     history = (asg.filter(pl.col("kind").ne_missing("acting"))  # an empty kind is not acting
                .join(emp_dept, on=ID, how="left")
                .with_columns(pl.col("department").fill_null(pl.col("_emp_dept")))
@@ -92,4 +112,4 @@ def build_context(data: Dataset, as_of: dt.date) -> Context:
     current = (open_rows.filter(last)
                .select(ID, "track", "level", pl.col("department").alias("level_department"))
                .join(starts, on=[ID, "track"], how="left"))
-    return Context(as_of, data, emp_df.lazy(), current.collect().lazy(), history_df.lazy())
+    return Context(as_of, data, emp_df.lazy(), current.collect().lazy(), history_df.lazy(), ids, enum)

@@ -48,17 +48,71 @@ class Evaluation:
     warnings: tuple[str, ...]
 
 
-import os
-_ENGINE = os.environ.get("RUNGS_ENGINE", "auto")
-
-
 def evaluate(policy: m.Policy, data: Dataset, as_of: dt.date) -> Evaluation:
     """Every rule of the policy for every employee it applies to."""
     ctx = build_context(data, as_of)
-    builds = [_RuleBuild(ctx, policy, rule) for rule in policy.rules]
-    frames = pl.collect_all([b.query() for b in builds], engine=_ENGINE)
-    results = tuple(RuleResult(b.rule, tuple(b.meta), f) for b, f in zip(builds, frames, strict=True))
+    shared = shared_measures(ctx, policy) if policy.rules else None
+    builds = [_RuleBuild(ctx, policy, rule, shared) for rule in policy.rules]
+    frames = pl.collect_all([b.query() for b in builds])
+    results = tuple(RuleResult(b.rule, tuple(b.meta), ctx.decode(f)) for b, f in zip(builds, frames, strict=True))
     return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data)))
+
+
+# Columns a subjects frame may carry besides the employee's attributes: an attribute of this name is read
+# from the subjects, so it depends on the rule.
+_SUBJECT_COLUMNS = frozenset({ID, "track", "level", "to_level", "level_start", "level_department", "acting_start",
+                              "acting_gap"})
+
+
+def independent(b: m.Block) -> bool:
+    """Whether a block's actual value for an employee is the same whichever rule asks (it reads nothing
+    about the rule's level or track), so it can be computed once for everyone and shared by all rules."""
+    if isinstance(b, m.Tenure):
+        return b.of in ("company", "regularized")
+    if isinstance(b, m.Consecutive | m.LatestEvent):
+        return not b.since_level
+    if isinstance(b, m.Aggregate):
+        return b.window.kind != "since_level"
+    if isinstance(b, m.Rank):
+        return b.window is None or b.window.kind != "since_level"
+    if isinstance(b, m.Count):
+        return b.window.kind != "since_level"
+    if isinstance(b, m.Attribute):
+        return b.name not in _SUBJECT_COLUMNS
+    return isinstance(b, m.Latest | m.Change)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The actual value of every rule-independent block the policy uses, computed once for every active
+    employee: one column per block in `table` (employee_id, then the blocks' columns)."""
+
+    table: pl.DataFrame
+    columns: dict[m.Block, str]
+
+
+def shared_measures(ctx: Context, policy: m.Policy) -> Shared:
+    blocks = list(dict.fromkeys(c.block for r in policy.rules for c in walk(r.criteria)
+                                if c.compare is not None and independent(c.block) and _hashable(c.block)))
+    ids = ctx.employees.select(ID).collect()
+    everyone = ids.lazy()
+    # Collected together so Polars runs them in parallel; each frame has one row per active employee.
+    frames = pl.collect_all([actual(ctx, b, everyone, policy.grades) for b in blocks])
+    columns = {b: f"_b{i}" for i, b in enumerate(blocks)}
+    aligned = []
+    for b, f in zip(blocks, frames, strict=True):
+        if not f.get_column(ID).equals(ids.get_column(ID)):  # put the rows in the order of `ids`
+            f = ids.join(f, on=ID, how="left", maintain_order="left")
+        aligned.append(f.get_column(A).alias(columns[b]))
+    return Shared(ids.with_columns(aligned), columns)
+
+
+def _hashable(b: m.Block) -> bool:
+    try:
+        hash(b)
+    except TypeError:
+        return False
+    return True
 
 
 def subjects(ctx: Context, policy: m.Policy, rule: m.Rule) -> pl.LazyFrame:
@@ -70,7 +124,7 @@ def subjects(ctx: Context, policy: m.Policy, rule: m.Rule) -> pl.LazyFrame:
     if rule.kind != "acting_conversion":
         return base.with_columns(to_level=pl.lit(rule.to_level, dtype=pl.String))
     day = ctx.day
-    acting = (ctx.data.assignments.lazy()
+    acting = (ctx.source("assignments")
               .filter((pl.col("kind") == "acting") & (pl.col("track") == rule.track) & (pl.col("start_date") <= day)
                       & (pl.col("end_date").is_null() | (pl.col("end_date") > day)))
               .group_by(ID).agg(pl.col("level").sort_by("start_date").last().alias("to_level"),
@@ -81,8 +135,9 @@ def subjects(ctx: Context, policy: m.Policy, rule: m.Rule) -> pl.LazyFrame:
 
 
 class _RuleBuild:
-    def __init__(self, ctx: Context, policy: m.Policy, rule: m.Rule) -> None:
-        self.ctx, self.policy, self.rule = ctx, policy, rule
+    def __init__(self, ctx: Context, policy: m.Policy, rule: m.Rule, shared: Shared | None = None) -> None:
+        self.ctx, self.policy, self.rule, self.shared = ctx, policy, rule, shared
+        self.from_shared: list[pl.Expr] = []  # columns of shared.table, renamed for this rule
         self.subj = subjects(ctx, policy, rule).cache()
         self.frames: list[pl.LazyFrame] = []
         self.columns: list[pl.Expr] = []
@@ -93,6 +148,9 @@ class _RuleBuild:
 
     def query(self) -> pl.LazyFrame:
         q = self.subj.select(ID, "track", pl.col("level").alias("from_level"), "to_level")
+        if self.from_shared:
+            assert self.shared is not None
+            q = q.join(self.shared.table.lazy().select(ID, *self.from_shared), on=ID, how="left")
         for f in self.frames:
             q = q.join(f, on=ID, how="left")
         for expr in self.columns:
@@ -116,7 +174,11 @@ class _RuleBuild:
             self.columns.append(value.alias(f"{path}|p"))
             return p
         assert c.compare is not None
-        self.frames.append(actual(self.ctx, c.block, self.subj, self.policy.grades).rename({A: f"{path}|a"}))
+        col = self.shared.columns.get(c.block) if self.shared is not None and _hashable(c.block) else None
+        if col is not None:
+            self.from_shared.append(pl.col(col).alias(f"{path}|a"))
+        else:
+            self.frames.append(actual(self.ctx, c.block, self.subj, self.policy.grades).rename({A: f"{path}|a"}))
         required = self.required(c, path)
         self.columns.append(compare_expr(pl.col(f"{path}|a"), c.compare.op, required).fill_null(False)
                             .alias(f"{path}|p"))

@@ -27,17 +27,17 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
     day = ctx.day
     if b.of == "acting" and "acting_start" not in subj.collect_schema().names():
         # Outside acting_conversion rules the subjects do not carry the open acting post: look it up.
-        subj = subj.join(_acting_starts(ctx), on=[ID, "track"], how="left")
+        subj = subj.join(_acting_starts(ctx), on=[ID, "track"], how="left", maintain_order="left")
     if b.of in ("level", "acting"):
         start = "level_start" if b.of == "level" else "acting_start"
         return subj.select(ID, months_between(pl.col(start), day).alias(A))
     if b.of in ("company", "regularized"):
         col = "hire_date" if b.of == "company" else "regularized_on"
-        return subj.join(ctx.employees.select(ID, col), on=ID, how="left").select(
+        return subj.join(ctx.employees.select(ID, col), on=ID, how="left", maintain_order="left").select(
             ID, months_between(pl.col(col), day).alias(A))
     if b.of == "last_pay_step":
         steps = _events(ctx, "pay_step").group_by(ID).agg(pl.col("date").max().alias("_d"))
-        return subj.join(steps, on=ID, how="left").select(
+        return subj.join(steps, on=ID, how="left", maintain_order="left").select(
             ID, months_between(pl.coalesce("_d", "level_start"), day).alias(A))
     # Time at the current level summed over its rows: all departments, or only the current one.
     rows = ctx.history.join(subj.select(ID, "track", "level", "level_department"), on=[ID, "track", "level"])
@@ -45,13 +45,13 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
         rows = rows.filter(pl.col("department").eq_missing(pl.col("level_department")))
     end = pl.min_horizontal(pl.col("end_date").fill_null(day), day)
     return subj.select(ID).join(rows.group_by(ID).agg(months_between(pl.col("start_date"), end).sum().alias(A)),
-                                on=ID, how="left")
+                                on=ID, how="left", maintain_order="left")
 
 
 def _acting_starts(ctx: Context) -> pl.LazyFrame:
     """employee_id, track, acting_start: the start of the latest open acting assignment per track."""
     day = ctx.day
-    return (ctx.data.assignments.lazy()
+    return (ctx.source("assignments")
             .filter((pl.col("kind") == "acting") & (pl.col("start_date") <= day)
                     & (pl.col("end_date").is_null() | (pl.col("end_date") > day)))
             .group_by(ID, "track").agg(pl.col("start_date").max().alias("acting_start")))
@@ -68,7 +68,7 @@ def _window_filter(ctx: Context, frame: pl.LazyFrame, w: m.Window, kind: str, su
 
 
 def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
-    s = series_frame(ctx, b.of, b.period, grades).join(subj.select(ID), on=ID, how="semi")
+    s = series_frame(ctx, b.of, b.period, grades)
     has_data = s.select(ID).unique()
     if b.since_level:
         s = _window_filter(ctx, s, m.Window("since_level"), b.period, subj)
@@ -84,8 +84,8 @@ def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dic
         runs = (ok.with_columns(_pos=pl.col("seq").rank("ordinal", descending=True).over(ID).cast(pl.Int32) - 1)
                 .filter((pl.lit(last) - pl.col("seq")) == pl.col("_pos"))
                 .group_by(ID).len().rename({"len": A}))
-    return (subj.select(ID).join(has_data.with_columns(_has=pl.lit(True)), on=ID, how="left")
-            .join(runs, on=ID, how="left")
+    return (subj.select(ID).join(has_data.with_columns(_has=pl.lit(True)), on=ID, how="left", maintain_order="left")
+            .join(runs, on=ID, how="left", maintain_order="left")
             .select(ID, pl.when(pl.col("_has")).then(pl.col(A).fill_null(0)).alias(A).cast(pl.Float64)))
 
 
@@ -94,20 +94,20 @@ def _kind(of: m.Series | m.RankSeries) -> str:
 
 
 def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
-    s = series_frame(ctx, b.of, b.period, grades).join(subj.select(ID), on=ID, how="semi")
+    s = series_frame(ctx, b.of, b.period, grades)
     s = _window_filter(ctx, s, b.window, b.period, subj)
     if b.where is not None:
         agg = where_expr(pl.col("v"), b.where, _kind(b.of), grades).sum().cast(pl.Float64)
     else:
         agg = {"mean": pl.col("v").mean(), "sum": pl.col("v").sum(), "min": pl.col("v").min(),
                "max": pl.col("v").max(), "count": pl.len().cast(pl.Float64)}[b.agg]
-    return subj.select(ID).join(s.group_by(ID).agg(agg.alias(A)), on=ID, how="left")
+    return subj.select(ID).join(s.group_by(ID).agg(agg.alias(A)), on=ID, how="left", maintain_order="left")
 
 
 def _latest(ctx: Context, b: m.Latest, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     s = series_frame(ctx, b.of, b.period, grades)
     latest = s.group_by(ID).agg(pl.col("v").sort_by("seq").last().alias(A))
-    return subj.select(ID).join(latest, on=ID, how="left")
+    return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
 def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -115,14 +115,14 @@ def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: dict) -> pl.L
     s = series_frame(ctx, b.of, b.period, grades).filter(pl.col("seq") > last - 2 * b.n)
     recent = pl.col("v").filter(pl.col("seq") > last - b.n).mean()
     before = pl.col("v").filter(pl.col("seq") <= last - b.n).mean()
-    return subj.select(ID).join(s.group_by(ID).agg((recent - before).alias(A)), on=ID, how="left")
+    return subj.select(ID).join(s.group_by(ID).agg((recent - before).alias(A)), on=ID, how="left", maintain_order="left")
 
 
 def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     if b.window is None:  # the rank in the latest complete period the employee has a value for
         frame = series_frame(ctx, m.RankSeries(b.of, b.within, b.combine), b.period, grades)
         return _latest_of(frame, subj)
-    groups = ctx.employees.select(ID, pl.col(b.within).alias("g"))
+    groups = ctx.employees.select(ID, pl.col(b.within).alias("g")).drop_nulls("g")  # no team: no rank
     ranked = []
     for i, part in enumerate(b.of):
         s = _window_filter(ctx, series_frame(ctx, part, b.period, grades), b.window, b.period, subj)
@@ -130,16 +130,16 @@ def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: dict) -> pl.LazyF
         per = s.group_by(ID).agg(agg.alias("v")).join(groups, on=ID, how="inner")
         ranked.append(per.select(ID, "g", rank_within(per, ["g"], part.lower_is_better).alias(f"r{i}")))
     combined = combine_ranks(ranked, b.combine, ["g"])
-    return subj.select(ID).join(combined.select(ID, pl.col("v").alias(A)), on=ID, how="left")
+    return subj.select(ID).join(combined.select(ID, pl.col("v").alias(A)), on=ID, how="left", maintain_order="left")
 
 
 def _latest_of(frame: pl.LazyFrame, subj: pl.LazyFrame) -> pl.LazyFrame:
     latest = frame.group_by(ID).agg(pl.col("v").sort_by("seq").last().alias(A))
-    return subj.select(ID).join(latest, on=ID, how="left")
+    return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
 def _events(ctx: Context, kind: str) -> pl.LazyFrame:
-    return ctx.data.events.lazy().filter((pl.col("type") == kind) & (pl.col("date") < ctx.day))
+    return ctx.source("events").filter((pl.col("type") == kind) & (pl.col("date") < ctx.day))
 
 
 def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -161,7 +161,7 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
         ev = ev.join(offsets, on=[ID, "ref"], how="anti")
     agg = {"count": pl.len(), "sum": pl.col("value").sum(), "distinct_refs": pl.col("ref").drop_nulls().n_unique()}
     counted = ev.group_by(ID).agg(agg[b.measure].cast(pl.Float64).alias(A))
-    return subj.select(ID).join(counted, on=ID, how="left").with_columns(pl.col(A).fill_null(0.0))
+    return subj.select(ID).join(counted, on=ID, how="left", maintain_order="left").with_columns(pl.col(A).fill_null(0.0))
 
 
 def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -169,7 +169,7 @@ def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: di
     if b.since_level:  # only attempts made at the current level
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
     latest = ev.group_by(ID).agg(pl.col("value").sort_by("date", "_i").last().alias(A))
-    return subj.select(ID).join(latest, on=ID, how="left")
+    return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
 def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -183,7 +183,7 @@ def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, grades: dict) -
     if b.name == "education":
         value = value.replace_strict(list(EDUCATION_LEVELS), list(range(len(EDUCATION_LEVELS))),
                                      default=None, return_dtype=pl.Float64)
-    return subj.select(ID).join(emp.select(ID, value.alias(A)), on=ID, how="left")
+    return subj.select(ID).join(emp.select(ID, value.alias(A)), on=ID, how="left", maintain_order="left")
 
 
 def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:

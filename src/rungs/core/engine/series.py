@@ -21,10 +21,10 @@ def series_frame(ctx: Context, of: Measure, kind: str, grades: dict[str, tuple[s
         return rank_frame(ctx, of.parts, of.within, of.combine, kind, grades)
     last = ctx.complete(kind)
     if of.source == "metric":
-        src = ctx.data.metrics.lazy().filter((pl.col("metric") == of.metric) & (pl.col("period_kind") == kind))
+        src = ctx.source("metrics").filter((pl.col("metric") == of.metric) & (pl.col("period_kind") == kind))
         value = pl.col("value")
     else:
-        src = ctx.data.evaluations.lazy().filter(pl.col("period_kind") == kind)
+        src = ctx.source("evaluations").filter(pl.col("period_kind") == kind)
         value = pl.col(of.source).cast(pl.Float64)
         if of.source == "grade":
             words = grades[of.scale or ""]
@@ -36,7 +36,8 @@ def series_frame(ctx: Context, of: Measure, kind: str, grades: dict[str, tuple[s
 
 
 def _grouped(ctx: Context, frame: pl.LazyFrame, within: str) -> pl.LazyFrame:
-    groups = ctx.employees.select(ID, pl.col(within).alias("g"))
+    # Someone without a team/department has no colleagues to be ranked among: their rank is missing.
+    groups = ctx.employees.select(ID, pl.col(within).alias("g")).drop_nulls("g")
     return frame.join(groups, on=ID, how="inner")
 
 

@@ -76,6 +76,8 @@ def comparison(p: _Parser, mp: YMap, kind: str, default: m.Compare | None, ctx: 
         kind = _resolve_kind(p, kind, raw[0], mark)
         return kind, m.Compare("in", tuple(_value(p, kind, v, mark) for v in raw))
     if isinstance(raw, YMap):
+        if kind == "grade:?" and "else" in raw:  # grade values by cases: the scale is that of the else value
+            kind = _resolve_kind(p, kind, raw["else"], p.at(raw, "else"))
         return kind, m.Compare(op, _cases(p, kind, raw, mark, ctx, track))  # type: ignore[arg-type]
     kind = _resolve_kind(p, kind, raw, mark)
     return kind, m.Compare(op, _value(p, kind, raw, mark))  # type: ignore[arg-type]
