@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rungs.board",
     "rungs.entry",
     "rungs.api",
+    "ninja",  # its templates and static files: the API docs page is served locally, not from a CDN
     "rungs.web",
 ]
 

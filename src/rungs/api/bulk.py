@@ -1,0 +1,97 @@
+"""Bulk upsert of evaluations, metrics and events sent as JSON rows in the interchange column names.
+
+The rows go through the file reader's own checks (rungs.core.interchange.reader) and then through the
+importer's plan and apply (rungs.people.importer), so a row sent here is accepted or rejected exactly as
+the same row in a CSV file would be, and the write is all-or-nothing and idempotent. Problems name the
+list (`file`), the row's position in it counted from 0 (`row`), the column, what was expected and what came.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from django.db import transaction
+
+from rungs.core.interchange.dataset import Dataset, empty
+from rungs.core.interchange.errors import DataError, Problem
+from rungs.core.interchange.reader import REQUIRED, _validate
+from rungs.people.importer import ImportPlan, apply, plan
+from rungs.people.models import Employee
+
+TABLES: tuple[str, ...] = ("evaluations", "metrics", "events")
+_FIRST_ROW = 2  # the reader counts rows as a spreadsheet shows them (header = 1); the API counts from 0
+
+
+class OutOfScope(Exception):
+    def __init__(self, employee_ids: list[str]):
+        self.employee_ids = employee_ids
+        super().__init__(", ".join(employee_ids))
+
+
+def _cell(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 2**53 else repr(value)
+    return str(value)
+
+
+def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    """The rows as an all-text frame, as the reader sees a CSV file before it checks the cells. Every
+    required column is present, so a missing value is reported on its row, not as a missing column."""
+    columns = list(REQUIRED[name])
+    for row in rows:
+        columns.extend(c for c in row if c not in columns)
+    data = {c: [_cell(r.get(c)) for r in rows] for c in columns}
+    return pl.DataFrame(data, schema={c: pl.String for c in columns})
+
+
+def _api_problem(p: Problem) -> Problem:
+    file = p.file.rsplit("[", 1)[-1].rstrip("]") if p.file.endswith("]") else p.file
+    return Problem(file, None if p.row is None else p.row - _FIRST_ROW, p.column, p.expected, p.got)
+
+
+def validate(rows: dict[str, list[dict]], visible) -> tuple[Dataset, list[str]]:
+    """A Dataset of the rows (employees empty: the import never touches people). Raises DataError with
+    every problem found, or OutOfScope listing the existing employees the user may not write for."""
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    frames: dict[str, pl.DataFrame] = {}
+    for name in TABLES:
+        if rows.get(name):
+            frames[name] = _validate(name, _frame(name, rows[name]), name, problems, warnings)
+    for name, df in frames.items():  # JSON has no NaN or infinity, so the API would not give them back
+        for col in (c for c, t in df.schema.items() if t == pl.Float64):
+            bad = df.with_row_index("_row", offset=_FIRST_ROW).filter(~pl.col(col).is_finite())
+            for row, got in bad.select("_row", col).iter_rows():
+                problems.append(Problem(name, row, col, "a finite number", str(got)))
+    referenced = set()
+    for df in frames.values():
+        referenced.update(df.get_column("employee_id").drop_nulls().to_list())
+    known = set(Employee.objects.filter(employee_id__in=referenced).values_list("employee_id", flat=True))
+    for name, df in frames.items():
+        ids = df.get_column("employee_id").to_list()
+        for i, eid in enumerate(ids):
+            if eid is not None and eid not in known:
+                problems.append(
+                    Problem(name, i + _FIRST_ROW, "employee_id", "an employee_id stored in Rungs", eid)
+                )
+    if problems:
+        raise DataError([_api_problem(p) for p in problems])
+    allowed = set(visible.filter(employee_id__in=known).values_list("employee_id", flat=True))
+    if known - allowed:
+        raise OutOfScope(sorted(known - allowed))
+    return Dataset(employees=empty("employees"), **frames), warnings
+
+
+@transaction.atomic
+def upsert(rows: dict[str, list[dict]], visible) -> tuple[ImportPlan, list[str]]:
+    data, warnings = validate(rows, visible)
+    try:
+        p = plan(data, "")
+    except DataError as exc:  # the same key twice, e.g. two scores for one employee and period
+        raise DataError([_api_problem(p) for p in exc.problems]) from None
+    # People are not part of this import: leave them out of the plan entirely.
+    p.changes.pop("employees", None)
+    p._rows.pop("employees", None)
+    apply(p)
+    return p, warnings
