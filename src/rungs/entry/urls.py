@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rungs.entry.views import facts, imports, policies
 
 app_name = "entry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", facts.index, name="index"),
+    path("score/", facts.score, name="score"),
+    path("attestation/", facts.attestation, name="attestation"),
+    path("commendation/", facts.commendation, name="commendation"),
+    path("exam/", facts.exam, name="exam"),
+    path("import/", imports.upload, name="import"),
+    path("import/done/", imports.done, name="import_done"),
+    path("import/<str:token>/", imports.preview, name="import_preview"),
+    path("import/<str:token>/commit/", imports.commit, name="import_commit"),
+    path("import/<str:token>/cancel/", imports.cancel, name="import_cancel"),
+    path("policies/", policies.index, name="policies"),
+    path("policies/new/", policies.upload, name="policy_upload"),
+    path("policies/run/", policies.run, name="policy_run"),
+    path("policies/<int:pk>/", policies.detail, name="policy"),
+    path("runs/<int:pk>/", policies.run_detail, name="run"),
+]

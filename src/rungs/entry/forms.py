@@ -1,0 +1,373 @@
+"""Forms of the entry pages: one per fact, with the validation messages a manager can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rungs.core.interchange.dataset import FILES
+
+# ------------------------------------------------------------------------------------------------ import
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data] or [one(None, initial)]
+        return [one(data, initial)]
+
+
+def upload_name(name: str) -> str:
+    """The file's own name, without any folder a browser may have sent."""
+    return Path(name.replace("\\", "/")).name.strip()
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("数据文件"),
+        help_text=_("一个 .xlsx 工作簿，或若干 CSV 文件（employees.csv、evaluations.csv 等，可多选）。"),
+        error_messages={"required": _("请选择要导入的文件。")},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        names = [upload_name(f.name) for f in files]
+        workbooks = [n for n in names if n.lower().endswith(".xlsx")]
+        if workbooks:
+            if len(files) > 1:
+                raise forms.ValidationError(_("请只上传一个 .xlsx 工作簿，或者只上传 CSV 文件，不要混合。"))
+            return files
+        known = {f"{n}.csv" for n in FILES}
+        unknown = [n for n in names if n.lower() not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("无法识别的文件：%(names)s。CSV 文件名应为：%(known)s。"),
+                params={"names": "、".join(unknown), "known": "、".join(f"{n}.csv" for n in FILES)},
+            )
+        if len({n.lower() for n in names}) != len(names):
+            raise forms.ValidationError(_("同一个文件名出现了两次，请每个文件只选一次。"))
+        return files
+
+
+# ---------------------------------------------------------------------------------------------- policies
+
+
+class PolicyForm(forms.Form):
+    file = forms.FileField(
+        label=_("策略文件（.yaml）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.txt"}),
+    )
+    text = forms.CharField(
+        label=_("或在此编辑策略文件"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            raw = upload.read()
+            try:
+                data["text"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    data["text"] = raw.decode("gb18030")
+                except UnicodeDecodeError:
+                    raise forms.ValidationError(_("无法读取文件：请保存为 UTF-8 编码的文本。")) from None
+            data["filename"] = upload_name(upload.name)
+        else:
+            data["filename"] = "policy.yaml"
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("请选择策略文件，或在文本框中填写策略。"))
+        return data
+
+
+class RunForm(forms.Form):
+    policy = forms.ModelChoiceField(
+        label=_("策略版本"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("请选择策略版本。")},
+    )
+    as_of = forms.DateField(
+        label=_("评估日期"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"required": _("请填写评估日期。"), "invalid": _("评估日期应为 YYYY-MM-DD。")},
+    )
+
+    def __init__(self, *args, policies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from rungs.policies.models import Policy
+
+        self.fields["policy"].queryset = policies if policies is not None else Policy.objects.all()
+        self.fields["policy"].label_from_instance = lambda p: f"{p.label} · {p.scheme} {p.version}"
+        self.fields["as_of"].initial = timezone.localdate()
+
+
+def is_future(day: dt.date) -> bool:
+    return day > timezone.localdate()
+
+
+SLUG = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+# ------------------------------------------------------------------------------------------------- facts
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class EmployeeField(forms.ModelChoiceField):
+    """A person in the user's scope, chosen by 工号; people outside the scope are not offered."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(
+            queryset=queryset.select_related("team").order_by("team__code", "employee_id"),
+            to_field_name="employee_id",
+            label=_("员工"),
+            empty_label=_("— 请选择员工 —"),
+            error_messages={
+                "required": _("请选择员工。"),
+                "invalid_choice": _("所选员工不在您的管理范围内。"),
+            },
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        team = f" · {obj.team.code}" if obj.team_id else ""
+        return f"{obj.name}（{obj.employee_id}）{team}"
+
+
+class FactForm(forms.Form):
+    """The common part: whom it is about (within scope) and, for dated facts, when."""
+
+    dated = True
+
+    def __init__(self, *args, employees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"employee": EmployeeField(employees), **self.fields}
+        if self.dated:
+            self.fields["date"] = forms.DateField(
+                label=_("日期"),
+                initial=timezone.localdate,
+                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                error_messages={
+                    "required": _("请填写日期。"),
+                    "invalid": _("日期应为 YYYY-MM-DD，例如 2026-05-20。"),
+                },
+            )
+            self.fields["note"] = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if is_future(day):
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return day
+
+    def _event(self, type_: str, ref: str = "", value: float | None = None):
+        """A new event, refused when the same fact was already recorded (a double submit)."""
+        from rungs.records.models import Event
+
+        d = self.cleaned_data
+        event = Event(
+            employee=d["employee"], date=d["date"], type=type_, ref=ref, value=value, note=d["note"]
+        )
+        same = Event.objects.filter(
+            employee=event.employee, date=event.date, type=type_, ref=ref, value=value
+        )
+        if same.exists():
+            raise forms.ValidationError(_("这条记录已经存在（同一员工、同一天、同一内容），未重复保存。"))
+        return event
+
+
+class ScoreForm(FactForm):
+    """A monthly appraisal result (evaluations: period YYYY-MM, score, grade)."""
+
+    dated = False
+    period = forms.CharField(
+        label=_("考核期（月）"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"placeholder": "2026-05", "type": "month"}),
+        error_messages={"required": _("请填写考核期。")},
+    )
+    score = forms.FloatField(
+        label=_("得分"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        error_messages={
+            "invalid": _("得分应为数字，例如 92.5。"),
+            "min_value": _("得分不能小于 0。"),
+            "max_value": _("得分不能大于 1000。"),
+        },
+    )
+    grade = forms.CharField(
+        label=_("等级"), required=False, max_length=20, help_text=_("例如 优秀、良好、合格、A、B")
+    )
+    replace = forms.BooleanField(label=_("更正已有记录"), required=False)
+
+    def clean_period(self):
+        period = self.cleaned_data["period"].strip()
+        m = MONTH.match(period)
+        if not m:
+            raise forms.ValidationError(_("考核期应为 YYYY-MM，例如 2026-05。"))
+        today = timezone.localdate()
+        if (int(m[1]), int(m[2])) > (today.year, today.month):
+            raise forms.ValidationError(_("考核期不能晚于本月。"))
+        return period
+
+    def clean(self):
+        from rungs.records.models import Evaluation
+
+        d = super().clean()
+        if d.get("score") is None and not (d.get("grade") or "").strip():
+            raise forms.ValidationError(_("请填写得分或等级（至少一项）。"))
+        if d.get("employee") and d.get("period") and not d.get("replace"):
+            old = Evaluation.objects.filter(employee=d["employee"], period=d["period"]).first()
+            if old:
+                self.add_error(
+                    "period",
+                    _(
+                        "%(name)s 在 %(period)s 已有考核结果（得分 %(score)s，等级 %(grade)s）。如需更正，请勾选“更正已有记录”。"
+                    )
+                    % {
+                        "name": d["employee"].name,
+                        "period": d["period"],
+                        "score": "—" if old.score is None else f"{old.score:g}",
+                        "grade": old.grade or "—",
+                    },
+                )
+        return d
+
+    def save(self):
+        from rungs.records.models import Evaluation
+
+        d = self.cleaned_data
+        year, month = (int(x) for x in d["period"].split("-"))
+        record, _created = Evaluation.objects.update_or_create(
+            employee=d["employee"],
+            period=d["period"],
+            defaults={
+                "period_kind": "M",
+                "seq": year * 12 + month - 1,  # as the interchange reader numbers months
+                "score": d["score"],
+                "grade": d["grade"].strip(),
+            },
+        )
+        return record
+
+
+class AttestationForm(FactForm):
+    """A supervisor's attestation that a condition of a policy is met (events: attestation, ref, 1/0)."""
+
+    ref = forms.CharField(
+        label=_("认定项目"),
+        max_length=100,
+        help_text=_("策略中写的认定名称，例如 target_skills、independent_operation。"),
+        error_messages={"required": _("请填写认定项目。")},
+    )
+    value = forms.TypedChoiceField(
+        label=_("结论"),
+        choices=[("1", _("具备（通过）")), ("0", _("不具备（未通过）"))],
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial="1",
+        error_messages={"required": _("请选择结论。")},
+    )
+
+    def clean_ref(self):
+        ref = self.cleaned_data["ref"].strip()
+        if not SLUG.match(ref):
+            raise forms.ValidationError(_("认定项目只能包含英文字母、数字、下划线、点和连字符。"))
+        return ref
+
+    def clean(self):
+        d = super().clean()
+        if not self.errors:
+            self.event = self._event("attestation", d["ref"], float(d["value"]))
+        return d
+
+    def save(self):
+        self.event.save()
+        return self.event
+
+
+class CommendationForm(FactForm):
+    """A written commendation, from a customer (the customer is the ref) or internal."""
+
+    source = forms.ChoiceField(
+        label=_("表扬来源"),
+        choices=[("customer", _("客户书面表扬")), ("internal", _("内部书面表扬"))],
+        widget=forms.RadioSelect,
+        initial="customer",
+        error_messages={"required": _("请选择表扬来源。")},
+    )
+    customer = forms.CharField(
+        label=_("客户"), required=False, max_length=100, help_text=_("客户名称或编号（客户表扬必填）")
+    )
+
+    def clean(self):
+        d = super().clean()
+        customer = (d.get("customer") or "").strip()
+        if d.get("source") == "customer" and not customer:
+            self.add_error("customer", _("客户表扬须填写客户名称或编号。"))
+        if not self.errors:
+            if d["source"] == "customer":
+                self.event = self._event("commendation_customer", customer)
+            else:
+                self.event = self._event("commendation_internal")
+        return d
+
+    def save(self):
+        self.event.save()
+        return self.event
+
+
+class ExamForm(FactForm):
+    """An exam result recorded by the quality/training group (events: exam, ref = subject, value = score)."""
+
+    ref = forms.CharField(
+        label=_("考试科目"),
+        max_length=100,
+        help_text=_("策略中写的科目名称，例如 technical、theory、practical。"),
+        error_messages={"required": _("请填写考试科目。")},
+    )
+    value = forms.FloatField(
+        label=_("成绩"),
+        min_value=0,
+        max_value=1000,
+        error_messages={
+            "required": _("请填写成绩。"),
+            "invalid": _("成绩应为数字，例如 86。"),
+            "min_value": _("成绩不能小于 0。"),
+            "max_value": _("成绩不能大于 1000。"),
+        },
+    )
+
+    clean_ref = AttestationForm.clean_ref
+
+    def clean(self):
+        d = super().clean()
+        if not self.errors:
+            self.event = self._event("exam", d["ref"], d["value"])
+        return d
+
+    def save(self):
+        self.event.save()
+        return self.event

@@ -1,0 +1,192 @@
+"""Importing a data set from the browser: upload → preview (nothing written) → commit (all or nothing).
+
+The files wait in VAR_DIR/uploads/<token>/ between the preview and the commit; the token is remembered
+in the uploader's session, so nobody else can commit or see it. The folder is deleted on commit or cancel.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from rungs.core.interchange.errors import DataError
+from rungs.entry.access import IMPORTERS, abilities, role_required
+from rungs.entry.forms import ImportForm, upload_name
+from rungs.people.importer import apply, read_for_import
+
+SESSION_KEY = "entry_uploads"
+DONE_KEY = "entry_last_import"
+SHOWN_PROBLEMS = 200
+STALE_AFTER = 24 * 3600  # seconds; uploads nobody committed or cancelled are removed after a day
+FILE_LABELS = {
+    "employees": gettext_lazy("人员"),
+    "assignments": gettext_lazy("任职记录"),
+    "evaluations": gettext_lazy("考核结果"),
+    "metrics": gettext_lazy("KPI 指标"),
+    "events": gettext_lazy("事件"),
+    "positions": gettext_lazy("编制"),
+}
+
+
+def uploads_dir() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def _folder(request, token: str) -> Path:
+    """The upload folder of this user's session, or 404."""
+    if token not in request.session.get(SESSION_KEY, []) or not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise Http404
+    folder = uploads_dir() / token
+    if not folder.is_dir():
+        _forget(request, token)
+        raise Http404
+    return folder
+
+
+def _forget(request, token: str) -> None:
+    request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
+    shutil.rmtree(uploads_dir() / token, ignore_errors=True)
+
+
+def _sweep() -> None:
+    """Removes upload folders left behind (a closed tab never commits or cancels)."""
+    if not uploads_dir().is_dir():
+        return
+    cutoff = time.time() - STALE_AFTER
+    for folder in uploads_dir().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _source(folder: Path) -> Path:
+    """The workbook if one was uploaded, else the folder of CSV files."""
+    workbooks = sorted(folder.glob("*.xlsx"))
+    return workbooks[0] if workbooks else folder
+
+
+def _shown_file(file: str, folder: Path) -> str:
+    """A problem's file as the user named it: employees.csv, data.xlsx[metrics], not the server's path."""
+    prefix = str(folder)
+    if file.startswith(prefix):
+        file = file[len(prefix) :].lstrip("/\\")
+    whole = re.fullmatch(r"\[(\w+)\]", file)
+    return f"{whole[1]}.csv" if whole else file
+
+
+def _rows(plan) -> list[dict]:
+    return [
+        {"name": name, "label": FILE_LABELS.get(name, name), "c": change}
+        for name, change in plan.changes.items()
+    ]
+
+
+@role_required(IMPORTERS)
+def upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _sweep()
+        token = uuid.uuid4().hex
+        folder = uploads_dir() / token
+        folder.mkdir(parents=True)
+        for f in form.cleaned_data["files"]:
+            name = upload_name(f.name)
+            target = folder / (name if name.lower().endswith(".xlsx") else name.lower())
+            with open(target, "wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+        request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), token]
+        return redirect("entry:import_preview", token=token)
+    return render(request, "entry/import_upload.html", {"form": form})
+
+
+def _preview_context(folder: Path, token: str) -> dict:
+    ctx: dict = {"token": token, "files": sorted(p.name for p in folder.iterdir())}
+    try:
+        plan = read_for_import(_source(folder))
+    except DataError as exc:
+        ctx["problems"] = [
+            {
+                "file": _shown_file(p.file, folder),
+                "row": p.row,
+                "column": p.column,
+                "expected": p.expected,
+                "got": p.got,
+            }
+            for p in exc.problems[:SHOWN_PROBLEMS]
+        ]
+        ctx["problem_count"] = len(exc.problems)
+        return ctx
+    ctx["plan"] = plan
+    ctx["rows"] = _rows(plan)
+    ctx["warnings"] = list(plan.data.warnings)
+    return ctx
+
+
+@role_required(IMPORTERS)
+def preview(request, token: str):
+    folder = _folder(request, token)
+    return render(request, "entry/import_preview.html", _preview_context(folder, token))
+
+
+@require_POST
+@role_required(IMPORTERS)
+def commit(request, token: str):
+    folder = _folder(request, token)
+    try:
+        # Planned again: the database may have changed since the preview.
+        plan = apply(read_for_import(_source(folder)))
+    except DataError:
+        return render(request, "entry/import_preview.html", _preview_context(folder, token))
+    _forget(request, token)
+    request.session[DONE_KEY] = [
+        {
+            "label": str(r["label"]),
+            "name": r["name"],
+            "new": r["c"].new,
+            "changed": r["c"].changed,
+            "unchanged": r["c"].unchanged,
+        }
+        for r in _rows(plan)
+    ]
+    messages.success(request, _("导入完成：所有数据已写入。"))
+    return redirect("entry:import_done")
+
+
+@require_POST
+@role_required(IMPORTERS)
+def cancel(request, token: str):
+    _folder(request, token)
+    _forget(request, token)
+    messages.info(request, _("已取消导入，上传的文件已删除。"))
+    return redirect("entry:import")
+
+
+@role_required(IMPORTERS)
+def done(request):
+    from rungs.entry.views.policies import RUN_NOW_LIMIT, run_form_for, small_enough
+
+    rows = request.session.get(DONE_KEY)
+    if rows is None:
+        return redirect("entry:import")
+    return render(
+        request,
+        "entry/import_done.html",
+        {
+            "rows": rows,
+            "run_form": run_form_for(request.user),
+            "run_now": small_enough(),
+            "limit": RUN_NOW_LIMIT,
+            **abilities(request.user),
+        },
+    )

@@ -1,0 +1,203 @@
+"""Stored policies: list, read (with line numbers), upload a new version, run an evaluation, see runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult
+
+from rungs.core.policy.errors import PolicyError
+from rungs.entry.access import POLICY_EDITORS, POLICY_READERS, abilities, allowed, role_required
+from rungs.entry.forms import PolicyForm, RunForm
+from rungs.people.models import Employee
+from rungs.policies.models import EvaluationRun, Policy
+from rungs.policies.runs import run_evaluation
+from rungs.policies.tasks import evaluate_policy
+
+# Above this many employees an evaluation is left to the worker rather than run inside a request.
+RUN_NOW_LIMIT = 2000
+KIND_LABELS = {
+    "promotion": gettext_lazy("晋升"),
+    "demotion": gettext_lazy("降级"),
+    "warning": gettext_lazy("预警"),
+    "unqualified_leader": gettext_lazy("不合格领导者"),
+    "acting_conversion": gettext_lazy("代理转正"),
+    "pay_step": gettext_lazy("晋级"),
+}
+TASK_PATH = evaluate_policy.module_path
+
+
+def numbered(text: str, bad_line: int = 0, bad_column: int = 0) -> list[dict]:
+    """The lines of a policy file with their numbers, the one an error names marked."""
+    return [
+        {
+            "n": n,
+            "text": line,
+            "bad": n == bad_line,
+            "caret": " " * max(bad_column - 1, 0) if n == bad_line else None,
+        }
+        for n, line in enumerate(text.splitlines() or [""], start=1)
+    ]
+
+
+def run_form_for(user, policy=None) -> RunForm | None:
+    if not allowed(user, POLICY_EDITORS) or not Policy.objects.exists():
+        return None
+    return RunForm(initial={"policy": policy.pk} if policy else None)
+
+
+def small_enough() -> bool:
+    return Employee.objects.count() < RUN_NOW_LIMIT
+
+
+def _runs():
+    return (
+        EvaluationRun.objects.select_related("policy", "created_by")
+        .annotate(decided=Count("decisions"), eligible=Count("decisions", filter=Q(decisions__eligible=True)))
+        .order_by("-created_at", "-pk")
+    )  # Meta.ordering does not apply to aggregating queries
+
+
+@role_required(POLICY_READERS)
+def index(request):
+    policies = Policy.objects.select_related("uploaded_by").order_by(
+        "scheme", "-effective_from", "-uploaded_at"
+    )
+    tasks = DBTaskResult.objects.filter(task_path=TASK_PATH).order_by("-enqueued_at")[:10]
+    return render(
+        request,
+        "entry/policies.html",
+        {
+            "policies": policies,
+            "runs": _runs()[:30],
+            "tasks": tasks,
+            "run_form": run_form_for(request.user),
+            "run_now": small_enough(),
+            "limit": RUN_NOW_LIMIT,
+            **abilities(request.user),
+        },
+    )
+
+
+@role_required(POLICY_READERS)
+def detail(request, pk: int):
+    policy = get_object_or_404(Policy.objects.select_related("uploaded_by"), pk=pk)
+    versions = Policy.objects.filter(scheme=policy.scheme).order_by("-effective_from", "-uploaded_at")
+    return render(
+        request,
+        "entry/policy_detail.html",
+        {
+            "policy": policy,
+            "lines": numbered(policy.text),
+            "versions": versions,
+            "runs": _runs().filter(policy=policy)[:10],
+            "run_form": run_form_for(request.user, policy),
+            "run_now": small_enough(),
+            "limit": RUN_NOW_LIMIT,
+            **abilities(request.user),
+        },
+    )
+
+
+@role_required(POLICY_EDITORS)
+def upload(request):
+    if request.method != "POST":
+        start = request.GET.get("from", "")
+        base = Policy.objects.filter(pk=start).first() if start.isdigit() else None
+        form = PolicyForm(initial={"text": base.text} if base else None)
+        return render(request, "entry/policy_upload.html", {"form": form, "base": base})
+    form = PolicyForm(request.POST, request.FILES)
+    ctx: dict = {"form": form}
+    if form.is_valid():
+        text, filename = form.cleaned_data["text"], form.cleaned_data["filename"]
+        ctx["text"] = text
+        try:
+            policy = Policy.from_text(text, filename, request.user)
+        except PolicyError as exc:
+            ctx["error"] = exc
+            # The lines around the one the error names; the whole text stays in the textarea below.
+            ctx["lines"] = (
+                numbered(text, exc.line, exc.column)[max(exc.line - 9, 0) : exc.line + 8] if exc.line else []
+            )
+            return render(request, "entry/policy_upload.html", ctx)
+        duplicate = _(
+            "制度“%(scheme)s”的版本 %(version)s 已存在，未保存。请在文件中修改 version 后再上传。"
+        ) % {
+            "scheme": policy.scheme,
+            "version": policy.version,
+        }
+        if Policy.objects.filter(scheme=policy.scheme, version=policy.version).exists():
+            ctx["duplicate"] = duplicate
+            return render(request, "entry/policy_upload.html", ctx)
+        try:
+            with transaction.atomic():
+                policy.save()
+        except IntegrityError:  # uploaded by someone else meanwhile
+            ctx["duplicate"] = duplicate
+            return render(request, "entry/policy_upload.html", ctx)
+        messages.success(
+            request,
+            _("已保存：%(label)s，版本 %(version)s，自 %(date)s 起生效。")
+            % {"label": policy.label, "version": policy.version, "date": policy.effective_from.isoformat()},
+        )
+        return redirect("entry:policy", pk=policy.pk)
+    return render(request, "entry/policy_upload.html", ctx)
+
+
+@require_POST
+@role_required(POLICY_EDITORS)
+def run(request):
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("entry:policies")
+    policy, as_of = form.cleaned_data["policy"], form.cleaned_data["as_of"]
+    if request.POST.get("mode") == "now":
+        if not small_enough():
+            messages.error(
+                request,
+                _("员工超过 %(limit)s 人，请放入后台队列运行。") % {"limit": RUN_NOW_LIMIT},
+            )
+            return redirect("entry:policies")
+        result = run_evaluation(policy, as_of, request.user)
+        messages.success(request, _("评估已完成。"))
+        return redirect("entry:run", pk=result.pk)
+    task = evaluate_policy.enqueue(policy.pk, as_of.isoformat(), request.user.pk)
+    messages.success(
+        request,
+        _("已放入后台队列（任务 %(id)s）。由后台任务进程 rungs worker 运行，完成后结果出现在下方列表中。")
+        % {"id": str(task.id)[:8]},
+    )
+    return redirect("entry:policies")
+
+
+@role_required(POLICY_READERS)
+def run_detail(request, pk: int):
+    run_ = get_object_or_404(EvaluationRun.objects.select_related("policy", "created_by"), pk=pk)
+    by_kind = (
+        run_.decisions.values("kind")
+        .annotate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)))
+        .order_by("kind")
+    )
+    by_rule = (
+        run_.decisions.values("kind", "rule", "track", "from_level", "to_level")
+        .annotate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)))
+        .order_by("kind", "track", "from_level", "rule")
+    )
+    return render(
+        request,
+        "entry/run.html",
+        {
+            "run": run_,
+            "by_kind": [{**k, "label": KIND_LABELS.get(k["kind"], k["kind"])} for k in by_kind],
+            "by_rule": [{**k, "label": KIND_LABELS.get(k["kind"], k["kind"])} for k in by_rule],
+            **abilities(request.user),
+        },
+    )

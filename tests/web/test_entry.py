@@ -1,0 +1,446 @@
+"""The entry pages: import from the browser, policies and runs, and the day-to-day facts forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rungs.people.models import Employee
+from rungs.policies.models import Decision, EvaluationRun, Policy
+from rungs.records.models import Evaluation, Event
+
+from .conftest import login
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "examples" / "data"
+POLICIES = ROOT / "examples" / "policies"
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR
+
+
+def csv_files(folder: Path, **replace: str) -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile(p.name, replace.get(p.stem, p.read_text(encoding="utf-8")).encode(), "text/csv")
+        for p in sorted(folder.glob("*.csv"))
+    ]
+
+
+def upload(client, files) -> str:
+    r = client.post("/entry/import/", {"files": files})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    return r.url
+
+
+def uploads(var_dir: Path) -> list[Path]:
+    folder = var_dir / "uploads"
+    return list(folder.iterdir()) if folder.exists() else []
+
+
+# ------------------------------------------------------------------------------------------------ import
+
+
+@pytest.mark.django_db
+def test_import_preview_names_the_bad_cell_and_writes_nothing(client, demo, var_dir):
+    login(client, "hr")
+    before = Employee.objects.count()
+    src = DATA / "dual-track-logistics"
+    metrics = (src / "metrics.csv").read_text(encoding="utf-8") + "E01,2026-05,tickets,很多\n"
+    lines = metrics.count("\n")
+    preview = upload(client, csv_files(src, metrics=metrics))
+    html = client.get(preview).content.decode()
+    assert 'id="problems"' in html and "未写入任何数据" in html
+    row = html.split('id="problems"')[1].split("</table>")[0]
+    assert "<td>metrics.csv</td>" in row and f">{lines}</td>" in row and "<td>value</td>" in row
+    assert "很多" in row and str(var_dir) not in html
+    assert 'id="commit"' not in html
+    assert Employee.objects.count() == before
+    # Commit is refused as well: the plan is read again and still fails.
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    r = client.post(f"/entry/import/{token}/commit/")
+    assert r.status_code == 200 and 'id="problems"' in r.content.decode()
+    assert Employee.objects.count() == before
+    client.post(f"/entry/import/{token}/cancel/")
+    assert uploads(var_dir) == []
+
+
+@pytest.mark.django_db
+def test_import_commit_then_reupload_shows_nothing_to_change(client, demo, var_dir):
+    login(client, "hr")
+    src = DATA / "star-titles"
+    before = Employee.objects.count()
+    preview = upload(client, csv_files(src))
+    html = client.get(preview).content.decode()
+    assert 'data-file="employees"' in html and 'id="commit"' in html
+    employees = html.split('data-file="employees"')[1].split("</tr>")[0]
+    assert '<td class="num">10</td>' in employees  # ten new people
+    assert Employee.objects.count() == before  # nothing written by the preview
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    r = client.post(f"/entry/import/{token}/commit/", follow=True)
+    assert r.status_code == 200 and "导入完成" in r.content.decode()
+    assert "运行资格评估" in r.content.decode()  # offers an evaluation
+    assert Employee.objects.count() == before + 10
+    assert Evaluation.objects.filter(employee__employee_id="E01").exists()
+    assert uploads(var_dir) == []
+    assert client.post(f"/entry/import/{token}/commit/").status_code == 404  # gone
+    again = upload(client, csv_files(src))
+    html = client.get(again).content.decode()
+    assert 'id="nothing"' in html and 'id="commit"' not in html
+    token = again.rstrip("/").rsplit("/", 1)[1]
+    client.post(f"/entry/import/{token}/cancel/")
+    assert uploads(var_dir) == []
+
+
+@pytest.mark.django_db
+def test_import_of_a_workbook(client, demo, tmp_path):
+    from rungs.core.interchange.reader import read_dataset
+    from rungs.core.interchange.writer import write_dataset
+
+    book = write_dataset(read_dataset(DATA / "star-titles"), tmp_path / "星级.xlsx")
+    login(client, "admin")
+    preview = upload(client, [SimpleUploadedFile("星级.xlsx", Path(book).read_bytes())])
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    assert 'id="commit"' in client.get(preview).content.decode()
+    client.post(f"/entry/import/{token}/commit/")
+    assert Employee.objects.filter(employee_id="E01").exists()
+
+
+@pytest.mark.django_db
+def test_import_refuses_unknown_files_and_other_roles(client, demo):
+    login(client, "hr")
+    r = client.post("/entry/import/", {"files": [SimpleUploadedFile("人员名单.csv", b"a,b\n")]})
+    assert r.status_code == 200 and "无法识别的文件" in r.content.decode()
+    for role in ("agent", "team-lead", "supervisor", "qa-training", "executive"):
+        login(client, role)
+        assert client.get("/entry/import/").status_code == 403
+    # Another user's upload is not theirs to see.
+    login(client, "hr")
+    preview = upload(client, csv_files(DATA / "star-titles"))
+    login(client, "department-manager")
+    assert client.get(preview).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------- policies
+
+
+def policy_text(scheme: str = "star-titles") -> str:
+    return (POLICIES / f"{scheme}.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_policy_upload_as_file_then_view_with_line_numbers(client, demo):
+    user = login(client, "hr")
+    r = client.post(
+        "/entry/policies/new/",
+        {"file": SimpleUploadedFile("star-titles.yaml", policy_text().encode()), "text": ""},
+    )
+    assert r.status_code == 302
+    stored = Policy.objects.get(scheme="star-titles")
+    assert stored.uploaded_by == user and stored.version == "2026.1"
+    html = client.get(r.url).content.decode()
+    assert 'id="L1"' in html and '<span class="ln">1</span>' in html
+    listing = client.get("/entry/policies/").content.decode()
+    assert "star-titles" in listing and "2026.1" in listing and "demo-hr" in listing
+
+
+@pytest.mark.django_db
+def test_policy_error_names_and_highlights_the_line_and_saves_nothing(client, demo):
+    login(client, "department-manager")
+    lines = policy_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("version:"))
+    lines.insert(at + 1, "colour: blue")
+    before = Policy.objects.count()
+    r = client.post("/entry/policies/new/", {"text": "\n".join(lines)})
+    html = r.content.decode()
+    assert r.status_code == 200 and "策略文件有误，未保存" in html
+    assert f"第 {at + 2} 行" in html
+    assert f'class="line bad" id="L{at + 2}"' in html
+    assert "colour: blue" in html  # the text is kept for fixing
+    assert Policy.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_duplicate_policy_version_is_refused(client, demo):
+    login(client, "admin")
+    assert client.post("/entry/policies/new/", {"text": policy_text()}).status_code == 302
+    r = client.post("/entry/policies/new/", {"text": policy_text()})
+    assert r.status_code == 200 and "已存在" in r.content.decode() and 'id="duplicate"' in r.content.decode()
+    assert Policy.objects.filter(scheme="star-titles").count() == 1
+
+
+@pytest.mark.django_db
+def test_policy_pages_by_role(client, demo):
+    policy = Policy.objects.first()
+    for role in ("team-lead", "supervisor", "qa-training", "executive"):
+        login(client, role)
+        assert client.get("/entry/policies/").status_code == 200
+        assert client.get(f"/entry/policies/{policy.pk}/").status_code == 200
+        assert client.get("/entry/policies/new/").status_code == 403
+        assert client.post("/entry/policies/run/", {"policy": policy.pk}).status_code == 403
+    login(client, "agent")
+    assert client.get("/entry/policies/").status_code == 403
+    assert client.get(f"/entry/policies/{policy.pk}/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_run_evaluation_now_creates_a_run_with_decisions(client, demo):
+    user = login(client, "hr")
+    policy = Policy.objects.get()
+    r = client.post("/entry/policies/run/", {"policy": policy.pk, "as_of": "2026-12-01", "mode": "now"})
+    assert r.status_code == 302
+    run = EvaluationRun.objects.filter(created_by=user).get()
+    assert run.as_of.isoformat() == "2026-12-01" and run.employees == Employee.objects.count()
+    assert Decision.objects.filter(run=run).exists()
+    html = client.get(r.url).content.decode()
+    assert 'id="by-kind"' in html and 'data-kind="promotion"' in html
+    listing = client.get("/entry/policies/").content.decode()
+    assert f"/entry/runs/{run.pk}/" in listing
+
+
+@pytest.mark.django_db
+def test_run_evaluation_in_the_background_is_enqueued(client, demo):
+    from django_tasks_db.models import DBTaskResult
+
+    user = login(client, "department-manager")
+    policy = Policy.objects.get()
+    r = client.post("/entry/policies/run/", {"policy": policy.pk, "as_of": "2026-12-01", "mode": "queue"})
+    assert r.status_code == 302
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "rungs.policies.tasks.evaluate_policy"
+    assert task.args_kwargs["args"] == [policy.pk, "2026-12-01", user.pk]
+    assert "已放入后台队列" in client.get("/entry/policies/").content.decode()
+
+
+# ------------------------------------------------------------------------------------------------- facts
+
+
+def in_scope(user):
+    from rungs.accounts.scope import visible_employees
+
+    return visible_employees(user).order_by("employee_id").first()
+
+
+def outside(user):
+    from rungs.accounts.scope import visible_employees
+
+    return Employee.objects.exclude(pk__in=visible_employees(user)).order_by("employee_id").first()
+
+
+FACTS = {
+    "score": {"period": "2020-03", "score": "91.5", "grade": "优秀"},
+    "attestation": {"ref": "target_skills", "value": "1", "date": "2026-01-15", "note": ""},
+    "commendation": {"source": "customer", "customer": "C-501", "date": "2026-01-15", "note": "来信表扬"},
+    "exam": {"ref": "technical", "value": "86", "date": "2026-01-15", "note": ""},
+}
+
+
+ALLOWED = [
+    ("team-lead", "score"),
+    ("supervisor", "score"),
+    ("department-manager", "score"),
+    ("team-lead", "attestation"),
+    ("supervisor", "attestation"),
+    ("team-lead", "commendation"),
+    ("supervisor", "commendation"),
+    ("qa-training", "exam"),
+    ("admin", "exam"),
+]
+FORBIDDEN = [
+    ("agent", "score"),
+    ("agent", "attestation"),
+    ("agent", "commendation"),
+    ("agent", "exam"),
+    ("executive", "score"),
+    ("hr", "commendation"),
+    ("qa-training", "score"),
+    ("team-lead", "exam"),
+    ("supervisor", "exam"),
+]
+
+
+@pytest.mark.django_db
+def test_each_fact_is_stored_by_an_allowed_role(client, demo):
+    for role, fact in ALLOWED:
+        Evaluation.objects.filter(period="2020-03").delete()
+        Event.objects.filter(date="2026-01-15").delete()
+        check_stored(client, role, fact)
+
+
+def check_stored(client, role, fact):
+    user = login(client, role)
+    person = in_scope(user)
+    html = client.get(f"/entry/{fact}/").content.decode()
+    assert f'value="{person.employee_id}"' in html
+    r = client.post(f"/entry/{fact}/", {"employee": person.employee_id, **FACTS[fact]})
+    assert r.status_code == 302, r.content.decode()
+    if fact == "score":
+        e = Evaluation.objects.get(employee=person, period="2020-03")
+        assert (e.score, e.grade, e.period_kind, e.seq) == (91.5, "优秀", "M", 2020 * 12 + 2)
+    else:
+        kind = {"attestation": "attestation", "commendation": "commendation_customer", "exam": "exam"}[fact]
+        e = Event.objects.filter(employee=person, type=kind).latest("pk")
+        assert e.date.isoformat() == "2026-01-15"
+        assert (e.ref, e.value) == {
+            "attestation": ("target_skills", 1.0),
+            "commendation": ("C-501", None),
+            "exam": ("technical", 86.0),
+        }[fact]
+    assert "已保存" in client.get(r.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_forbidden_roles_get_403(client, demo):
+    person = Employee.objects.first()
+    before = (Evaluation.objects.count(), Event.objects.count())
+    for role, fact in FORBIDDEN:
+        login(client, role)
+        assert client.get(f"/entry/{fact}/").status_code == 403, (role, fact)
+        post = {"employee": person.employee_id, **FACTS[fact]}
+        assert client.post(f"/entry/{fact}/", post).status_code == 403, (role, fact)
+    assert (Evaluation.objects.count(), Event.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_person_outside_the_scope_is_neither_offered_nor_accepted(client, demo):
+    for role, fact in [
+        ("team-lead", "score"),
+        ("supervisor", "attestation"),
+        ("department-manager", "commendation"),
+    ]:
+        user = login(client, role)
+        stranger = outside(user)
+        assert stranger is not None
+        html = client.get(f"/entry/{fact}/").content.decode()
+        assert f'value="{stranger.employee_id}"' not in html
+        before = (Evaluation.objects.count(), Event.objects.count())
+        r = client.post(f"/entry/{fact}/", {"employee": stranger.employee_id, **FACTS[fact]})
+        assert r.status_code == 404, (role, fact)
+        assert (Evaluation.objects.count(), Event.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_score_validation_messages_and_correction(client, demo):
+    from django.utils import timezone
+
+    user = login(client, "team-lead")
+    person = in_scope(user)
+    post = {"employee": person.employee_id, "score": "90", "grade": ""}
+    html = client.post("/entry/score/", {**post, "period": "2026/05"}).content.decode()
+    assert "考核期应为 YYYY-MM，例如 2026-05。" in html
+    html = client.post(
+        "/entry/score/", {**post, "period": f"{timezone.localdate().year + 1}-01"}
+    ).content.decode()
+    assert "考核期不能晚于本月。" in html
+    html = client.post("/entry/score/", {**post, "period": "2020-01", "score": "很好"}).content.decode()
+    assert "得分应为数字" in html
+    html = client.post("/entry/score/", {**post, "period": "2020-01", "score": ""}).content.decode()
+    assert "请填写得分或等级（至少一项）。" in html
+    stored = Evaluation.objects.filter(employee=person, period_kind="M").latest("seq")
+    html = client.post("/entry/score/", {**post, "period": stored.period, "score": "77"}).content.decode()
+    assert "已有考核结果" in html and "更正已有记录" in html
+    assert Evaluation.objects.get(pk=stored.pk).score == stored.score
+    r = client.post("/entry/score/", {**post, "period": stored.period, "score": "77", "replace": "on"})
+    assert r.status_code == 302 and Evaluation.objects.get(pk=stored.pk).score == 77
+
+
+@pytest.mark.django_db
+def test_commendation_and_attestation_messages(client, demo):
+    user = login(client, "supervisor")
+    person = in_scope(user)
+    base = {"employee": person.employee_id, "date": "2026-01-15", "note": ""}
+    html = client.post(
+        "/entry/commendation/", {**base, "source": "customer", "customer": ""}
+    ).content.decode()
+    assert "客户表扬须填写客户名称或编号。" in html
+    r = client.post("/entry/commendation/", {**base, "source": "internal", "customer": ""})
+    assert r.status_code == 302
+    assert Event.objects.filter(employee=person, type="commendation_internal", date="2026-01-15").exists()
+    html = client.post("/entry/commendation/", {**base, "source": "internal"}).content.decode()
+    assert "未重复保存" in html
+    html = client.post("/entry/attestation/", {**base, "ref": "目标技能", "value": "1"}).content.decode()
+    assert "认定项目只能包含" in html
+    html = client.post(
+        "/entry/attestation/", {**base, "ref": "x", "value": "1", "date": "2099-01-01"}
+    ).content.decode()
+    assert "日期不能晚于今天。" in html
+
+
+@pytest.mark.django_db
+def test_entry_hub_and_nav_by_role(client, demo):
+    login(client, "agent")
+    assert client.get("/entry/").status_code == 403
+    assert "/entry/" not in client.get("/").content.decode()
+    login(client, "team-lead")
+    html = client.get("/").content.decode()
+    assert (
+        'href="/entry/"' in html and 'href="/entry/policies/"' in html and 'href="/entry/import/"' not in html
+    )
+    hub = client.get("/entry/").content.decode()
+    assert "/entry/score/" in hub and "/entry/exam/" not in hub
+    login(client, "hr")
+    html = client.get("/").content.decode()
+    assert 'href="/entry/import/"' in html
+
+
+@pytest.mark.django_db
+def test_uploads_left_behind_are_swept(client, demo, var_dir):
+    import os
+    import time
+
+    login(client, "hr")
+    old = var_dir / "uploads" / ("0" * 32)
+    old.mkdir(parents=True)
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    preview = upload(client, csv_files(DATA / "star-titles"))
+    assert not old.exists() and len(uploads(var_dir)) == 1
+    client.post(preview + "cancel/")
+    assert uploads(var_dir) == []
+
+
+@pytest.mark.django_db
+def test_entry_pages_in_english(client, demo):
+    login(client, "hr")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/en/entry/import/").content.decode()
+    assert "Upload and preview" in html and "上传并预览" not in html
+    html = client.get("/en/entry/policies/").content.decode()
+    assert "Stored policies and versions" in html and "Run now" in html
+
+
+@pytest.mark.django_db
+def test_edit_in_the_browser_saves_a_new_version(client, demo):
+    login(client, "hr")
+    base = Policy.objects.get()
+    html = client.get(f"/entry/policies/new/?from={base.pk}").content.decode()
+    assert f"{base.version}" in html and "rungs: 1" in html  # the text to edit is in the textarea
+    text = base.text.replace(f'version: "{base.version}"', 'version: "2027.1"').replace(
+        f"version: {base.version}", 'version: "2027.1"'
+    )
+    assert "2027.1" in text
+    r = client.post("/entry/policies/new/", {"text": text})
+    assert r.status_code == 302
+    assert list(
+        Policy.objects.filter(scheme=base.scheme).values_list("version", flat=True).order_by("version")
+    ) == [
+        base.version,
+        "2027.1",
+    ]
+
+
+@pytest.mark.django_db
+def test_run_now_is_refused_for_a_large_department(client, demo, monkeypatch):
+    from rungs.entry.views import policies
+
+    monkeypatch.setattr(policies, "RUN_NOW_LIMIT", 10)
+    login(client, "hr")
+    assert 'id="run-now"' not in client.get("/entry/policies/").content.decode()
+    r = client.post(
+        "/entry/policies/run/", {"policy": Policy.objects.get().pk, "as_of": "2026-12-01", "mode": "now"}
+    )
+    assert r.status_code == 302 and not EvaluationRun.objects.filter(created_by__username="demo-hr").exists()
+    assert "请放入后台队列运行" in client.get("/entry/policies/").content.decode()
