@@ -1,0 +1,68 @@
+"""The board's filtered rows as an Excel workbook (xlsxwriter), one row per person and promotion step."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+from rungs.board.policy_view import PolicyView
+from rungs.board.rows import board_rows
+from rungs.core.policy import model as m
+
+CHUNK = 2000
+
+
+def board_xlsx(qs, pv: PolicyView, step: m.Rule | None, lang: str) -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet(_("资格看板"))
+    bold = book.add_format({"bold": True})
+    head = [
+        _("工号"),
+        _("姓名"),
+        _("部门"),
+        _("班组"),
+        _("通道"),
+        _("当前职级"),
+        _("目标职级"),
+        _("状态"),
+        _("降级风险"),
+        _("已满足条件数"),
+        _("条件总数"),
+    ]
+    head += [c.label.get(lang) for c in step.criteria] if step else [_("未满足的条件")]
+    sheet.write_row(0, 0, head, bold)
+    line = 1
+    pages = Paginator(qs, CHUNK)
+    for number in pages.page_range:
+        for r in board_rows(pages.page(number).object_list, pv, step, lang):
+            e = r.employee
+            values = [
+                e.employee_id,
+                e.name,
+                str(e.department or ""),
+                str(e.team or ""),
+                r.track_label,
+                r.level_label,
+                r.to_label,
+                r.status_label,
+                _("是") if r.risk else "",
+                r.passed,
+                r.total,
+            ]
+            if step:
+                values += [
+                    "" if c is None else f"{'✓' if c.passed else '✗'} {c.actual} / {c.required}"
+                    for c in r.cells
+                ]
+            else:
+                values.append("；".join(r.missing))
+            sheet.write_row(line, 0, values)
+            line += 1
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(line - 1, 1), len(head) - 1)
+    book.close()
+    return buf.getvalue()

@@ -1,0 +1,198 @@
+"""One person's progress under the latest run: every criterion of their next step with the gap in plain
+words, when the time-based ones will be met, triggered demotion or warning rules, and their monthly
+scores and ranks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rungs.board.charts import Point
+from rungs.board.gaps import Projection, display_pair, gap_text, months_short, projected_date
+from rungs.board.policy_view import PolicyView
+from rungs.board.selectors import RISK_KINDS, row_status
+from rungs.core.engine.context import seq_of_date
+from rungs.core.policy import model as m
+from rungs.people.models import Assignment, Employee
+from rungs.policies.models import Decision, EvaluationRun
+from rungs.records.models import Evaluation
+
+CHART_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    label: str
+    passed: bool
+    actual: str
+    required: str
+    gap: str
+    depth: int
+    composite: bool
+    projection: Projection | None = None
+
+
+@dataclass
+class Step:
+    rule_label: str
+    track_label: str
+    from_label: str
+    to_label: str
+    eligible: bool
+    passed: int
+    total: int
+    status: str
+    items: list[CheckItem] = field(default_factory=list)
+
+
+@dataclass
+class Risk:
+    rule_label: str
+    kind: str
+    triggered: list[str]
+
+
+def flatten(
+    criteria: list[dict[str, Any]], prefix: str = "", depth: int = 0
+) -> Iterator[tuple[str, int, dict]]:
+    for c in criteria:
+        path = f"{prefix}{c['id']}"
+        yield path, depth, c
+        yield from flatten(c.get("criteria", []), path + ".", depth + 1)
+
+
+def tenure_starts(employee: Employee, track: str, level: str) -> dict[str, dt.date | None]:
+    """Start dates of the time-based measures that can be known exactly: hire, regularization, level."""
+    return {
+        "company": employee.hire_date,
+        "regularized": employee.regularized_on,
+        "level": level_start(employee, track, level),
+    }
+
+
+def level_start(employee: Employee, track: str, level: str) -> dt.date | None:
+    """Start of the current stretch at this level on this track (back-to-back rows at one level, e.g. a
+    transfer between departments, count as one stretch)."""
+    rows = list(
+        Assignment.objects.filter(employee=employee, track=track)
+        .exclude(kind=Assignment.Kind.ACTING)
+        .order_by("-start_date")
+        .values_list("level", "start_date", "end_date")
+    )
+    start = None
+    for lv, begin, end in rows:
+        if lv != level or (start is not None and end is not None and (start - end).days > 1):
+            if start is not None:
+                break
+            continue
+        start = begin
+    return start
+
+
+def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: dict) -> Step:
+    step = Step(
+        rule_label=pv.rule_label(d.rule, lang),
+        track_label=pv.track_label(d.track, lang),
+        from_label=pv.level_label(d.track, d.from_level, lang),
+        to_label=pv.level_label(d.track, d.to_level, lang),
+        eligible=d.eligible,
+        passed=d.passed,
+        total=d.total,
+        status=row_status(d.eligible, d.total - d.passed),
+    )
+    for path, depth, c in flatten(d.criteria):
+        crit = pv.criterion(d.rule, path)
+        projection = None
+        short = months_short(c, crit)
+        if short is not None and isinstance(crit.block, m.Tenure):
+            projection = projected_date(
+                as_of, int(c["actual"]), int(c["actual"]) + short, starts.get(crit.block.of)
+            )
+        actual, required = display_pair(c, crit)
+        step.items.append(
+            CheckItem(
+                label=pv.criterion_label(d.rule, path, c["label"], lang),
+                passed=bool(c["passed"]),
+                actual=actual,
+                required=required,
+                gap=gap_text(c, crit),
+                depth=depth,
+                composite="criteria" in c,
+                projection=projection,
+            )
+        )
+    return step
+
+
+def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
+    decisions = list(run.decisions.filter(employee=employee).order_by("pk"))
+    steps, risks = [], []
+    for d in decisions:
+        if d.kind == "promotion":
+            starts = tenure_starts(employee, d.track, d.from_level)
+            steps.append(build_step(d, pv, lang, run.as_of, starts))
+        elif d.kind in RISK_KINDS and d.eligible:
+            triggered = [
+                pv.criterion_label(d.rule, path, c["label"], lang)
+                for path, depth, c in flatten(d.criteria)
+                if depth == 0 and c["passed"]
+            ]
+            risks.append(Risk(pv.rule_label(d.rule, lang), d.kind, triggered))
+    current = next(((d.track, d.from_level) for d in decisions if d.from_level), None)
+    if current is None:
+        a = employee.current_assignments().order_by("-start_date").first()
+        current = (a.track, a.level) if a else ("", "")
+    return {
+        "steps": steps,
+        "risks": risks,
+        "in_run": bool(decisions),
+        "track_label": pv.track_label(current[0], lang) if current[0] else "",
+        "level_label": pv.level_label(*current, lang) if current[1] else "",
+    }
+
+
+def month_label(seq: int) -> str:
+    return f"{seq // 12}-{seq % 12 + 1:02d}"
+
+
+def months_before(as_of: dt.date, n: int = CHART_MONTHS) -> list[int]:
+    """The seqs of the n complete months before the evaluation date, oldest first."""
+    last = seq_of_date("M", as_of) - 1
+    return list(range(last - n + 1, last + 1))
+
+
+def monthly_scores(employee: Employee, as_of: dt.date) -> tuple[list[Point], list[Point]]:
+    """Scores of the last 24 complete months, and ranks: as recorded, or else within the team by score
+    (ties share the best rank)."""
+    seqs = months_before(as_of)
+    rows = Evaluation.objects.filter(employee=employee, period_kind="M", seq__gte=seqs[0], seq__lte=seqs[-1])
+    mine = {seq: (score, rank) for seq, score, rank in rows.values_list("seq", "score", "rank")}
+    scores = [Point(month_label(s), mine.get(s, (None, None))[0]) for s in seqs]
+    if any(r is not None for _, r in mine.values()):
+        ranks = {s: r for s, (_, r) in mine.items()}
+    else:
+        ranks = _team_ranks(employee, seqs)
+    return scores, [Point(month_label(s), ranks.get(s)) for s in seqs]
+
+
+def _team_ranks(employee: Employee, seqs: list[int]) -> dict[int, float | None]:
+    if employee.team_id is None:
+        return {}
+    team = Evaluation.objects.filter(
+        employee__team_id=employee.team_id,
+        period_kind="M",
+        seq__gte=seqs[0],
+        seq__lte=seqs[-1],
+        score__isnull=False,
+    ).values_list("seq", "employee_id", "score")
+    by_seq: dict[int, list[tuple[float, int]]] = {}
+    for seq, emp, score in team:
+        by_seq.setdefault(seq, []).append((score, emp))
+    ranks: dict[int, float | None] = {}
+    for seq, entries in by_seq.items():
+        mine = next((s for s, e in entries if e == employee.pk), None)
+        if mine is not None:
+            ranks[seq] = 1 + sum(1 for s, _ in entries if s > mine)
+    return ranks

@@ -1,0 +1,164 @@
+"""Reading the latest evaluation run for the board: one row per visible person and promotion step.
+
+Everything starts from `visible_employees(user)`. Filtering, sorting and counting happen in the database
+(one query for the page, one for the count), so a page of 50 costs the same at 100 people or 10,000; the
+criteria of a decision (JSON) are read only for the rows shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from rungs.accounts.scope import visible_employees
+from rungs.people.models import Department, Employee, Team
+from rungs.policies.models import Decision, EvaluationRun
+
+RISK_KINDS = ("demotion", "warning", "unqualified_leader")
+CLOSE_MAX_MISSING = 2  # "close": a promotion not yet met with at most this many criteria missing
+PAGE_SIZE = 50
+
+STATUSES = {
+    "eligible": _("符合晋升"),
+    "close": _("接近符合"),
+    "not_yet": _("尚未符合"),
+    "risk": _("降级风险"),
+}
+SORTS = {
+    "name": ("name", "employee_id"),
+    "team": ("team__code", "employee_id"),
+    "level": ("level", "employee_id"),
+    "passed": ("passed", "employee_id"),
+}
+
+
+def latest_run() -> EvaluationRun | None:
+    return EvaluationRun.objects.select_related("policy").first()
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    department: str = ""  # department pk
+    team: str = ""  # team code
+    track: str = ""
+    level: str = ""
+    status: str = ""
+    step: str = ""  # a promotion rule id
+    q: str = ""
+    sort: str = "team"  # a key of SORTS, "-" in front for descending
+
+    @classmethod
+    def from_query(cls, params) -> BoardFilters:
+        sort = params.get("sort", "team")
+        if sort.lstrip("-") not in SORTS:
+            sort = "team"
+        status = params.get("status", "")
+        return cls(
+            department=params.get("department", "").strip(),
+            team=params.get("team", "").strip(),
+            track=params.get("track", "").strip(),
+            level=params.get("level", "").strip(),
+            status=status if status in STATUSES else "",
+            step=params.get("step", "").strip(),
+            q=params.get("q", "").strip(),
+            sort=sort,
+        )
+
+    def query(self, **override) -> dict[str, str]:
+        """The filters as query parameters (empty ones left out), for links and the export."""
+        values = {**self.__dict__, **override}
+        return {k: v for k, v in values.items() if v and not (k == "sort" and v == "team")}
+
+
+def board_queryset(user, run: EvaluationRun, f: BoardFilters) -> QuerySet[Employee]:
+    """Visible people who are in the run, annotated with their promotion decision (one row per step; none
+    for a person at the top of their track) and whether a demotion, warning or unqualified-leader rule
+    was triggered."""
+    in_run = Decision.objects.filter(run=run, employee=OuterRef("pk"))
+    promo = Q(decisions__run=run, decisions__kind="promotion")
+    if f.step:
+        promo &= Q(decisions__rule=f.step)
+    if f.track:
+        promo &= Q(decisions__track=f.track)
+    # Any decision names the level of someone without a promotion step. No ORDER BY: with one, SQLite
+    # walks the (run, kind) index for every person instead of looking the person up.
+    any_decision = in_run.order_by()
+    qs = (
+        visible_employees(user)
+        .filter(Exists(in_run))
+        .annotate(promo=FilteredRelation("decisions", condition=promo))
+        .annotate(
+            decision_id=F("promo__id"),
+            rule=F("promo__rule"),
+            eligible=F("promo__eligible"),
+            passed=F("promo__passed"),
+            total=F("promo__total"),
+            to_level=F("promo__to_level"),
+            missing=F("promo__total") - F("promo__passed"),
+            track=Coalesce(F("promo__track"), Subquery(any_decision.values("track")[:1]), Value("")),
+            level=Coalesce(
+                F("promo__from_level"), Subquery(any_decision.values("from_level")[:1]), Value("")
+            ),
+            risk=Exists(in_run.filter(kind__in=RISK_KINDS, eligible=True)),
+        )
+        .select_related("team", "department")
+    )
+    if f.department:
+        qs = qs.filter(department_id=f.department) if f.department.isdigit() else qs.none()
+    if f.team:
+        qs = qs.filter(team__code=f.team)
+    if f.track:
+        qs = qs.filter(track=f.track)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.step:
+        qs = qs.filter(rule=f.step)
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(employee_id__icontains=f.q))
+    qs = _status_filter(qs, f.status)
+    return _sorted(qs, f.sort)
+
+
+def _status_filter(qs: QuerySet[Employee], status: str) -> QuerySet[Employee]:
+    if status == "eligible":
+        return qs.filter(eligible=True)
+    if status == "close":
+        return qs.filter(eligible=False, missing__lte=CLOSE_MAX_MISSING)
+    if status == "not_yet":
+        return qs.filter(eligible=False, missing__gt=CLOSE_MAX_MISSING)
+    if status == "risk":
+        return qs.filter(risk=True)
+    return qs
+
+
+def _sorted(qs: QuerySet[Employee], sort: str) -> QuerySet[Employee]:
+    desc = sort.startswith("-")
+    first, then = SORTS[sort.lstrip("-")]
+    key = F(first).desc(nulls_last=True) if desc else F(first).asc(nulls_last=True)
+    return qs.order_by(key, then, "decision_id")
+
+
+def row_status(eligible: bool | None, missing: int | None) -> str:
+    """eligible / close / not_yet, or "" for a person without a promotion step."""
+    if eligible is None:
+        return ""
+    if eligible:
+        return "eligible"
+    return "close" if (missing or 0) <= CLOSE_MAX_MISSING else "not_yet"
+
+
+def criteria_of(decision_ids) -> dict[int, list[dict]]:
+    ids = [i for i in decision_ids if i is not None]
+    return dict(Decision.objects.filter(pk__in=ids).values_list("pk", "criteria"))
+
+
+def filter_choices(user) -> dict:
+    """Departments and teams that the user can see (for the filter form)."""
+    visible = visible_employees(user)
+    return {
+        "departments": Department.objects.filter(pk__in=visible.values("department_id")).order_by("name"),
+        "teams": Team.objects.filter(pk__in=visible.values("team_id")).order_by("code"),
+    }

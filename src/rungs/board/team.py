@@ -1,0 +1,148 @@
+"""The team view: who becomes eligible soon, who is at risk of demotion, and the team's monthly trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from rungs.board.charts import Point
+from rungs.board.gaps import SOON_MONTHS, Projection, months_short, projected_date
+from rungs.board.policy_view import PolicyView
+from rungs.board.progress import Risk, flatten, level_start, month_label, months_before
+from rungs.board.selectors import CLOSE_MAX_MISSING, RISK_KINDS
+from rungs.people.models import Employee
+from rungs.policies.models import Decision, EvaluationRun
+from rungs.records.models import Evaluation, Metric
+
+METRICS = {
+    "csat": _("客户满意度"),
+    "resolution_rate": _("问题解决率"),
+    "complaint_rate": _("投诉率"),
+    "response_rate": _("响应率"),
+    "tickets": _("工作量(票)"),
+    "amount": _("业务金额"),
+}
+DEFAULT_METRIC = "csat"
+LIST_LIMIT = 100  # the lists show the first hundred; the board has everyone
+
+
+@dataclass
+class Soon:
+    employee: Employee
+    from_label: str
+    to_label: str
+    missing: list[str]
+    passed: int
+    total: int
+    projection: Projection | None  # the latest date a time-based criterion will be met, if within reach
+
+
+@dataclass
+class AtRisk:
+    employee: Employee
+    risk: Risk
+
+
+def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
+    decisions = Decision.objects.filter(run=run, employee__in=people).select_related("employee__team")
+    promotions = decisions.filter(kind="promotion")
+    return {
+        "people_count": people.count(),
+        "eligible": list(promotions.filter(eligible=True).order_by("employee__employee_id")[:LIST_LIMIT]),
+        "eligible_count": promotions.filter(eligible=True).count(),
+        "soon": eligible_soon(promotions.filter(eligible=False), pv, run.as_of, lang),
+        "at_risk": at_risk(decisions.filter(kind__in=RISK_KINDS, eligible=True), pv, lang),
+    }
+
+
+def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date, lang: str) -> list[Soon]:
+    """Not yet eligible, and either close (at most two criteria missing) or with a time-based criterion
+    that will be met within three months. Sorted: fewest missing first, then the soonest date. Exact dates
+    (which need the start of the level) are worked out only for the rows shown."""
+    found = []
+    for d in decisions.order_by("employee__employee_id", "pk"):
+        shorts = []
+        for path, _depth, c in flatten(d.criteria):
+            crit = pv.criterion(d.rule, path)
+            short = months_short(c, crit)
+            if short is not None and short <= SOON_MONTHS:
+                shorts.append((crit.block.of, int(c["actual"]), short))
+        if d.total - d.passed <= CLOSE_MAX_MISSING or shorts:
+            found.append((d, shorts))
+    found.sort(key=lambda t: (t[0].total - t[0].passed, max((s for *_, s in t[1]), default=99)))
+    out = []
+    for d, shorts in found[:LIST_LIMIT]:
+        dates = [
+            projected_date(as_of, actual, actual + short, tenure_start(d.employee, d.track, d.from_level, of))
+            for of, actual, short in shorts
+        ]
+        out.append(
+            Soon(
+                employee=d.employee,
+                from_label=pv.level_label(d.track, d.from_level, lang),
+                to_label=pv.level_label(d.track, d.to_level, lang),
+                missing=[
+                    pv.criterion_label(d.rule, c["id"], c["label"], lang)
+                    for c in d.criteria
+                    if not c["passed"]
+                ],
+                passed=d.passed,
+                total=d.total,
+                projection=max(dates, key=lambda p: p.date) if dates else None,
+            )
+        )
+    return out
+
+
+def tenure_start(employee: Employee, track: str, level: str, of: str) -> dt.date | None:
+    if of == "company":
+        return employee.hire_date
+    if of == "regularized":
+        return employee.regularized_on
+    return level_start(employee, track, level) if of == "level" else None
+
+
+def at_risk(decisions: QuerySet[Decision], pv: PolicyView, lang: str) -> list[AtRisk]:
+    out = []
+    for d in decisions.order_by("employee__employee_id", "pk")[:LIST_LIMIT]:
+        triggered = [pv.criterion_label(d.rule, c["id"], c["label"], lang) for c in d.criteria if c["passed"]]
+        out.append(AtRisk(d.employee, Risk(pv.rule_label(d.rule, lang), d.kind, triggered)))
+    return out
+
+
+def trends(people: QuerySet[Employee], as_of: dt.date, metric: str) -> tuple[list[Point], list[Point]]:
+    """Monthly mean score and monthly mean of one KPI over the last 24 complete months. A limited scope
+    is read from the people outwards (their own rows by index); a company-wide one reads the months."""
+    seqs = months_before(as_of)
+    if people.query.where:
+        base, ev, mt = people, "evaluations__", "metrics__"
+    else:
+        base, ev, mt = None, "", ""
+
+    def mean(model, prefix: str, value: str, **where) -> dict:
+        where = {
+            f"{prefix}{k}": v
+            for k, v in {"period_kind": "M", "seq__gte": seqs[0], "seq__lte": seqs[-1], **where}.items()
+        }
+        qs = (base if base is not None else model.objects).filter(**where)
+        return dict(
+            qs.values(f"{prefix}seq").annotate(v=Avg(f"{prefix}{value}")).values_list(f"{prefix}seq", "v")
+        )
+
+    scores = mean(Evaluation, ev, "score")
+    # For a limited scope, `iexact` (metric codes are lower case) keeps SQLite, which has no statistics,
+    # from walking the (metric, period, seq) index over the whole company instead of the people's rows.
+    kpi = mean(
+        Metric, mt, "value", **({"metric__iexact": metric} if base is not None else {"metric": metric})
+    )
+    return (
+        [Point(month_label(s), _round(scores.get(s))) for s in seqs],
+        [Point(month_label(s), _round(kpi.get(s))) for s in seqs],
+    )
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 2)

@@ -1,0 +1,108 @@
+"""The board pages in a real browser (Playwright driving Debian's Chromium): an agent's progress chart, a
+team lead's team view, and HR filtering the board by team through htmx."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+from rungs.people.models import Employee
+
+from .conftest import AS_OF
+
+CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the Django calls the tests make
+    # meanwhile are ordinary synchronous ones, which Django would otherwise refuse.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, url: str, username: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agent_opens_my_progress_from_home_and_sees_the_chart(live_server, page, tmp_path):
+    create_demo(24, as_of=AS_OF, seed=5)
+    sign_in(page, live_server.url, "demo-agent")
+    page.click("#my-progress-link")
+    page.wait_for_selector("#scores svg.chart")
+    assert page.locator("h1").inner_text() == "我的晋升进度"
+    chart = page.locator("#scores svg.scores")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 200 and box["height"] > 50
+    assert page.locator("#scores svg.scores circle").count() > 10  # monthly points drawn
+    assert page.locator("#checklist tr").count() > 1 or "没有更高一级" in page.inner_text("main")
+    page.screenshot(path=tmp_path / "my-progress.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_team_lead_opens_the_team_view(live_server, page):
+    create_demo(24, as_of=AS_OF, seed=5)
+    sign_in(page, live_server.url, "demo-team-lead")
+    page.click("nav >> text=班组视图")
+    page.wait_for_selector("#team-summary")
+    assert page.locator("h1").inner_text() == "班组视图"
+    assert page.locator("#soon").is_visible() and page.locator("#at-risk").is_visible()
+    assert page.locator("#trends svg.chart").count() == 2
+    # Only the team: the team picker offers the lead's team alone.
+    assert page.locator("select[name=team] option").all_inner_texts()[1:] == ["T0001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hr_filters_the_board_by_team_with_htmx(live_server, page):
+    create_demo(24, as_of=AS_OF, seed=5)
+    sign_in(page, live_server.url, "demo-hr")
+    page.goto(f"{live_server.url}/board/")
+    rows = page.locator("#board-rows tr")
+    rows.first.wait_for()
+    before = rows.count()
+    teams_before = {t.split()[0] for t in page.locator("#board-rows tr td:nth-child(2)").all_inner_texts()}
+    assert teams_before == {"T0001", "T0002"}
+    page.evaluate("window.__kept = true")  # survives an htmx swap, not a page load
+    page.select_option("select[name=team]", "T0002")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#board-rows tr td:nth-child(2)')].every(td => td.innerText.trim() === 'T0002')"
+    )
+    after = page.locator("#board-rows tr").count()
+    assert 0 < after < before
+    assert after == Employee.objects.filter(team__code="T0002", decisions__isnull=False).distinct().count()
+    assert page.evaluate("window.__kept") is True  # the table was swapped in place
+    assert "team=T0002" in page.url  # and the address keeps the filter
