@@ -43,7 +43,11 @@ class Metric(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["employee", "period", "metric"], name="one_metric_value")
         ]
-        indexes = [models.Index(fields=["metric", "period_kind", "seq"])]
+        indexes = [
+            models.Index(fields=["metric", "period_kind", "seq"]),
+            # One person's or one team's series of a KPI (progress page, team trend).
+            models.Index(fields=["employee", "metric", "period_kind", "seq"], name="metric_series"),
+        ]
 
 
 class Event(models.Model):
