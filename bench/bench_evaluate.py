@@ -42,8 +42,10 @@ def best_of(n: int, fn):
 
 
 def months(start: str, d: dt.date) -> str:
-    return (f"(({d.year} - year({start})) * 12 + {d.month} - month({start}) "
-            f"- CASE WHEN day({start}) > {d.day} THEN 1 ELSE 0 END)")
+    return (
+        f"(({d.year} - year({start})) * 12 + {d.month} - month({start}) "
+        f"- CASE WHEN day({start}) > {d.day} THEN 1 ELSE 0 END)"
+    )
 
 
 def duckdb_query(d: dt.date) -> str:
@@ -84,8 +86,8 @@ def duckdb_query(d: dt.date) -> str:
            WHERE e.period_kind = 'Y' AND e.seq <= {d.year - 1} AND e.score IS NOT NULL),
     annual AS (SELECT employee_id, arg_max(rk, seq) AS rk FROM yr GROUP BY ALL)
     SELECT s.employee_id,
-      {months('s.level_start', d)} >= CASE WHEN s.education IN ('middle_school', 'high_school', 'secondary_vocational') THEN 18 ELSE 12 END AS tenure,
-      (s.education IN ('associate', 'bachelor', 'master', 'doctorate') OR {months('s.hire_date', d)} >= 30) AS edu,
+      {months("s.level_start", d)} >= CASE WHEN s.education IN ('middle_school', 'high_school', 'secondary_vocational') THEN 18 ELSE 12 END AS tenure,
+      (s.education IN ('associate', 'bachelor', 'master', 'doctorate') OR {months("s.hire_date", d)} >= 30) AS edu,
       coalesce(ev12.leave, 0) < 23 AS leave, coalesce(latest.office = 1, false) AS office,
       coalesce(ev12.mentored, 0) >= 1 AS mentored, coalesce(ev12.cust, 0) >= 1 AS cust,
       coalesce(ev12.cadre, 0) >= 1 AS cadre, coalesce(ev12.internal, 0) >= 1 AS internal,
@@ -129,7 +131,9 @@ def main() -> None:
     t_db, db = best_of(3, lambda: run_duckdb(data, d))
     engine = ev_one.results[0].frame.select("employee_id", "eligible").sort("employee_id")
     agree = engine.equals(db.select("employee_id", "eligible").sort("employee_id"))
-    print(f"evaluate {RULE} (11 criteria) {t_one:8.3f} s   eligible {engine['eligible'].sum():,} / {engine.height:,}")
+    print(
+        f"evaluate {RULE} (11 criteria) {t_one:8.3f} s   eligible {engine['eligible'].sum():,} / {engine.height:,}"
+    )
     print(f"hand-written DuckDB, same criteria    {t_db:8.3f} s   results identical: {agree}")
     print(f"ratio engine / DuckDB                 {t_one / t_db:8.2f}×  (target ≤ 1.5×)")
     if args.reference:

@@ -44,8 +44,10 @@ def main() -> None:
     print(f"{folder}: {len(files)} files, {size:,.0f} MB")
     print(f"baseline: polars.read_csv, no checks     {t_base:7.2f} s")
     print(f"read_dataset, all metrics               {t_all:7.2f} s   {t_all / t_base:5.2f}× baseline")
-    print(f"read_dataset, metrics the policy uses   {t_keep:7.2f} s   {t_keep / t_base:5.2f}× baseline"
-          f"   (target < 3 s at 100k employees)")
+    print(
+        f"read_dataset, metrics the policy uses   {t_keep:7.2f} s   {t_keep / t_base:5.2f}× baseline"
+        f"   (target < 3 s at 100k employees)"
+    )
 
 
 if __name__ == "__main__":

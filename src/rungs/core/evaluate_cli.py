@@ -22,7 +22,9 @@ FORMATS = ("table", "json", "csv", "xlsx")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--policy", required=True, help="policy file (YAML), e.g. examples/policies/star-titles.yaml")
+    p.add_argument(
+        "--policy", required=True, help="policy file (YAML), e.g. examples/policies/star-titles.yaml"
+    )
     p.add_argument("--data", required=True, help="data set: a folder of CSV files or one .xlsx workbook")
     p.add_argument("--as-of", default=None, help="evaluation date YYYY-MM-DD (default: today)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")

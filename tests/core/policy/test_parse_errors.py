@@ -91,21 +91,29 @@ def test_it_rejects_a_transition_to_nowhere():
 
 
 def test_it_rejects_a_normal_path_that_loops():
-    text = HEAD.replace("      senior: {zh: 高级, en: Senior}\n",
-                        "      senior: {zh: 高级, en: Senior}\n    path: [junior, intermediate, junior]\n")
+    text = HEAD.replace(
+        "      senior: {zh: 高级, en: Senior}\n",
+        "      senior: {zh: 高级, en: Senior}\n    path: [junior, intermediate, junior]\n",
+    )
     text += "      - {id: t, tenure: level, at_least: 12}\n"
     with pytest.raises(PolicyError, match='loops: "junior" appears twice'):
         parse_policy(text, "p.yaml")
 
 
 def test_it_rejects_promotions_that_loop_back():
-    text = HEAD + "      - {id: t, tenure: level, at_least: 12}\n" + textwrap.dedent("""\
+    text = (
+        HEAD
+        + "      - {id: t, tenure: level, at_least: 12}\n"
+        + textwrap.dedent("""\
           - track: skill
             from: intermediate
             to: junior
             criteria:
               - {id: t, tenure: level, at_least: 12}
-        """).replace("\n", "\n  ", 4).replace("- track", "  - track")
+        """)
+        .replace("\n", "\n  ", 4)
+        .replace("- track", "  - track")
+    )
     with pytest.raises(PolicyError, match='loop back to "junior"'):
         parse_policy(text, "p.yaml")
 
@@ -143,7 +151,10 @@ def test_it_rejects_an_unknown_measure():
 
 
 def test_it_rejects_a_placeholder_outside_a_transition():
-    text = HEAD + "      - {id: t, tenure: level, at_least: 12}\n" + textwrap.dedent("""\
+    text = (
+        HEAD
+        + "      - {id: t, tenure: level, at_least: 12}\n"
+        + textwrap.dedent("""\
         rules:
           - id: r
             kind: warning
@@ -151,12 +162,15 @@ def test_it_rejects_a_placeholder_outside_a_transition():
             criteria:
               - {id: c, course: $to}
         """)
+    )
     with pytest.raises(PolicyError, match=r"\$to is only known in a promotion"):
         parse_policy(text, "p.yaml")
 
 
 def test_it_rejects_averaging_grade_words():
-    err = load("- {id: w, window: {of: grade, period: month, last: 3, agg: mean, scale: monthly}, at_least: 良好}\n")
+    err = load(
+        "- {id: w, window: {of: grade, period: month, last: 3, agg: mean, scale: monthly}, at_least: 良好}\n"
+    )
     assert "cannot be summed or averaged" in err.message
 
 
@@ -169,7 +183,10 @@ def test_it_rejects_a_duplicate_criterion_id():
 
 
 def test_it_loads_a_valid_policy_with_cases():
-    policy = parse_policy(HEAD + textwrap.indent(textwrap.dedent("""\
+    policy = parse_policy(
+        HEAD
+        + textwrap.indent(
+            textwrap.dedent("""\
         - id: t
           tenure: level
           at_least:
@@ -177,7 +194,11 @@ def test_it_loads_a_valid_policy_with_cases():
               - when: {attribute: education, below: 大专}
                 value: 18
             else: 12
-        """), " " * 6), "p.yaml")
+        """),
+            " " * 6,
+        ),
+        "p.yaml",
+    )
     (rule,) = policy.rules
     assert (rule.levels, rule.to_level) == (("junior",), "intermediate")
     cases = rule.criteria[0].compare.value

@@ -12,15 +12,23 @@ from rungs.core.policy.source import Mark, YList, YMap
 if TYPE_CHECKING:
     from rungs.core.policy.parse import _Parser
 
-COMPARATORS = {"at_least": ">=", "at_most": "<=", "above": ">", "below": "<", "equals": "==",
-               "not_equals": "!=", "in": "in"}
+COMPARATORS = {
+    "at_least": ">=",
+    "at_most": "<=",
+    "above": ">",
+    "below": "<",
+    "equals": "==",
+    "not_equals": "!=",
+    "in": "in",
+}
 SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
 AGGS = ("mean", "sum", "min", "max", "count")
-TENURES = ("level", "level_in_department", "level_total", "company", "regularized", "acting",
-           "last_pay_step")
+TENURES = ("level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step")
 
 
-def parse_block(p: _Parser, mp: YMap, block: str, cid: str, ctx: dict[str, str], track: m.Track) -> m.Criterion:
+def parse_block(
+    p: _Parser, mp: YMap, block: str, cid: str, ctx: dict[str, str], track: m.Track
+) -> m.Criterion:
     label = p.label(mp.get("label"), mp.mark, cid)
     raw, mark = mp[block], p.at(mp, block)
     note = str(mp.get("note", ""))
@@ -33,7 +41,9 @@ def parse_block(p: _Parser, mp: YMap, block: str, cid: str, ctx: dict[str, str],
             return m.Criterion(cid, label, m.NotOf(child), None, note=note)
         if not items:
             raise p.fail(f'"{block}": expected a list of criteria', mark)
-        children = [p.criterion(c, mk, ctx, track, named=False) for c, mk in zip(items, items.item_marks, strict=True)]
+        children = [
+            p.criterion(c, mk, ctx, track, named=False) for c, mk in zip(items, items.item_marks, strict=True)
+        ]
         children = [_unique_child(c, i, children) for i, c in enumerate(children)]
         node = m.AllOf(tuple(children)) if block == "all" else m.AnyOf(tuple(children))
         return m.Criterion(cid, label, node, None, note=note)
@@ -59,8 +69,9 @@ def _with_scale(obj: Any, kind: str) -> Any:
 # -- comparisons ----------------------------------------------------------------------------------
 
 
-def comparison(p: _Parser, mp: YMap, kind: str, default: m.Compare | None, ctx: dict[str, str],
-               track: m.Track, what: str) -> tuple[str, m.Compare]:
+def comparison(
+    p: _Parser, mp: YMap, kind: str, default: m.Compare | None, ctx: dict[str, str], track: m.Track, what: str
+) -> tuple[str, m.Compare]:
     found = [k for k in mp if k in COMPARATORS]
     if len(found) > 1:
         raise p.fail(f"{what}: only one comparison is allowed, found {one_of(found)}", mp.mark)
@@ -90,8 +101,11 @@ def _resolve_kind(p: _Parser, kind: str, raw: Any, mark: Mark) -> str:
     scales = [name for name, words in p.grades.items() if str(raw) in words]
     if not scales:
         known = [w for words in p.grades.values() for w in words]
-        raise p.fail(f"expected a grade word from the policy's grades ({one_of(known) or 'none declared'}), "
-                     f"got {raw!r}{suggest(str(raw), known)}", mark)
+        raise p.fail(
+            f"expected a grade word from the policy's grades ({one_of(known) or 'none declared'}), "
+            f"got {raw!r}{suggest(str(raw), known)}",
+            mark,
+        )
     if len(scales) > 1:
         raise p.fail(f'grade "{raw}" is in several scales ({one_of(scales)}); add scale: <name>', mark)
     return f"grade:{scales[0]}"
@@ -105,13 +119,19 @@ def _value(p: _Parser, kind: str, raw: Any, mark: Mark) -> Any:
     if kind.startswith("grade:"):
         words = p.grades[kind[6:]]
         if str(raw) not in words:
-            raise p.fail(f"expected a grade of scale {kind[6:]} ({one_of(words)}), got {raw!r}"
-                         f"{suggest(str(raw), words)}", mark)
+            raise p.fail(
+                f"expected a grade of scale {kind[6:]} ({one_of(words)}), got {raw!r}"
+                f"{suggest(str(raw), words)}",
+                mark,
+            )
         return str(raw)
     if kind == "education":
         if str(raw) not in EDUCATION_WORDS:
-            raise p.fail(f"expected an education level ({one_of(EDUCATION_WORDS)}), got {raw!r}"
-                         f"{suggest(str(raw), EDUCATION_WORDS)}", mark)
+            raise p.fail(
+                f"expected an education level ({one_of(EDUCATION_WORDS)}), got {raw!r}"
+                f"{suggest(str(raw), EDUCATION_WORDS)}",
+                mark,
+            )
         return EDUCATION_WORDS[str(raw)]
     if kind == "status":
         if str(raw) not in STATUS_WORDS:
@@ -156,7 +176,9 @@ def series(p: _Parser, raw: Any, mark: Mark, scale: str | None = None) -> m.Seri
     if name.startswith("metric."):
         return m.Series("metric", metric=name[7:])
     if name not in ("score", "grade", "coefficient", "rank"):
-        raise p.fail(f'of: unknown measure "{name}"; expected one of: {one_of(SERIES)}{suggest(name, SERIES)}', mark)
+        raise p.fail(
+            f'of: unknown measure "{name}"; expected one of: {one_of(SERIES)}{suggest(name, SERIES)}', mark
+        )
     if scale and name == "grade" and scale not in p.grades:
         raise p.fail(f'scale: unknown grade scale "{scale}"{suggest(scale, p.grades)}', mark)
     return m.Series(name, scale=scale if name == "grade" else None, lower_is_better=name == "rank")  # type: ignore[arg-type]
@@ -165,8 +187,12 @@ def series(p: _Parser, raw: Any, mark: Mark, scale: str | None = None) -> m.Seri
 def series_or_rank(p: _Parser, mp: YMap) -> tuple[m.Series | m.RankSeries, str]:
     raw, mark = p.need(mp, "of", "block"), p.at(mp, "of")
     if isinstance(raw, YMap) and "rank" in raw:
-        rm = p.mapping(p.mapping(raw, "of", mark, ("rank",))["rank"], "rank", p.at(raw, "rank"),
-                       ("of", "within", "combine"))
+        rm = p.mapping(
+            p.mapping(raw, "of", mark, ("rank",))["rank"],
+            "rank",
+            p.at(raw, "rank"),
+            ("of", "within", "combine"),
+        )
         parts = rank_parts(p, rm)
         within = p.name(p.need(rm, "within", "rank"), "within", p.at(rm, "within"), ("team", "department"))
         combine = p.name(rm.get("combine", "sum"), "combine", p.at(rm, "combine"), ("sum", "each"))
@@ -189,10 +215,14 @@ def rank_parts(p: _Parser, rm: YMap) -> tuple[m.Series, ...]:
 def window(p: _Parser, mp: YMap, required: bool) -> m.Window | None:
     given = [k for k in ("last", "all", "since") if k in mp]
     if len(given) > 1:
-        raise p.fail(f"choose one window: last: N, all: true or since: level (found {one_of(given)})", mp.mark)
+        raise p.fail(
+            f"choose one window: last: N, all: true or since: level (found {one_of(given)})", mp.mark
+        )
     if not given:
         if required:
-            raise p.fail("a window is required: last: N (complete periods), all: true, or since: level", mp.mark)
+            raise p.fail(
+                "a window is required: last: N (complete periods), all: true, or since: level", mp.mark
+            )
         return None
     key = given[0]
     if key == "last":
@@ -207,8 +237,11 @@ def ref(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str]) -> str:
     name = p.name(raw, "ref", mark)
     if name.startswith("$"):
         if name not in ctx:
-            raise p.fail(f"{name} is only known in a promotion (or a rule with to:); known here: "
-                         f"{one_of(ctx) or 'none'}", mark)
+            raise p.fail(
+                f"{name} is only known in a promotion (or a rule with to:); known here: "
+                f"{one_of(ctx) or 'none'}",
+                mark,
+            )
         return ctx[name]
     return name
 
@@ -233,7 +266,9 @@ def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m
 
 
 def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    mp = p.mapping(raw, "window", mark, ("of", "period", "last", "all", "since", "agg", "scale", *COMPARATORS))
+    mp = p.mapping(
+        raw, "window", mark, ("of", "period", "last", "all", "since", "agg", "scale", *COMPARATORS)
+    )
     of, kind = series_or_rank(p, mp)
     where = None
     if any(k in mp for k in COMPARATORS):
@@ -241,12 +276,16 @@ def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
         of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
     agg = p.name(mp.get("agg", "count" if where else "mean"), "agg", p.at(mp, "agg"), AGGS)
     if where is not None and agg != "count":
-        raise p.fail("window: with a condition the aggregate is count (the number of periods meeting it)", mp.mark)
+        raise p.fail(
+            "window: with a condition the aggregate is count (the number of periods meeting it)", mp.mark
+        )
     out_kind = "number"
     if kind.startswith("grade") and where is None:
         if agg not in ("min", "max"):
-            raise p.fail(f"window: grade words cannot be summed or averaged (agg {agg}); use min, max "
-                         "or a condition", p.at(mp, "agg"))
+            raise p.fail(
+                f"window: grade words cannot be summed or averaged (agg {agg}); use min, max or a condition",
+                p.at(mp, "agg"),
+            )
         out_kind = kind
     agg_obj = m.Aggregate(of, period(p, mp), window(p, mp, required=True), agg, where)  # type: ignore[arg-type, misc]
     return agg_obj, out_kind, None
@@ -262,8 +301,14 @@ def _change(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
     mp = p.mapping(raw, "change", mark, ("of", "period", "last"))
     s = series(p, p.need(mp, "of", "change"), p.at(mp, "of"))
     if s.source == "grade":
-        raise p.fail("change: compares averages, so it needs scores or metrics, not grade words", p.at(mp, "of"))
-    return m.Change(s, period(p, mp), p.integer(p.need(mp, "last", "change"), "last", p.at(mp, "last"), 1)), "number", None
+        raise p.fail(
+            "change: compares averages, so it needs scores or metrics, not grade words", p.at(mp, "of")
+        )
+    return (
+        m.Change(s, period(p, mp), p.integer(p.need(mp, "last", "change"), "last", p.at(mp, "last"), 1)),
+        "number",
+        None,
+    )
 
 
 def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
@@ -273,7 +318,9 @@ def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track)
     agg = p.name(mp.get("agg", "mean"), "agg", p.at(mp, "agg"), ("mean", "sum", "min", "max"))
     combine = p.name(mp.get("combine", "sum"), "combine", p.at(mp, "combine"), ("sum", "each"))
     if "since" in mp:  # everyone ranked must be measured over the same periods
-        raise p.fail("rank: use last: N or all: true; since: level differs from person to person", p.at(mp, "since"))
+        raise p.fail(
+            "rank: use last: N or all: true; since: level differs from person to person", p.at(mp, "since")
+        )
     return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
 
 
@@ -284,8 +331,10 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
     keys = ("event", "ref", "exclude_refs", "months", "window", "measure", "unoffset")
     mp = p.mapping(raw, "count", mark, keys)
     event = p.name(p.need(mp, "event", "count"), "event", p.at(mp, "event"))
-    refs = tuple(ref(p, r, p.at(mp, "ref"), ctx) for r in (mp["ref"] if isinstance(mp.get("ref"), YList)
-                                                          else [mp["ref"]] if "ref" in mp else []))
+    refs = tuple(
+        ref(p, r, p.at(mp, "ref"), ctx)
+        for r in (mp["ref"] if isinstance(mp.get("ref"), YList) else [mp["ref"]] if "ref" in mp else [])
+    )
     exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
     if "months" in mp and "window" in mp:
         raise p.fail("count: give either months: N or window: …, not both", mp.mark)
@@ -293,7 +342,9 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
         win = m.EventWindow("months", p.integer(mp["months"], "months", p.at(mp, "months"), 1))
     else:
         win = m.EventWindow(p.name(mp.get("window", "ever"), "window", p.at(mp, "window"), EVENT_WINDOWS))  # type: ignore[arg-type]
-    measure = p.name(mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs"))
+    measure = p.name(
+        mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs")
+    )
     unoffset = mp.get("unoffset", False)
     if not isinstance(unoffset, bool):
         raise p.fail(f"unoffset: expected true or false, got {unoffset!r}", p.at(mp, "unoffset"))
@@ -330,17 +381,33 @@ def _certificate(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m
 
 def _attribute(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
     name = p.name(raw, "attribute", mark)
-    kind = {"education": "education", "status": "status", "age": "number", "acting_gap": "number"}.get(name, "text")
+    kind = {"education": "education", "status": "status", "age": "number", "acting_gap": "number"}.get(
+        name, "text"
+    )
     return m.Attribute(name), kind, None
 
 
 def _vacancy(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
     level = ref(p, raw, mark, ctx)
     if level not in track.level_ids():
-        raise p.fail(f'vacancy: unknown level "{level}" in track {track.id}{suggest(level, track.level_ids())}', mark)
+        raise p.fail(
+            f'vacancy: unknown level "{level}" in track {track.id}{suggest(level, track.level_ids())}', mark
+        )
     return m.Vacancy(level), "number", m.Compare(">", 0)
 
 
-BUILDERS = {"tenure": _tenure, "consecutive": _consecutive, "window": _window, "latest": _latest,
-            "change": _change, "rank": _rank, "count": _count, "exam": _exam, "attestation": _attestation,
-            "course": _course, "certificate": _certificate, "attribute": _attribute, "vacancy": _vacancy}
+BUILDERS = {
+    "tenure": _tenure,
+    "consecutive": _consecutive,
+    "window": _window,
+    "latest": _latest,
+    "change": _change,
+    "rank": _rank,
+    "count": _count,
+    "exam": _exam,
+    "attestation": _attestation,
+    "course": _course,
+    "certificate": _certificate,
+    "attribute": _attribute,
+    "vacancy": _vacancy,
+}

@@ -87,8 +87,9 @@ class Window:
 class Tenure:
     """Whole calendar months from a start date to the evaluation date."""
 
-    of: Literal["level", "level_in_department", "level_total", "company", "regularized", "acting",
-                "last_pay_step"]
+    of: Literal[
+        "level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step"
+    ]
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,21 @@ class NotOf:
     child: Criterion
 
 
-Block = (Tenure | Consecutive | Aggregate | Latest | Change | Rank | Count | LatestEvent | Attribute
-         | Vacancy | AllOf | AnyOf | NotOf)
+Block = (
+    Tenure
+    | Consecutive
+    | Aggregate
+    | Latest
+    | Change
+    | Rank
+    | Count
+    | LatestEvent
+    | Attribute
+    | Vacancy
+    | AllOf
+    | AnyOf
+    | NotOf
+)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,8 @@ def load_yaml(text: str, file: str = "<policy>") -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise PolicyError(f"not valid YAML: {exc.problem or exc.context}", file=file, line=line,
-                          column=col) from None
+        raise PolicyError(
+            f"not valid YAML: {exc.problem or exc.context}", file=file, line=line, column=col
+        ) from None
     finally:
         loader.dispose()
