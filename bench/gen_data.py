@@ -1,6 +1,9 @@
 """Writes a synthetic interchange data set of N employees × 24 months for the benchmarks.
 
-python bench/gen_data.py N OUT_DIR [--as-of 2026-12-01] [--seed 7]
+  python bench/gen_data.py N OUT_DIR [--as-of 2026-12-01] [--seed 7]
+
+Large sets are generated and appended in chunks of 100,200 employees (a whole number of teams), so a
+million employees never have to be in memory at once.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from rungs.core.interchange.writer import write_dataset  # noqa: E402
+from rungs.core.interchange.writer import export_frames  # noqa: E402
 from rungs.core.synth import generate  # noqa: E402
+
+CHUNK = 100_200
 
 
 def main() -> None:
@@ -25,13 +30,21 @@ def main() -> None:
     p.add_argument("--as-of", default="2026-12-01")
     p.add_argument("--seed", type=int, default=7)
     a = p.parse_args()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    data = generate(a.n, as_of=dt.date.fromisoformat(a.as_of), seed=a.seed)
-    t1 = time.perf_counter()
-    write_dataset(data, a.out)
-    t2 = time.perf_counter()
-    rows = {name: len(data.frame(name)) for name in ("employees", "evaluations", "metrics", "events")}
-    print(f"generated {rows} in {t1 - t0:.1f}s, wrote {a.out} in {t2 - t1:.1f}s")
+    rows: dict[str, int] = {}
+    for start in range(0, a.n, CHUNK):
+        data = generate(
+            min(CHUNK, a.n - start), as_of=dt.date.fromisoformat(a.as_of), seed=a.seed + start, start=start
+        )
+        for name, df in export_frames(data).items():
+            if name == "positions" and start:
+                continue
+            with open(out / f"{name}.csv", "ab" if start else "wb") as f:
+                df.write_csv(f, include_header=not start, date_format="%Y-%m-%d")
+            rows[name] = rows.get(name, 0) + df.height
+    print(f"wrote {rows} to {out} in {time.perf_counter() - t0:.1f}s")
 
 
 if __name__ == "__main__":

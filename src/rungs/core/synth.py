@@ -41,17 +41,21 @@ def _months_back(as_of: dt.date, k: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
-def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7) -> Dataset:
+def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7, start: int = 0) -> Dataset:
+    """n employees numbered from start + 1; teams of TEAM_SIZE, so a large set can be made in chunks that
+    are multiples of TEAM_SIZE and written one after the other (bench/gen_data.py)."""
+    if start % TEAM_SIZE:
+        raise ValueError(f"start must be a multiple of {TEAM_SIZE}")
     rng = np.random.default_rng(seed)
     epoch = np.datetime64(as_of, "D")
-    ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    ids = np.char.add("E", np.char.zfill(np.arange(start + 1, start + n + 1).astype(str), 7))
     names = _names(rng, n)
     tenure_days = np.minimum(rng.gamma(2.0, 420.0, n).astype(np.int64) + 20, 4000)
     hire = epoch - _days(tenure_days)
-    team_no = np.arange(n) // TEAM_SIZE
+    team_no = (start + np.arange(n)) // TEAM_SIZE
     teams = np.char.add("T", np.char.zfill((team_no + 1).astype(str), 4))
     dept = np.array(DEPARTMENTS)[team_no % len(DEPARTMENTS)]
-    lead_idx = team_no * TEAM_SIZE  # the first of each team leads it
+    lead_idx = team_no * TEAM_SIZE - start  # the first of each team leads it
     status = np.where(tenure_days < 183, "probation", "regular").astype(object)
     status[rng.random(n) < 0.02] = "left"
     ability = rng.normal(0.0, 1.0, n)
