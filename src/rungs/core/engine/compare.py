@@ -39,8 +39,14 @@ def compare_expr(actual: pl.Expr, op: str, required: pl.Expr | list[Any]) -> pl.
     if op == "in":
         return actual.is_in(required)  # type: ignore[arg-type]
     assert isinstance(required, pl.Expr)
-    return {">=": actual >= required, "<=": actual <= required, ">": actual > required,
-            "<": actual < required, "==": actual == required, "!=": actual != required}[op]
+    return {
+        ">=": actual >= required,
+        "<=": actual <= required,
+        ">": actual > required,
+        "<": actual < required,
+        "==": actual == required,
+        "!=": actual != required,
+    }[op]
 
 
 def where_expr(actual: pl.Expr, cmp: m.Compare, kind: str, grades: dict[str, tuple[str, ...]]) -> pl.Expr:

@@ -22,8 +22,12 @@ ID = "employee_id"
 
 def seq_of_date(kind: str, d: dt.date) -> int:
     """The ordinal (see dataset.py) of the period of kind `kind` that contains date d."""
-    return {"M": d.year * 12 + d.month - 1, "Q": d.year * 4 + (d.month - 1) // 3,
-            "H": d.year * 2 + (d.month - 1) // 6, "Y": d.year}[kind]
+    return {
+        "M": d.year * 12 + d.month - 1,
+        "Q": d.year * 4 + (d.month - 1) // 3,
+        "H": d.year * 2 + (d.month - 1) // 6,
+        "Y": d.year,
+    }[kind]
 
 
 def seq_of_date_expr(kind: str, col: pl.Expr) -> pl.Expr:
@@ -33,8 +37,11 @@ def seq_of_date_expr(kind: str, col: pl.Expr) -> pl.Expr:
 
 def months_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     """Whole calendar months from start to end (vectorised)."""
-    whole = ((end.dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12
-             + end.dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
+    whole = (
+        (end.dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12
+        + end.dt.month().cast(pl.Int32)
+        - start.dt.month().cast(pl.Int32)
+    )
     return whole - (start.dt.day() > end.dt.day()).cast(pl.Int32)
 
 
@@ -53,19 +60,6 @@ class Context:
     employees: pl.LazyFrame  # active employees (not left) with derived attributes
     levels: pl.LazyFrame  # current non-acting level per employee and track, with level_start
     history: pl.LazyFrame  # non-acting assignment rows that started before the evaluation date
-    # The engine joins and groups on a number instead of the employee_id string: the id's position in `ids`
-    # (the ids of employees.csv, sorted, so the numbers sort like the ids). `decode` turns it back.
-    ids: pl.Series
-    enum: pl.DataType
-
-    def source(self, name: str) -> pl.LazyFrame:
-        """A frame of the data set with employee_id as its number (null for ids not in employees.csv).
-
-        Filters applied to the result run before the conversion, so only rows kept are converted."""
-        return self.data.frame(name).lazy().with_columns(_encode(self.enum))
-
-    def decode(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.with_columns(self.ids.gather(frame.get_column(ID)).alias(ID))
 
     def complete(self, kind: str) -> int:
         """The seq of the latest complete period of this kind."""
@@ -76,26 +70,25 @@ class Context:
         return pl.lit(self.as_of, dtype=pl.Date)
 
 
-def _encode(enum: pl.DataType) -> pl.Expr:
-    return pl.col(ID).cast(enum, strict=False).to_physical()
-
-
 def build_context(data: Dataset, as_of: dt.date) -> Context:
     """The shared per-employee frames, computed once (eagerly) so every rule and criterion reuses them."""
     day = pl.lit(as_of, dtype=pl.Date)
-    ids = data.employees.get_column(ID).drop_nulls().unique().sort()
-    enum = pl.Enum(ids)
-    employees = data.employees.lazy().with_columns(_encode(enum))
-    emp = employees.filter(pl.col("status").fill_null("regular") != "left").with_columns(
-        age=(months_between(pl.col("birth_date"), day) // 12),
+    emp = (
+        data.employees.lazy()
+        .filter(pl.col("status").fill_null("regular") != "left")
+        .with_columns(
+            age=(months_between(pl.col("birth_date"), day) // 12),
+        )
     )
-    asg = data.assignments.lazy().with_columns(_encode(enum)).filter(pl.col("start_date") <= day)
-    emp_dept = employees.select(ID, pl.col("department").alias("_emp_dept"))
-    history = (asg.filter(pl.col("kind").ne_missing("acting"))  # an empty kind is not acting
-               .join(emp_dept, on=ID, how="left")
-               .with_columns(pl.col("department").fill_null(pl.col("_emp_dept")))
-               .drop("_emp_dept")
-               .sort(ID, "track", "start_date", maintain_order=True))
+    asg = data.assignments.lazy().filter(pl.col("start_date") <= day)
+    emp_dept = data.employees.lazy().select(ID, pl.col("department").alias("_emp_dept"))
+    history = (
+        asg.filter(pl.col("kind").ne_missing("acting"))  # an empty kind is not acting
+        .join(emp_dept, on=ID, how="left")
+        .with_columns(pl.col("department").fill_null(pl.col("_emp_dept")))
+        .drop("_emp_dept")
+        .sort(ID, "track", "start_date", maintain_order=True)
+    )
     emp_df, history_df = pl.collect_all([emp, history])
     # A run is a stretch of consecutive rows at the same level (transfers between departments included);
     # the current level began where the employee's last run began. Rows are sorted by employee, track and
@@ -104,12 +97,21 @@ def build_context(data: Dataset, as_of: dt.date) -> Context:
     first = pl.any_horizontal(c.ne_missing(c.shift(1)) for c in key)
     last = pl.any_horizontal(c.ne_missing(c.shift(-1)) for c in key)
     new_run = first | (pl.col("level") != pl.col("level").shift(1)).fill_null(True)
-    starts = (history_df.lazy()
-              .select(ID, "track", pl.when(new_run).then(pl.col("start_date")).forward_fill().alias("level_start"),
-                      last.alias("_last"))
-              .filter("_last").drop("_last"))
+    starts = (
+        history_df.lazy()
+        .select(
+            ID,
+            "track",
+            last.alias("_last"),
+            pl.when(new_run).then(pl.col("start_date")).forward_fill().alias("level_start"),
+        )
+        .filter("_last")
+        .drop("_last")
+    )
     open_rows = history_df.lazy().filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
-    current = (open_rows.filter(last)
-               .select(ID, "track", "level", pl.col("department").alias("level_department"))
-               .join(starts, on=[ID, "track"], how="left"))
-    return Context(as_of, data, emp_df.lazy(), current.collect().lazy(), history_df.lazy(), ids, enum)
+    current = (
+        open_rows.filter(last)
+        .select(ID, "track", "level", pl.col("department").alias("level_department"))
+        .join(starts, on=[ID, "track"], how="left")
+    )
+    return Context(as_of, data, emp_df.lazy(), current.collect().lazy(), history_df.lazy())

@@ -15,7 +15,7 @@ import polars as pl
 
 from rungs.core.engine.compare import comparable, compare_expr
 from rungs.core.engine.context import ID, Context, build_context
-from rungs.core.engine.measures import A, actual
+from rungs.core.engine.measures import A, actual, mergeable, metric_aggregates
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy import model as m
 
@@ -54,14 +54,15 @@ def evaluate(policy: m.Policy, data: Dataset, as_of: dt.date) -> Evaluation:
     shared = shared_measures(ctx, policy) if policy.rules else None
     builds = [_RuleBuild(ctx, policy, rule, shared) for rule in policy.rules]
     frames = pl.collect_all([b.query() for b in builds])
-    results = tuple(RuleResult(b.rule, tuple(b.meta), ctx.decode(f)) for b, f in zip(builds, frames, strict=True))
+    results = tuple(RuleResult(b.rule, tuple(b.meta), f) for b, f in zip(builds, frames, strict=True))
     return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data)))
 
 
 # Columns a subjects frame may carry besides the employee's attributes: an attribute of this name is read
 # from the subjects, so it depends on the rule.
-_SUBJECT_COLUMNS = frozenset({ID, "track", "level", "to_level", "level_start", "level_department", "acting_start",
-                              "acting_gap"})
+_SUBJECT_COLUMNS = frozenset(
+    {ID, "track", "level", "to_level", "level_start", "level_department", "acting_start", "acting_gap"}
+)
 
 
 def independent(b: m.Block) -> bool:
@@ -92,18 +93,34 @@ class Shared:
 
 
 def shared_measures(ctx: Context, policy: m.Policy) -> Shared:
-    blocks = list(dict.fromkeys(c.block for r in policy.rules for c in walk(r.criteria)
-                                if c.compare is not None and independent(c.block) and _hashable(c.block)))
+    blocks = list(
+        dict.fromkeys(
+            c.block
+            for r in policy.rules
+            for c in walk(r.criteria)
+            if c.compare is not None and independent(c.block) and _hashable(c.block)
+        )
+    )
     ids = ctx.employees.select(ID).collect()
     everyone = ids.lazy()
+    groups: dict[tuple, list[m.Block]] = {}
+    for b in blocks:
+        key = mergeable(b)
+        groups.setdefault((b,) if key is None else key, []).append(b)
+    parts: list[tuple[list[m.Block], pl.LazyFrame]] = []
+    for group in groups.values():
+        if len(group) == 1:
+            parts.append((group, actual(ctx, group[0], everyone, policy.grades).rename({A: f"{A}0"})))
+        else:
+            parts.append((group, metric_aggregates(ctx, group, everyone)))  # type: ignore[arg-type]
     # Collected together so Polars runs them in parallel; each frame has one row per active employee.
-    frames = pl.collect_all([actual(ctx, b, everyone, policy.grades) for b in blocks])
+    frames = pl.collect_all([q for _, q in parts])
     columns = {b: f"_b{i}" for i, b in enumerate(blocks)}
     aligned = []
-    for b, f in zip(blocks, frames, strict=True):
+    for (group, _), f in zip(parts, frames, strict=True):
         if not f.get_column(ID).equals(ids.get_column(ID)):  # put the rows in the order of `ids`
             f = ids.join(f, on=ID, how="left", maintain_order="left")
-        aligned.append(f.get_column(A).alias(columns[b]))
+        aligned += [f.get_column(f"{A}{i}").alias(columns[b]) for i, b in enumerate(group)]
     return Shared(ids.with_columns(aligned), columns)
 
 
@@ -119,19 +136,33 @@ def subjects(ctx: Context, policy: m.Policy, rule: m.Rule) -> pl.LazyFrame:
     """The employees a rule applies to, with what criteria need to know about their position."""
     track = policy.tracks[rule.track]
     order = {lv: i for i, lv in enumerate(track.path)}
-    base = (ctx.levels.filter((pl.col("track") == rule.track) & pl.col("level").is_in(list(rule.levels)))
-            .join(ctx.employees.select(ID), on=ID, how="semi"))
+    base = ctx.levels.filter((pl.col("track") == rule.track) & pl.col("level").is_in(list(rule.levels))).join(
+        ctx.employees.select(ID), on=ID, how="semi"
+    )
     if rule.kind != "acting_conversion":
         return base.with_columns(to_level=pl.lit(rule.to_level, dtype=pl.String))
     day = ctx.day
-    acting = (ctx.source("assignments")
-              .filter((pl.col("kind") == "acting") & (pl.col("track") == rule.track) & (pl.col("start_date") <= day)
-                      & (pl.col("end_date").is_null() | (pl.col("end_date") > day)))
-              .group_by(ID).agg(pl.col("level").sort_by("start_date").last().alias("to_level"),
-                                pl.col("start_date").max().alias("acting_start")))
-    rank = (lambda c: pl.col(c).replace_strict(order, default=None, return_dtype=pl.Int32))
+    acting = (
+        ctx.data.assignments.lazy()
+        .filter(
+            (pl.col("kind") == "acting")
+            & (pl.col("track") == rule.track)
+            & (pl.col("start_date") <= day)
+            & (pl.col("end_date").is_null() | (pl.col("end_date") > day))
+        )
+        .group_by(ID)
+        .agg(
+            pl.col("level").sort_by("start_date").last().alias("to_level"),
+            pl.col("start_date").max().alias("acting_start"),
+        )
+    )
+
+    def rank(c: str) -> pl.Expr:
+        return pl.col(c).replace_strict(order, default=None, return_dtype=pl.Int32)
+
     return base.join(acting, on=ID, how="inner").with_columns(
-        acting_gap=(rank("to_level") - rank("level")).cast(pl.Float64))
+        acting_gap=(rank("to_level") - rank("level")).cast(pl.Float64)
+    )
 
 
 class _RuleBuild:
@@ -168,8 +199,13 @@ class _RuleBuild:
         if isinstance(c.block, m.AllOf | m.AnyOf | m.NotOf):
             kids = c.block.children if not isinstance(c.block, m.NotOf) else (c.block.child,)
             passed = [self.criterion(k, f"{path}.{k.id}", depth + 1, visible) for k in kids]
-            value = (pl.all_horizontal(passed) if isinstance(c.block, m.AllOf)
-                     else pl.any_horizontal(passed) if isinstance(c.block, m.AnyOf) else ~passed[0])
+            value = (
+                pl.all_horizontal(passed)
+                if isinstance(c.block, m.AllOf)
+                else pl.any_horizontal(passed)
+                if isinstance(c.block, m.AnyOf)
+                else ~passed[0]
+            )
             self.columns.append(pl.sum_horizontal(passed).cast(pl.Float64).alias(f"{path}|a"))
             self.columns.append(value.alias(f"{path}|p"))
             return p
@@ -178,10 +214,12 @@ class _RuleBuild:
         if col is not None:
             self.from_shared.append(pl.col(col).alias(f"{path}|a"))
         else:
-            self.frames.append(actual(self.ctx, c.block, self.subj, self.policy.grades).rename({A: f"{path}|a"}))
+            frame = actual(self.ctx, c.block, self.subj, self.policy.grades)
+            self.frames.append(frame.rename({A: f"{path}|a"}))
         required = self.required(c, path)
-        self.columns.append(compare_expr(pl.col(f"{path}|a"), c.compare.op, required).fill_null(False)
-                            .alias(f"{path}|p"))
+        self.columns.append(
+            compare_expr(pl.col(f"{path}|a"), c.compare.op, required).fill_null(False).alias(f"{path}|p")
+        )
         return p
 
     def required(self, c: m.Criterion, path: str) -> pl.Expr | list:
@@ -197,8 +235,9 @@ class _RuleBuild:
             lit = pl.lit(comparable(v, c.value_kind, grades))
             expr = pl.when(cond).then(lit) if expr is None else expr.when(cond).then(lit)  # type: ignore[union-attr]
         assert expr is not None
-        self.columns.append(expr.otherwise(pl.lit(comparable(value.default, c.value_kind, grades)))  # type: ignore[union-attr]
-                            .alias(f"{path}|r"))
+        self.columns.append(
+            expr.otherwise(pl.lit(comparable(value.default, c.value_kind, grades))).alias(f"{path}|r")  # type: ignore[union-attr]
+        )
         return pl.col(f"{path}|r")
 
 
@@ -226,8 +265,13 @@ def _measures(b: m.Block) -> Iterator[m.Series]:
 
 def metrics_used(policy: m.Policy) -> set[str]:
     """The metric names a policy reads (so a reader can keep only those)."""
-    return {s.metric for r in policy.rules for c in walk(r.criteria) for s in _measures(c.block)
-            if s.source == "metric" and s.metric}
+    return {
+        s.metric
+        for r in policy.rules
+        for c in walk(r.criteria)
+        for s in _measures(c.block)
+        if s.source == "metric" and s.metric
+    }
 
 
 def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
@@ -235,8 +279,13 @@ def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
     present = frozenset(data.metrics.get_column("metric").unique().to_list())
     for name in sorted(metrics_used(policy) - present):
         yield f"指标 {name} 在数据中不存在 / metric {name} does not appear in metrics.csv"
-    scales = {s.scale for r in policy.rules for c in walk(r.criteria) for s in _measures(c.block)
-              if s.source == "grade"}
+    scales = {
+        s.scale
+        for r in policy.rules
+        for c in walk(r.criteria)
+        for s in _measures(c.block)
+        if s.source == "grade"
+    }
     if scales:
         known = {w for sc in scales for w in policy.grades[sc or ""]}
         seen = set(data.evaluations.get_column("grade").drop_nulls().unique().to_list())

@@ -18,7 +18,9 @@ from rungs.core.policy import model as m
 A = "a"
 
 
-def actual(ctx: Context, block: m.Block, subjects: pl.LazyFrame, grades: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
+def actual(
+    ctx: Context, block: m.Block, subjects: pl.LazyFrame, grades: dict[str, tuple[str, ...]]
+) -> pl.LazyFrame:
     fn = _DISPATCH[type(block)]
     return fn(ctx, block, subjects, grades)
 
@@ -34,30 +36,44 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
     if b.of in ("company", "regularized"):
         col = "hire_date" if b.of == "company" else "regularized_on"
         return subj.join(ctx.employees.select(ID, col), on=ID, how="left", maintain_order="left").select(
-            ID, months_between(pl.col(col), day).alias(A))
+            ID, months_between(pl.col(col), day).alias(A)
+        )
     if b.of == "last_pay_step":
         steps = _events(ctx, "pay_step").group_by(ID).agg(pl.col("date").max().alias("_d"))
         return subj.join(steps, on=ID, how="left", maintain_order="left").select(
-            ID, months_between(pl.coalesce("_d", "level_start"), day).alias(A))
+            ID, months_between(pl.coalesce("_d", "level_start"), day).alias(A)
+        )
     # Time at the current level summed over its rows: all departments, or only the current one.
     rows = ctx.history.join(subj.select(ID, "track", "level", "level_department"), on=[ID, "track", "level"])
     if b.of == "level_in_department":
         rows = rows.filter(pl.col("department").eq_missing(pl.col("level_department")))
     end = pl.min_horizontal(pl.col("end_date").fill_null(day), day)
-    return subj.select(ID).join(rows.group_by(ID).agg(months_between(pl.col("start_date"), end).sum().alias(A)),
-                                on=ID, how="left", maintain_order="left")
+    return subj.select(ID).join(
+        rows.group_by(ID).agg(months_between(pl.col("start_date"), end).sum().alias(A)),
+        on=ID,
+        how="left",
+        maintain_order="left",
+    )
 
 
 def _acting_starts(ctx: Context) -> pl.LazyFrame:
     """employee_id, track, acting_start: the start of the latest open acting assignment per track."""
     day = ctx.day
-    return (ctx.source("assignments")
-            .filter((pl.col("kind") == "acting") & (pl.col("start_date") <= day)
-                    & (pl.col("end_date").is_null() | (pl.col("end_date") > day)))
-            .group_by(ID, "track").agg(pl.col("start_date").max().alias("acting_start")))
+    return (
+        ctx.data.assignments.lazy()
+        .filter(
+            (pl.col("kind") == "acting")
+            & (pl.col("start_date") <= day)
+            & (pl.col("end_date").is_null() | (pl.col("end_date") > day))
+        )
+        .group_by(ID, "track")
+        .agg(pl.col("start_date").max().alias("acting_start"))
+    )
 
 
-def _window_filter(ctx: Context, frame: pl.LazyFrame, w: m.Window, kind: str, subj: pl.LazyFrame) -> pl.LazyFrame:
+def _window_filter(
+    ctx: Context, frame: pl.LazyFrame, w: m.Window, kind: str, subj: pl.LazyFrame
+) -> pl.LazyFrame:
     last = ctx.complete(kind)
     if w.kind == "last":
         return frame.filter(pl.col("seq") > last - w.n)
@@ -75,18 +91,30 @@ def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dic
     ok = s.filter(where_expr(pl.col("v"), b.where, _kind(b.of), grades)).select(ID, "seq")
     if b.since_level:
         # Longest run anywhere since the level began: seq minus its position is constant within a run.
-        runs = (ok.with_columns(_k=pl.col("seq") - pl.col("seq").rank("ordinal").over(ID).cast(pl.Int32))
-                .group_by(ID, "_k").len().group_by(ID).agg(pl.col("len").max().alias(A)))
+        runs = (
+            ok.with_columns(_k=pl.col("seq") - pl.col("seq").rank("ordinal").over(ID).cast(pl.Int32))
+            .group_by(ID, "_k")
+            .len()
+            .group_by(ID)
+            .agg(pl.col("len").max().alias(A))
+        )
     else:
         # The run ending with the latest complete period: count rows whose distance from the end equals
         # their position from the end (the first gap breaks the equality for every earlier row).
         last = ctx.complete(b.period)
-        runs = (ok.with_columns(_pos=pl.col("seq").rank("ordinal", descending=True).over(ID).cast(pl.Int32) - 1)
-                .filter((pl.lit(last) - pl.col("seq")) == pl.col("_pos"))
-                .group_by(ID).len().rename({"len": A}))
-    return (subj.select(ID).join(has_data.with_columns(_has=pl.lit(True)), on=ID, how="left", maintain_order="left")
-            .join(runs, on=ID, how="left", maintain_order="left")
-            .select(ID, pl.when(pl.col("_has")).then(pl.col(A).fill_null(0)).alias(A).cast(pl.Float64)))
+        runs = (
+            ok.with_columns(_pos=pl.col("seq").rank("ordinal", descending=True).over(ID).cast(pl.Int32) - 1)
+            .filter((pl.lit(last) - pl.col("seq")) == pl.col("_pos"))
+            .group_by(ID)
+            .len()
+            .rename({"len": A})
+        )
+    return (
+        subj.select(ID)
+        .join(has_data.with_columns(_has=pl.lit(True)), on=ID, how="left", maintain_order="left")
+        .join(runs, on=ID, how="left", maintain_order="left")
+        .select(ID, pl.when(pl.col("_has")).then(pl.col(A).fill_null(0)).alias(A).cast(pl.Float64))
+    )
 
 
 def _kind(of: m.Series | m.RankSeries) -> str:
@@ -99,9 +127,50 @@ def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: dict) -
     if b.where is not None:
         agg = where_expr(pl.col("v"), b.where, _kind(b.of), grades).sum().cast(pl.Float64)
     else:
-        agg = {"mean": pl.col("v").mean(), "sum": pl.col("v").sum(), "min": pl.col("v").min(),
-               "max": pl.col("v").max(), "count": pl.len().cast(pl.Float64)}[b.agg]
+        agg = {
+            "mean": pl.col("v").mean(),
+            "sum": pl.col("v").sum(),
+            "min": pl.col("v").min(),
+            "max": pl.col("v").max(),
+            "count": pl.len().cast(pl.Float64),
+        }[b.agg]
     return subj.select(ID).join(s.group_by(ID).agg(agg.alias(A)), on=ID, how="left", maintain_order="left")
+
+
+def mergeable(b: m.Block) -> tuple | None:
+    """Window aggregates of metrics over the same periods can be computed in one pass: their common key."""
+    if (
+        isinstance(b, m.Aggregate)
+        and isinstance(b.of, m.Series)
+        and b.of.source == "metric"
+        and b.where is None
+        and b.window.kind in ("last", "all")
+    ):
+        return (b.period, b.window)
+    return None
+
+
+def metric_aggregates(ctx: Context, blocks: list[m.Aggregate], subj: pl.LazyFrame) -> pl.LazyFrame:
+    """Several blocks of the same `mergeable` key in one pass over metrics: LazyFrame[employee_id, a0, a1, …],
+    each the same as `_aggregate` of that block."""
+    b0 = blocks[0]
+    names = [b.of.metric for b in blocks]  # type: ignore[union-attr]
+    src = ctx.data.metrics.lazy().filter(
+        pl.col("metric").is_in(list(dict.fromkeys(names)))
+        & (pl.col("period_kind") == b0.period)
+        & (pl.col("seq") <= ctx.complete(b0.period))
+    )
+    src = _window_filter(ctx, src, b0.window, b0.period, subj)
+    values = [
+        pl.when(pl.col("metric") == n).then(pl.col("value")).alias(f"_v{i}") for i, n in enumerate(names)
+    ]
+    aggs = []
+    for i, b in enumerate(blocks):
+        v = pl.col(f"_v{i}")
+        agg = {"mean": v.mean(), "sum": v.sum(), "min": v.min(), "max": v.max(), "count": v.count()}[b.agg]
+        aggs.append(pl.when(v.count() > 0).then(agg.cast(pl.Float64)).alias(f"{A}{i}"))  # no values: null
+    per = src.select(ID, *values).group_by(ID).agg(aggs)
+    return subj.select(ID).join(per, on=ID, how="left", maintain_order="left")
 
 
 def _latest(ctx: Context, b: m.Latest, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -115,7 +184,9 @@ def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: dict) -> pl.L
     s = series_frame(ctx, b.of, b.period, grades).filter(pl.col("seq") > last - 2 * b.n)
     recent = pl.col("v").filter(pl.col("seq") > last - b.n).mean()
     before = pl.col("v").filter(pl.col("seq") <= last - b.n).mean()
-    return subj.select(ID).join(s.group_by(ID).agg((recent - before).alias(A)), on=ID, how="left", maintain_order="left")
+    return subj.select(ID).join(
+        s.group_by(ID).agg((recent - before).alias(A)), on=ID, how="left", maintain_order="left"
+    )
 
 
 def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -130,7 +201,9 @@ def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: dict) -> pl.LazyF
         per = s.group_by(ID).agg(agg.alias("v")).join(groups, on=ID, how="inner")
         ranked.append(per.select(ID, "g", rank_within(per, ["g"], part.lower_is_better).alias(f"r{i}")))
     combined = combine_ranks(ranked, b.combine, ["g"])
-    return subj.select(ID).join(combined.select(ID, pl.col("v").alias(A)), on=ID, how="left", maintain_order="left")
+    return subj.select(ID).join(
+        combined.select(ID, pl.col("v").alias(A)), on=ID, how="left", maintain_order="left"
+    )
 
 
 def _latest_of(frame: pl.LazyFrame, subj: pl.LazyFrame) -> pl.LazyFrame:
@@ -139,7 +212,7 @@ def _latest_of(frame: pl.LazyFrame, subj: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _events(ctx: Context, kind: str) -> pl.LazyFrame:
-    return ctx.source("events").filter((pl.col("type") == kind) & (pl.col("date") < ctx.day))
+    return ctx.data.events.lazy().filter((pl.col("type") == kind) & (pl.col("date") < ctx.day))
 
 
 def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -159,16 +232,26 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
     if b.unoffset:  # a penalty whose ref was offset no longer counts
         offsets = _events(ctx, "penalty_offset").select(ID, "ref").drop_nulls()
         ev = ev.join(offsets, on=[ID, "ref"], how="anti")
-    agg = {"count": pl.len(), "sum": pl.col("value").sum(), "distinct_refs": pl.col("ref").drop_nulls().n_unique()}
+    agg = {
+        "count": pl.len(),
+        "sum": pl.col("value").sum(),
+        "distinct_refs": pl.col("ref").drop_nulls().n_unique(),
+    }
     counted = ev.group_by(ID).agg(agg[b.measure].cast(pl.Float64).alias(A))
-    return subj.select(ID).join(counted, on=ID, how="left", maintain_order="left").with_columns(pl.col(A).fill_null(0.0))
+    return (
+        subj.select(ID)
+        .join(counted, on=ID, how="left", maintain_order="left")
+        .with_columns(pl.col(A).fill_null(0.0))
+    )
 
 
 def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     ev = _events(ctx, b.event).filter(pl.col("ref") == b.ref).with_row_index("_i")
     if b.since_level:  # only attempts made at the current level
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
-    latest = ev.group_by(ID).agg(pl.col("value").sort_by("date", "_i").last().alias(A))
+    # Sorting once and taking each group's last row (groups keep the order of their rows) is cheaper than
+    # sorting within every group.
+    latest = ev.sort(ID, "date", "_i").group_by(ID).agg(pl.col("value").last().alias(A))
     return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
@@ -181,22 +264,41 @@ def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, grades: dict) -
         return subj.select(ID, pl.lit(None, dtype=pl.String).alias(A))
     value = pl.col(b.name)
     if b.name == "education":
-        value = value.replace_strict(list(EDUCATION_LEVELS), list(range(len(EDUCATION_LEVELS))),
-                                     default=None, return_dtype=pl.Float64)
+        value = value.replace_strict(
+            list(EDUCATION_LEVELS), list(range(len(EDUCATION_LEVELS))), default=None, return_dtype=pl.Float64
+        )
     return subj.select(ID).join(emp.select(ID, value.alias(A)), on=ID, how="left", maintain_order="left")
 
 
 def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     track = subj.select("track").first()
     pos = ctx.data.positions.lazy().filter(pl.col("level") == b.level)
-    pos = pos.join(track, how="cross").filter(pl.col("track").is_null() | (pl.col("track") == pl.col("track_right")))
-    holders = (ctx.levels.filter(pl.col("level") == b.level).join(track, on="track", how="semi")
-               .join(ctx.employees.select(ID), on=ID, how="semi").select(pl.len()))  # people who left hold nothing
-    free = pos.select(pl.col("headcount").sum().alias("hc"), pl.len().alias("rows")).join(holders, how="cross").select(
-        pl.when(pl.col("rows") > 0).then(pl.col("hc") - pl.col("len")).cast(pl.Float64).alias(A))
+    pos = pos.join(track, how="cross").filter(
+        pl.col("track").is_null() | (pl.col("track") == pl.col("track_right"))
+    )
+    holders = (
+        ctx.levels.filter(pl.col("level") == b.level)
+        .join(track, on="track", how="semi")
+        .join(ctx.employees.select(ID), on=ID, how="semi")
+        .select(pl.len())
+    )  # people who left hold nothing
+    free = (
+        pos.select(pl.col("headcount").sum().alias("hc"), pl.len().alias("rows"))
+        .join(holders, how="cross")
+        .select(pl.when(pl.col("rows") > 0).then(pl.col("hc") - pl.col("len")).cast(pl.Float64).alias(A))
+    )
     return subj.select(ID).join(free, how="cross")
 
 
-_DISPATCH = {m.Tenure: _tenure, m.Consecutive: _consecutive, m.Aggregate: _aggregate, m.Latest: _latest,
-             m.Change: _change, m.Rank: _rank, m.Count: _count, m.LatestEvent: _latest_event,
-             m.Attribute: _attribute, m.Vacancy: _vacancy}
+_DISPATCH = {
+    m.Tenure: _tenure,
+    m.Consecutive: _consecutive,
+    m.Aggregate: _aggregate,
+    m.Latest: _latest,
+    m.Change: _change,
+    m.Rank: _rank,
+    m.Count: _count,
+    m.LatestEvent: _latest_event,
+    m.Attribute: _attribute,
+    m.Vacancy: _vacancy,
+}

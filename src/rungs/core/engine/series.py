@@ -21,18 +21,19 @@ def series_frame(ctx: Context, of: Measure, kind: str, grades: dict[str, tuple[s
         return rank_frame(ctx, of.parts, of.within, of.combine, kind, grades)
     last = ctx.complete(kind)
     if of.source == "metric":
-        src = ctx.source("metrics").filter((pl.col("metric") == of.metric) & (pl.col("period_kind") == kind))
+        src = ctx.data.metrics.lazy().filter(
+            (pl.col("metric") == of.metric) & (pl.col("period_kind") == kind)
+        )
         value = pl.col("value")
     else:
-        src = ctx.source("evaluations").filter(pl.col("period_kind") == kind)
+        src = ctx.data.evaluations.lazy().filter(pl.col("period_kind") == kind)
         value = pl.col(of.source).cast(pl.Float64)
         if of.source == "grade":
             words = grades[of.scale or ""]
-            value = pl.col("grade").replace_strict(words, list(range(len(words))), default=None,
-                                                   return_dtype=pl.Float64)
-    return (src.filter(pl.col("seq") <= last)
-            .select(ID, "seq", value.alias("v"))
-            .drop_nulls("v"))
+            value = pl.col("grade").replace_strict(
+                words, list(range(len(words))), default=None, return_dtype=pl.Float64
+            )
+    return src.filter(pl.col("seq") <= last).select(ID, "seq", value.alias("v")).drop_nulls("v")
 
 
 def _grouped(ctx: Context, frame: pl.LazyFrame, within: str) -> pl.LazyFrame:
@@ -45,13 +46,21 @@ def rank_within(frame: pl.LazyFrame, keys: list[str], lower_is_better: bool = Fa
     return pl.col("v").rank("min", descending=not lower_is_better).over(keys)
 
 
-def rank_frame(ctx: Context, parts: tuple[m.Series, ...], within: str, combine: str, kind: str,
-               grades: dict[str, tuple[str, ...]]) -> pl.LazyFrame:
+def rank_frame(
+    ctx: Context,
+    parts: tuple[m.Series, ...],
+    within: str,
+    combine: str,
+    kind: str,
+    grades: dict[str, tuple[str, ...]],
+) -> pl.LazyFrame:
     """Per period rank within the group, on one measure or several combined."""
     ranked = []
     for i, part in enumerate(parts):
         f = _grouped(ctx, series_frame(ctx, part, kind, grades), within)
-        ranked.append(f.select(ID, "seq", "g", rank_within(f, ["g", "seq"], part.lower_is_better).alias(f"r{i}")))
+        ranked.append(
+            f.select(ID, "seq", "g", rank_within(f, ["g", "seq"], part.lower_is_better).alias(f"r{i}"))
+        )
     return combine_ranks(ranked, combine, ["g", "seq"]).select(ID, "seq", "v")
 
 
@@ -68,4 +77,5 @@ def combine_ranks(ranked: list[pl.LazyFrame], combine: str, keys: list[str]) -> 
     if combine == "each":
         return joined.with_columns(v=pl.max_horizontal(cols).cast(pl.Float64))
     return joined.with_columns(_s=pl.sum_horizontal(cols)).with_columns(
-        v=pl.col("_s").rank("min").over(keys).cast(pl.Float64))
+        v=pl.col("_s").rank("min").over(keys).cast(pl.Float64)
+    )
