@@ -1,15 +1,11 @@
 """A real browser: Playwright drives Debian's Chromium against the live app (`pytest -m browser`)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from rungs.accounts.demo import DEMO_PASSWORD, create_demo
 
-from .conftest import AS_OF
+from .conftest import AS_OF, sign_in
 
-CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser]
 
 # Two different CJK characters drawn on a canvas in the page's own font. Without a CJK font Chromium draws
@@ -23,40 +19,6 @@ GLYPHS_DIFFER = """() => {
   const ink = a.filter(v => v > 0).length;
   return {ink, differ: a.some((v, i) => v !== b[i])};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread; the Django calls the tests make
-    # meanwhile are ordinary synchronous ones, which Django would otherwise refuse.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -78,10 +40,7 @@ def test_agent_logs_in_and_sees_chinese_rendered(live_server, page, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_team_lead_searches_with_htmx_and_switches_to_english(live_server, page):
     create_demo(24, as_of=AS_OF, seed=5)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "demo-team-lead")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "demo-team-lead")
     rows = page.locator("#people-rows tr")
     rows.first.wait_for()
     assert rows.count() == 12  # the team, and only the team

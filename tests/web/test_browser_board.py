@@ -1,60 +1,14 @@
 """The board pages in a real browser (Playwright driving Debian's Chromium): an agent's progress chart, a
 team lead's team view, and HR filtering the board by team through htmx."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+from rungs.accounts.demo import create_demo
 from rungs.people.models import Employee
 
-from .conftest import AS_OF
+from .conftest import AS_OF, sign_in
 
-CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread; the Django calls the tests make
-    # meanwhile are ordinary synchronous ones, which Django would otherwise refuse.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-def sign_in(page, url: str, username: str) -> None:
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 @pytest.mark.django_db(transaction=True)

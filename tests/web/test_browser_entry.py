@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+from rungs.accounts.demo import create_demo
 from rungs.people.models import Employee
 
-from .conftest import AS_OF
-from .test_browser import browser, page  # noqa: F401  (fixtures: Chromium as in test_browser)
+from .conftest import AS_OF, sign_in
 
 pytestmark = [pytest.mark.browser]
 DATA = Path(__file__).resolve().parents[2] / "examples" / "data" / "star-titles"
@@ -19,10 +18,7 @@ def test_hr_uploads_csv_files_previews_and_commits(live_server, page, settings, 
     settings.VAR_DIR = tmp_path / "var"
     create_demo(24, as_of=AS_OF, seed=5)
     before = Employee.objects.count()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "demo-hr")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "demo-hr")
     page.wait_for_selector("#scope")
     page.click("nav >> text=导入数据")
     page.wait_for_selector("#import-form")
