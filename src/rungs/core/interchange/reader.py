@@ -257,7 +257,9 @@ def _on_uniques(s: pl.Series, fn) -> pl.Series:
 
 
 def _with_period(df: pl.DataFrame) -> pl.DataFrame:
-    periods = df.select(pl.col("period").unique().drop_nulls())
+    """Adds period_kind and seq. Each distinct period is parsed once and looked up by its code in an Enum
+    (a few dozen periods over millions of rows; a join would copy the whole frame)."""
+    periods = df.select(pl.col("period").unique().drop_nulls().sort())
     parts = pl.col("period").str.extract_groups(PERIOD)
     y = parts.struct.field("1").cast(pl.Int32)
     m, q, h = (parts.struct.field(i).cast(pl.Int32) for i in ("2", "3", "4"))
@@ -272,7 +274,10 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("Y")),
         seq=pl.coalesce(y * 12 + m - 1, y * 4 + q - 1, y * 2 + h - 1, y).cast(pl.Int32),
     )
-    return df.join(parsed, on="period", how="left", maintain_order="left")
+    codes = df.get_column("period").cast(pl.Enum(parsed.get_column("period").to_list())).to_physical()
+    return df.with_columns(
+        period_kind=parsed.get_column("period_kind").gather(codes), seq=parsed.get_column("seq").gather(codes)
+    )
 
 
 def _report(problems: list[Problem], file: str, col: str, bad: pl.DataFrame, expected: str):
