@@ -138,13 +138,19 @@ def test_excel_date_cells_and_numeric_ids(tmp_path):
 
 def test_padded_metric_names_are_kept_and_stripped(tmp_path):
     write(tmp_path, "employees", EMPLOYEES)
-    write(tmp_path, "metrics", "employee_id,period,metric,value\nE1,2026-01, tickets ,500\nE1,2026-01,csat,95\n")
+    write(
+        tmp_path, "metrics", "employee_id,period,metric,value\nE1,2026-01, tickets ,500\nE1,2026-01,csat,95\n"
+    )
     data = read_dataset(tmp_path, keep_metrics=["tickets"])
     assert data.metrics.select("metric", "value").rows() == [("tickets", 500.0)]
 
 
 def test_full_width_spaces_around_names_are_stripped(tmp_path):
-    write(tmp_path, "employees", "employee_id,name,hire_date,team\nE1,张三,2024-01-01,一组\u3000\nE2,李四,2024-01-01,一组\n")
+    write(
+        tmp_path,
+        "employees",
+        "employee_id,name,hire_date,team\nE1,张三,2024-01-01,一组\u3000\nE2,李四,2024-01-01,一组\n",
+    )
     write(tmp_path, "evaluations", "employee_id,period,score,rank\nE1,2026-01,90,1\nE2,2026-01,80,2.0\n")
     data = read_dataset(tmp_path)
     assert data.employees.get_column("team").to_list() == ["一组", "一组"]
