@@ -154,7 +154,18 @@ def apply(p: ImportPlan) -> ImportPlan:
             )
         rows = rows.with_columns(pl.col(c).fill_null("") for c in rows.columns if c in _BLANKABLE)
         insert_rows(model, rows)
+    refresh_statistics([Employee, *MODELS.values()])
     return p
+
+
+def refresh_statistics(models) -> None:
+    """After a bulk write PostgreSQL's planner still believes the tables are small and picks plans that
+    take seconds instead of milliseconds; ANALYZE updates what it knows. (SQLite plans without statistics.)"""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {tables}")
 
 
 def insert_rows(model, rows: pl.DataFrame) -> None:

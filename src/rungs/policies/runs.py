@@ -9,6 +9,7 @@ from django.db import transaction
 from rungs.core.engine.evaluate import evaluate, metrics_used
 from rungs.core.engine.report import result_dicts
 from rungs.people.frames import dataset_from_db
+from rungs.people.importer import refresh_statistics
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun, Policy
 
@@ -52,6 +53,7 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
             )
         )
     Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    refresh_statistics([Decision])
     return run
 
 
