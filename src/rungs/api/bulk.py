@@ -13,7 +13,7 @@ from django.db import transaction
 
 from rungs.core.interchange.dataset import Dataset, empty
 from rungs.core.interchange.errors import DataError, Problem
-from rungs.core.interchange.reader import REQUIRED, _validate
+from rungs.core.interchange.reader import REQUIRED, validate_frame
 from rungs.people.importer import ImportPlan, apply, plan
 from rungs.people.models import Employee
 
@@ -58,7 +58,7 @@ def validate(rows: dict[str, list[dict]], visible) -> tuple[Dataset, list[str]]:
     frames: dict[str, pl.DataFrame] = {}
     for name in TABLES:
         if rows.get(name):
-            frames[name] = _validate(name, _frame(name, rows[name]), name, problems, warnings)
+            frames[name] = validate_frame(name, _frame(name, rows[name]), name, problems, warnings)
     for name, df in frames.items():  # JSON has no NaN or infinity, so the API would not give them back
         for col in (c for c, t in df.schema.items() if t == pl.Float64):
             bad = df.with_row_index("_row", offset=_FIRST_ROW).filter(~pl.col(col).is_finite())
@@ -69,12 +69,11 @@ def validate(rows: dict[str, list[dict]], visible) -> tuple[Dataset, list[str]]:
         referenced.update(df.get_column("employee_id").drop_nulls().to_list())
     known = set(Employee.objects.filter(employee_id__in=referenced).values_list("employee_id", flat=True))
     for name, df in frames.items():
-        ids = df.get_column("employee_id").to_list()
-        for i, eid in enumerate(ids):
-            if eid is not None and eid not in known:
-                problems.append(
-                    Problem(name, i + _FIRST_ROW, "employee_id", "an employee_id stored in Rungs", eid)
-                )
+        unknown = df.with_row_index("_row", offset=_FIRST_ROW).filter(
+            pl.col("employee_id").is_not_null() & ~pl.col("employee_id").is_in(sorted(known))
+        )
+        for row, eid in unknown.select("_row", "employee_id").iter_rows():
+            problems.append(Problem(name, row, "employee_id", "an employee_id stored in Rungs", eid))
     if problems:
         raise DataError([_api_problem(p) for p in problems])
     allowed = set(visible.filter(employee_id__in=known).values_list("employee_id", flat=True))
@@ -90,8 +89,5 @@ def upsert(rows: dict[str, list[dict]], visible) -> tuple[ImportPlan, list[str]]
         p = plan(data, "")
     except DataError as exc:  # the same key twice, e.g. two scores for one employee and period
         raise DataError([_api_problem(p) for p in exc.problems]) from None
-    # People are not part of this import: leave them out of the plan entirely.
-    p.changes.pop("employees", None)
-    p._rows.pop("employees", None)
     apply(p)
     return p, warnings

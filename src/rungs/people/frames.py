@@ -6,7 +6,7 @@ well over a million KPI rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import polars as pl
 from django.db import connection
@@ -19,15 +19,15 @@ _QUERIES = {
                e.regularized_on, m.employee_id AS manager_id, e.birth_date
         FROM people_employee e LEFT JOIN people_team t ON t.id = e.team_id
         LEFT JOIN people_department d ON d.id = e.department_id LEFT JOIN people_employee m ON m.id = e.manager_id
-        ORDER BY e.employee_id""",
+        {where} ORDER BY e.employee_id""",
     "assignments": """
         SELECT a.id AS _id, e.employee_id, a.track, a.level, a.start_date, a.end_date, a.kind, a.department
         FROM people_assignment a JOIN people_employee e ON e.id = a.employee_id
-        ORDER BY e.employee_id, a.track, a.start_date, a.id""",
+        {where} ORDER BY e.employee_id, a.track, a.start_date, a.id""",
     "evaluations": """
         SELECT v.id AS _id, e.employee_id, v.period, v.period_kind, v.seq, v.score, v.grade, v.coefficient, v.rank
         FROM records_evaluation v JOIN people_employee e ON e.id = v.employee_id
-        ORDER BY e.employee_id, v.period_kind, v.seq""",
+        {where} ORDER BY e.employee_id, v.period_kind, v.seq""",
     "metrics": """
         SELECT k.id AS _id, e.employee_id, k.period, k.period_kind, k.seq, k.metric, k.value
         FROM records_metric k JOIN people_employee e ON e.id = k.employee_id {where}
@@ -35,8 +35,8 @@ _QUERIES = {
     "events": """
         SELECT v.id AS _id, e.employee_id, v.date, v.type, v.value, v.ref, v.note
         FROM records_event v JOIN people_employee e ON e.id = v.employee_id
-        ORDER BY e.employee_id, v.date, v.id""",
-    "positions": "SELECT id AS _id, level, headcount, track, team, department FROM people_position ORDER BY id",
+        {where} ORDER BY e.employee_id, v.date, v.id""",
+    "positions": "SELECT id AS _id, level, headcount, track, team, department FROM people_position {where} ORDER BY id",
 }
 # Text columns stored as '' in the database are null in a data set.
 _BLANK_IS_NULL = {"education", "grade", "department", "ref", "note", "track", "team"}
@@ -50,17 +50,28 @@ def dataset_from_db(*, keep_metrics: Iterable[str] | None = None) -> Dataset:
     return Dataset(**frames)
 
 
-def frames_from_db(*, keep_metrics: Iterable[str] | None = None) -> dict[str, pl.DataFrame]:
-    """Each table in the data-set schema plus `_id`, the row's primary key (for updates)."""
+def frames_from_db(
+    *,
+    keep_metrics: Iterable[str] | None = None,
+    tables: Iterable[str] | None = None,
+    employee_ids: Collection[str] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Each table in the data-set schema plus `_id`, the row's primary key (for updates). `tables` limits
+    which are read; `employee_ids` limits the rows to those people (an import of a few people's records
+    need not read the whole company)."""
     frames = {}
-    for name, sql in _QUERIES.items():
-        params: list = []
-        if name == "metrics":
-            names = None if keep_metrics is None else sorted(set(keep_metrics))
-            where = "" if names is None else f"WHERE k.metric IN ({', '.join(['%s'] * len(names)) or 'NULL'})"
-            sql = sql.format(where=where)
-            params = names or []
-        frames[name] = _read(name, sql, params)
+    for name in _QUERIES if tables is None else tables:
+        conditions, params = [], []
+        if name == "metrics" and keep_metrics is not None:
+            names = sorted(set(keep_metrics))
+            conditions.append(f"k.metric IN ({', '.join(['%s'] * len(names)) or 'NULL'})")
+            params += names
+        if employee_ids is not None and name != "positions":
+            ids = sorted(set(employee_ids))
+            conditions.append(f"e.employee_id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})")
+            params += ids
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        frames[name] = _read(name, _QUERIES[name].format(where=where), params)
     return frames
 
 

@@ -72,14 +72,22 @@ def read_for_import(path: str | Path) -> ImportPlan:
     return plan(data, str(path))
 
 
+# Up to this many people, only their stored rows are read to compare with (one IN list per table).
+FEW_PEOPLE = 2000
+
+
 def plan(data: Dataset, source: str = "") -> ImportPlan:
+    """Compares the data set with the database, file by file. Files without rows are left out, so a
+    records-only import (the API's bulk upsert) never touches people."""
     _check_keys(data, source)
-    current = frames_from_db()
+    present = [name for name in FILES if not data.frame(name).is_empty()]
+    ids = set().union(
+        *(data.frame(n).get_column("employee_id").to_list() for n in present if n != "positions")
+    )
+    current = frames_from_db(tables=present, employee_ids=ids if len(ids) <= FEW_PEOPLE else None)
     result = ImportPlan(source, data)
-    for name in FILES:
+    for name in present:
         incoming = data.frame(name)
-        if name != "employees" and incoming.is_empty():
-            continue
         new, changed, unchanged = _diff(name, incoming, current[name])
         result.changes[name] = Change(new.height, changed.height, unchanged)
         result._rows[name] = (new, changed)
@@ -188,17 +196,33 @@ def insert_rows(model, rows: pl.DataFrame) -> None:
             cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", chunk.rows())
 
 
+UNASSIGNED = "未分配"  # the department of a team whose department the file does not give
+EMPLOYEE_FIELDS = [
+    "name",
+    "hire_date",
+    "department",
+    "team",
+    "education",
+    "status",
+    "regularized_on",
+    "birth_date",
+    "attributes",
+]
 _BLANKABLE = {"grade", "department", "ref", "note", "track", "team"}
 
 
 def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.DataFrame) -> None:
+    pairs = employees.select("team", "department").drop_nulls("team").unique("team", keep="first").rows()
+    wanted = set(employees.get_column("department").drop_nulls())
+    if any(dept is None for _, dept in pairs):
+        wanted.add(UNASSIGNED)  # a team needs a department
+    Department.objects.bulk_create([Department(name=n) for n in sorted(wanted)], ignore_conflicts=True)
     depts = {d.name: d for d in Department.objects.all()}
-    for name in sorted(set(employees.get_column("department").drop_nulls()) - set(depts)):
-        depts[name] = Department.objects.create(name=name)
+    known = set(Team.objects.values_list("code", flat=True))
+    Team.objects.bulk_create(
+        [Team(code=t, department=depts[d or UNASSIGNED]) for t, d in pairs if t not in known]
+    )
     teams = {t.code: t for t in Team.objects.all()}
-    for team, dept in employees.select("team", "department").drop_nulls("team").unique("team").iter_rows():
-        if team not in teams:
-            teams[team] = Team.objects.create(code=team, department=depts.get(dept) or _unassigned(depts))
     extra = [c for c in employees.columns if c not in new.columns]
     attrs = (
         {
@@ -230,7 +254,7 @@ def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.Dat
     for r in changed.iter_rows(named=True):
         e = Employee(pk=r["_id"], employee_id=r["employee_id"], **fields(r))
         updated.append(e)
-    Employee.objects.bulk_update(updated, [f for f in fields_names() if f != "employee_id"], batch_size=BATCH)
+    Employee.objects.bulk_update(updated, EMPLOYEE_FIELDS, batch_size=BATCH)
     # Managers last: a manager may be a new employee of the same file.
     touched = set(new.get_column("employee_id")) | set(changed.get_column("employee_id"))
     pks = dict(Employee.objects.values_list("employee_id", "pk"))
@@ -242,26 +266,6 @@ def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.Dat
     table = connection.ops.quote_name(Employee._meta.db_table)
     with connection.cursor() as cur:  # one statement per row; bulk_update's CASE grows quadratically
         cur.executemany(f"UPDATE {table} SET manager_id = %s WHERE id = %s", links)
-
-
-def fields_names() -> list[str]:
-    return [
-        "name",
-        "hire_date",
-        "department",
-        "team",
-        "education",
-        "status",
-        "regularized_on",
-        "birth_date",
-        "attributes",
-    ]
-
-
-def _unassigned(depts: dict[str, Department]) -> Department:
-    if "未分配" not in depts:
-        depts["未分配"] = Department.objects.create(name="未分配")
-    return depts["未分配"]
 
 
 def import_path(path: str | Path, *, dry_run: bool = False) -> ImportPlan:

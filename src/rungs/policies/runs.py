@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import polars as pl
 from django.db import transaction
 
 from rungs.core.engine.evaluate import evaluate, metrics_used
 from rungs.core.engine.report import result_dicts
 from rungs.people.frames import dataset_from_db
-from rungs.people.importer import refresh_statistics
+from rungs.people.importer import insert_rows, refresh_statistics
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun, Policy
 
-BATCH = 5000
+DECISION_COLUMNS = {
+    "run_id": pl.Int64,
+    "employee_id": pl.Int64,
+    "rule": pl.String,
+    "kind": pl.String,
+    "track": pl.String,
+    "from_level": pl.String,
+    "to_level": pl.String,
+    "eligible": pl.Boolean,
+    "passed": pl.Int64,
+    "total": pl.Int64,
+    "criteria": pl.String,
+}
 
 
 def _count(criteria: list[dict]) -> tuple[int, int]:
@@ -34,25 +48,26 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
         warnings=list(ev.warnings),
     )
     ids = dict(Employee.objects.values_list("employee_id", "pk"))
-    decisions = []
+    rows = []
     for r in result_dicts(ev, "zh"):
         passed, total = _count(r["criteria"])
-        decisions.append(
-            Decision(
-                run=run,
-                employee_id=ids[r["employee_id"]],
-                rule=r["rule"],
-                kind=r["kind"],
-                track=r["track"] or "",
-                from_level=r["from_level"] or "",
-                to_level=r["to_level"] or "",
-                eligible=r["eligible"],
-                passed=passed,
-                total=total,
-                criteria=r["criteria"],
+        rows.append(
+            (
+                run.pk,
+                ids[r["employee_id"]],
+                r["rule"],
+                r["kind"],
+                r["track"] or "",
+                r["from_level"] or "",
+                r["to_level"] or "",
+                r["eligible"],
+                passed,
+                total,
+                json.dumps(r["criteria"], ensure_ascii=False),
             )
         )
-    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    # Straight into the table, as an import does: a company-wide run is hundreds of thousands of rows.
+    insert_rows(Decision, pl.DataFrame(rows, schema=DECISION_COLUMNS, orient="row"))
     refresh_statistics([Decision])
     return run
 

@@ -28,6 +28,11 @@ KIND_LABELS = {
 }
 
 
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """晋升 / promotion, 降级 / demotion, …; an unknown kind is shown as it is."""
+    return KIND_LABELS.get(kind, (kind, kind))[1 if lang.startswith("en") else 0]
+
+
 def _required(meta: CriterionMeta, row: dict[str, Any], grades: dict[str, tuple[str, ...]]) -> Any:
     c = meta.criterion
     if c.compare is None:
@@ -177,7 +182,7 @@ def table(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> str:
         by_rule[res["rule"]].append(res)
     for result in ev.results:
         rule, rows = result.rule, by_rule[result.rule.id]
-        kind = KIND_LABELS.get(rule.kind, (rule.kind, rule.kind))[0 if zh else 1]
+        kind = kind_label(rule.kind, lang)
         promo = rule.kind == "promotion"
         verdict = (
             (("符合", "不符合") if promo else ("触发", "未触发"))

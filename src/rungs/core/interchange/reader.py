@@ -57,7 +57,7 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        out[name] = _validate(name, df, _file(path, name), problems, warnings)
+        out[name] = validate_frame(name, df, _file(path, name), problems, warnings)
     if not problems:
         _check_references(path, out, problems)
     if problems:
@@ -159,7 +159,9 @@ def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None) -> pl.LazyFrame:
 # ---------------------------------------------------------------------------------------------- checks
 
 
-def _validate(name: str, df: pl.DataFrame, file: str, problems: list[Problem], warnings: list[str]):
+def validate_frame(name: str, df: pl.DataFrame, file: str, problems: list[Problem], warnings: list[str]):
+    """One file's frame checked and typed; problems and warnings are appended. Used by the reader and by
+    the API, which receives the same rows as JSON."""
     schema = SCHEMAS[name]
     df = _tidy(df.rename({c: c.strip() for c in df.columns}))
     missing = [c for c in REQUIRED[name] if c not in df.columns]

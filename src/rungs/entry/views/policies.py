@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
+from rungs.core.engine.report import kind_label
 from rungs.core.policy.errors import PolicyError
 from rungs.entry.access import POLICY_EDITORS, POLICY_READERS, abilities, allowed, role_required
 from rungs.entry.forms import PolicyForm, RunForm
@@ -21,14 +22,6 @@ from rungs.policies.tasks import evaluate_policy
 
 # Above this many employees an evaluation is left to the worker rather than run inside a request.
 RUN_NOW_LIMIT = 2000
-KIND_LABELS = {
-    "promotion": gettext_lazy("晋升"),
-    "demotion": gettext_lazy("降级"),
-    "warning": gettext_lazy("预警"),
-    "unqualified_leader": gettext_lazy("不合格领导者"),
-    "acting_conversion": gettext_lazy("代理转正"),
-    "pay_step": gettext_lazy("晋级"),
-}
 TASK_PATH = evaluate_policy.module_path
 
 
@@ -181,6 +174,7 @@ def run(request):
 @role_required(POLICY_READERS)
 def run_detail(request, pk: int):
     run_ = get_object_or_404(EvaluationRun.objects.select_related("policy", "created_by"), pk=pk)
+    lang = get_language() or "zh-hans"
     by_kind = (
         run_.decisions.values("kind")
         .annotate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)))
@@ -196,8 +190,8 @@ def run_detail(request, pk: int):
         "entry/run.html",
         {
             "run": run_,
-            "by_kind": [{**k, "label": KIND_LABELS.get(k["kind"], k["kind"])} for k in by_kind],
-            "by_rule": [{**k, "label": KIND_LABELS.get(k["kind"], k["kind"])} for k in by_rule],
+            "by_kind": [{**k, "label": kind_label(k["kind"], lang)} for k in by_kind],
+            "by_rule": [{**k, "label": kind_label(k["kind"], lang)} for k in by_rule],
             **abilities(request.user),
         },
     )
