@@ -5,6 +5,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from rungs.core.interchange.dataset import SCHEMAS
 from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.interchange.writer import write_dataset
@@ -139,10 +140,27 @@ def test_excel_date_cells_and_numeric_ids(tmp_path):
 def test_padded_metric_names_are_kept_and_stripped(tmp_path):
     write(tmp_path, "employees", EMPLOYEES)
     write(
-        tmp_path, "metrics", "employee_id,period,metric,value\nE1,2026-01, tickets ,500\nE1,2026-01,csat,95\n"
+        tmp_path,
+        "metrics",
+        "employee_id,period,metric,value\nE1,2026-01, tickets ,500\nE1,2026-01,csat,95\nE1,2026-02, csat ,90\n",
     )
     data = read_dataset(tmp_path, keep_metrics=["tickets"])
     assert data.metrics.select("metric", "value").rows() == [("tickets", 500.0)]
+
+
+def test_frames_have_the_schema_dtypes_labels_included(tmp_path):
+    # Labels are stored compactly (Enum/Categorical) but compare with plain strings like any text.
+    write(tmp_path, "employees", EMPLOYEES)
+    write(
+        tmp_path, "metrics", "employee_id,period,metric,value\nE1, 2026-01,tickets,500\nE1,2026-Q1,csat,95\n"
+    )
+    write(tmp_path, "events", "employee_id,date,type\nE1,2026-01-05,commendation_customer\n")
+    data = read_dataset(tmp_path)
+    for name in ("metrics", "events", "evaluations"):
+        assert data.frame(name).schema == SCHEMAS[name], name
+    m = data.metrics
+    assert m.filter(pl.col("period_kind") == "Q").get_column("metric").to_list() == ["csat"]
+    assert m.filter(pl.col("period") == "2026-01").get_column("seq").to_list() == [2026 * 12]
 
 
 def test_full_width_spaces_around_names_are_stripped(tmp_path):

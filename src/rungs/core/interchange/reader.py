@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, SCHEMAS, STATUS_WORDS, Dataset
+from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -62,8 +62,8 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
         _check_references(path, out, problems)
     if problems:
         raise DataError(problems)
-    if keep is not None and "metrics" in out:  # padded names were kept for validation; now stripped
-        out["metrics"] = out["metrics"].filter(pl.col("metric").is_in(keep))
+    if keep is not None and "metrics" in out:
+        out["metrics"] = _only(out["metrics"], keep)
     return Dataset(**out, warnings=tuple(warnings))
 
 
@@ -139,21 +139,25 @@ def _scan(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
     return _keep(name, open_csv(infer_schema=False), keep).collect()
 
 
-# Columns that repeat a few values over millions of rows. Passing them through a categorical while reading
-# lets Polars drop the parse buffers behind them: a million employees' KPI file then needs ~1 GB less.
-_REPEATED = {"evaluations": ("period", "grade"), "metrics": ("period", "metric"), "events": ("type",)}
-
-
 def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None) -> pl.LazyFrame:
     names = lf.collect_schema().names()
     if name == "metrics" and keep is not None and "metric" in names:
         # Padded names are kept for now (stripped and filtered again after validation): no row is lost
         # to stray spaces, and the common case costs one hash lookup per row, not a string copy.
         lf = lf.filter(pl.col("metric").is_in(keep) | pl.col("metric").is_null() | _padded(pl.col("metric")))
-    repeated = [c for c in _REPEATED.get(name, ()) if c in names]
-    if repeated:
-        lf = lf.with_columns(pl.col(repeated).cast(pl.Categorical).cast(pl.String))
-    return lf
+    # Labels become categorical while reading, which also lets Polars drop the parse buffers behind them.
+    labels = [c for c in names if SCHEMAS[name].get(c) == pl.Categorical]
+    return lf.with_columns(pl.col(labels).cast(pl.Categorical)) if labels else lf
+
+
+def _only(metrics: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
+    """The rows of the kept metrics. Padded names were kept for validation and are stripped by now; a
+    well-formed file has none, and then the frame is returned as is rather than copied (at a million
+    employees the copy alone is ~2 GB)."""
+    wanted = pl.col("metric").is_in(keep)
+    if metrics.select(wanted.all()).item():
+        return metrics
+    return metrics.filter(wanted)
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -206,14 +210,12 @@ def validate_frame(name: str, df: pl.DataFrame, file: str, problems: list[Proble
 def _tidy(df: pl.DataFrame) -> pl.DataFrame:
     """Strips spaces around text cells and treats blank cells as empty. Checked first, since exports
     rarely have such cells and stripping millions of strings is not free."""
-    text = [c for c, t in df.schema.items() if t == pl.String]
-    if not text:
-        return df
+    text = [c for c, t in df.schema.items() if t in (pl.String, pl.Categorical)]
     # Checked on the distinct values: KPI files repeat the same ids, periods and names millions of times.
-    padded = [c for c in text if df.get_column(c).unique().str.contains(r"^\s|\s$|^$").any()]
+    padded = [c for c in text if df.get_column(c).unique().cast(pl.String).str.contains(r"^\s|\s$|^$").any()]
     if not padded:
         return df
-    return df.with_columns(pl.col(padded).str.strip_chars().replace("", None))
+    return df.with_columns(pl.col(padded).cast(pl.String).str.strip_chars().replace("", None))
 
 
 def _padded(c: pl.Expr) -> pl.Expr:
@@ -236,8 +238,8 @@ def _convert(name: str, col: str, s: pl.Series) -> tuple[pl.Series, str | None]:
     if name == "assignments" and col == "kind":
         value = pl.when(s.is_null()).then(pl.lit("promotion")).when(s.is_in(ASSIGNMENT_KINDS)).then(s)
         return pl.select(value).to_series(), "one of " + " ".join(ASSIGNMENT_KINDS)
-    if col == "period":
-        return s, None  # checked by _with_period, which parses each distinct period once
+    if dtype == pl.Categorical:
+        return s.cast(dtype), None  # periods are checked by _with_period, once per distinct period
     if dtype == pl.Date:
         forms = [pl.col("v").str.to_date(f, strict=False) for f in DATE_FORMS]
         forms.append(pl.col("v").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))  # Excel datetimes
@@ -268,7 +270,7 @@ def _on_uniques(s: pl.Series, fn) -> pl.Series:
 def _with_period(df: pl.DataFrame) -> pl.DataFrame:
     """Adds period_kind and seq. Each distinct period is parsed once and looked up by its code in an Enum
     (a few dozen periods over millions of rows; a join would copy the whole frame)."""
-    periods = df.select(pl.col("period").unique().drop_nulls().sort())
+    periods = df.select(pl.col("period").unique().drop_nulls().cast(pl.String).sort())
     parts = pl.col("period").str.extract_groups(PERIOD)
     y = parts.struct.field("1").cast(pl.Int32)
     m, q, h = (parts.struct.field(i).cast(pl.Int32) for i in ("2", "3", "4"))
@@ -280,7 +282,8 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
         .when(h.is_not_null())
         .then(pl.lit("H"))
         .when(y.is_not_null())
-        .then(pl.lit("Y")),
+        .then(pl.lit("Y"))
+        .cast(PERIOD_KIND),
         seq=pl.coalesce(y * 12 + m - 1, y * 4 + q - 1, y * 2 + h - 1, y).cast(pl.Int32),
     )
     codes = df.get_column("period").cast(pl.Enum(parsed.get_column("period").to_list())).to_physical()
@@ -300,8 +303,9 @@ def _check_references(path: Path, frames: dict[str, pl.DataFrame], problems: lis
         df = frames.get(name)
         if df is None or df.is_empty():
             continue
-        ids = df.select(pl.col("employee_id").unique())  # far fewer than the rows: check those first
-        unknown = ids.join(known, on="employee_id", how="anti")
+        # The distinct ids first (far fewer than the rows), streamed: no copy of the column is made.
+        ids = df.lazy().select("employee_id").unique()
+        unknown = ids.join(known.lazy(), on="employee_id", how="anti").collect(engine="streaming")
         if unknown.is_empty():
             continue
         rows = df.select("employee_id").with_row_index("_row", offset=2)
