@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,41 @@ def test_import_refuses_unknown_files_and_other_roles(client, demo):
     preview = upload(client, csv_files(DATA / "star-titles"))
     login(client, "department-manager")
     assert client.get(preview).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_department_manager_imports_only_their_department(client, demo, var_dir):
+    user = login(client, "department-manager")
+    ours = user.department.name  # 客服一部 in the demo; E0000013 is stored in 客服二部
+    assert "本部门（客服一部）" in client.get("/entry/import/").content.decode()
+    header = "employee_id,name,hire_date,department\n"
+    people = header + f"N1,新人甲,2026-03-01,{ours}\nN2,新人乙,2026-03-01,客服二部\nN3,新人丙,2026-03-01,\n"
+    people += f"E0000013,借调,2024-01-01,{ours}\n"
+    metrics = "employee_id,period,metric,value\nN1,2026-05,tickets,40\nN2,2026-05,tickets,50\n"
+    files = [
+        SimpleUploadedFile("employees.csv", people.encode()),
+        SimpleUploadedFile("metrics.csv", metrics.encode()),
+    ]
+    preview = upload(client, files)
+    html = client.get(preview).content.decode()
+    table = re.sub(r">\s+<", "><", html.split('id="problems"')[1].split("</table>")[0])
+    # Row 3 (N2, another department), row 4 (N3, none) and row 5 (E0000013, stored in 客服二部).
+    assert table.count("<tr>") == 1 + 3, table
+    assert ">3</td><td>department</td>" in table and ">4</td><td>department</td>" in table
+    assert ">5</td><td>employee_id</td>" in table and "E0000013（客服二部）" in table
+    token = preview.rstrip("/").rsplit("/", 1)[1]
+    assert 'id="problems"' in client.post(f"/entry/import/{token}/commit/").content.decode()
+    assert not Employee.objects.filter(employee_id__in=["N1", "N2", "N3"]).exists()
+    assert Employee.objects.get(employee_id="E0000013").department.name == "客服二部"
+    # Their own department's people and records go in; HR may import any department.
+    preview = upload(
+        client, [SimpleUploadedFile("employees.csv", (header + f"N1,新人甲,2026-03-01,{ours}\n").encode())]
+    )
+    client.post(preview + "commit/")
+    assert Employee.objects.get(employee_id="N1").department.name == ours
+    login(client, "hr")
+    preview = upload(client, [SimpleUploadedFile("employees.csv", people.encode())])
+    assert 'id="commit"' in client.get(preview).content.decode()
 
 
 # ---------------------------------------------------------------------------------------------- policies

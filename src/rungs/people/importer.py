@@ -66,10 +66,43 @@ class ImportPlan:
         return "\n".join(lines)
 
 
-def read_for_import(path: str | Path) -> ImportPlan:
-    """Reads and validates the files and compares them with the database. Writes nothing."""
+def read_for_import(path: str | Path, *, department: str | None = None) -> ImportPlan:
+    """Reads and validates the files and compares them with the database. Writes nothing. With
+    `department`, every row must belong to that department (see `check_department`)."""
     data = read_dataset(path)
+    if department is not None:
+        check_department(data, department, str(path))
     return plan(data, str(path))
+
+
+def check_department(data: Dataset, department: str, source: str) -> None:
+    """Raises DataError naming every row outside `department` (a department manager imports for their own
+    department only): people listed under another or no department, or stored in another one, and posts
+    (编制) of another department or of all. Records need no check of their own: the reader accepts them only
+    for people listed in employees.csv."""
+    listed = data.employees.select("employee_id", "department").with_row_index("_row", offset=2)
+    stored = pl.DataFrame(
+        list(Employee.objects.values_list("employee_id", "department__name")),
+        schema={"employee_id": pl.String, "stored": pl.String},
+        orient="row",
+    )
+    expected = f"{department}（您所在的部门 / your department）"
+    problems = [
+        Problem(f"{source}[employees]", row, "department", expected, got)
+        for row, _, got in listed.filter(pl.col("department").ne_missing(department)).iter_rows()
+    ]
+    moved = listed.join(stored, on="employee_id").filter(pl.col("stored").ne_missing(department))
+    problems += [
+        Problem(f"{source}[employees]", row, "employee_id", f"{expected}的人员", f"{eid}（{was or '—'}）")
+        for row, eid, _, was in moved.iter_rows()
+    ]
+    posts = data.positions.select("department").with_row_index("_row", offset=2)
+    problems += [
+        Problem(f"{source}[positions]", row, "department", expected, got)
+        for row, got in posts.filter(pl.col("department").ne_missing(department)).iter_rows()
+    ]
+    if problems:
+        raise DataError(problems)
 
 
 # Up to this many people, only their stored rows are read to compare with (one IN list per table).

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from rungs.accounts.models import COMPANY_WIDE
 from rungs.core.interchange.errors import DataError
 from rungs.entry.access import IMPORTERS, abilities, role_required
 from rungs.entry.forms import ImportForm, upload_name
@@ -107,13 +109,24 @@ def upload(request):
                     out.write(chunk)
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), token]
         return redirect("entry:import_preview", token=token)
-    return render(request, "entry/import_upload.html", {"form": form})
+    return render(
+        request, "entry/import_upload.html", {"form": form, "department": _department(request.user)}
+    )
 
 
-def _preview_context(folder: Path, token: str) -> dict:
+def _department(user) -> str | None:
+    """The one department a department manager may import for; None for company-wide importers."""
+    if user.is_superuser or user.role in COMPANY_WIDE:
+        return None
+    if user.department is None:
+        raise PermissionDenied(_("您的账号未设置部门，不能导入。"))
+    return user.department.name
+
+
+def _preview_context(request, folder: Path, token: str) -> dict:
     ctx: dict = {"token": token, "files": sorted(p.name for p in folder.iterdir())}
     try:
-        plan = read_for_import(_source(folder))
+        plan = read_for_import(_source(folder), department=_department(request.user))
     except DataError as exc:
         ctx["problems"] = [
             {
@@ -136,7 +149,7 @@ def _preview_context(folder: Path, token: str) -> dict:
 @role_required(IMPORTERS)
 def preview(request, token: str):
     folder = _folder(request, token)
-    return render(request, "entry/import_preview.html", _preview_context(folder, token))
+    return render(request, "entry/import_preview.html", _preview_context(request, folder, token))
 
 
 @require_POST
@@ -145,9 +158,9 @@ def commit(request, token: str):
     folder = _folder(request, token)
     try:
         # Planned again: the database may have changed since the preview.
-        plan = apply(read_for_import(_source(folder)))
+        plan = apply(read_for_import(_source(folder), department=_department(request.user)))
     except DataError:
-        return render(request, "entry/import_preview.html", _preview_context(folder, token))
+        return render(request, "entry/import_preview.html", _preview_context(request, folder, token))
     _forget(request, token)
     request.session[DONE_KEY] = [
         {
