@@ -252,6 +252,28 @@ def test_intermediate_missing_data_fails_with_null(out):
     assert crit(r, "exam") == {**crit(r, "exam"), "passed": False, "actual": None}
 
 
+def test_blank_education_gets_the_longer_tenure(tmp_path):
+    # E09 and E07 with their education removed: "专科以下满18个月" cannot be ruled out, so 18 months apply.
+    # E09: 15 months < 18 → fails as before; E07 (12 months, which passed with 本科) now fails too;
+    # the education criterion itself fails with actual null.
+    folder = tmp_path / "data"
+    shutil.copytree(data_path(SCHEME), folder)
+    people = folder / "employees.csv"
+    lines = people.read_text(encoding="utf-8").splitlines()
+    blanked = [
+        line.replace(",高中,", ",,").replace(",本科,", ",,") if line[:4] in ("E09,", "E07,") else line
+        for line in lines
+    ]
+    people.write_text("\n".join(blanked) + "\n", encoding="utf-8")
+    data = read_dataset(folder)
+    obj = to_json_obj(evaluate(load_policy(policy_path(SCHEME)), data, AS_OF), "en")
+    for eid, months in (("E09", 15), ("E07", 12)):
+        r = result(obj, eid, "skill.intermediate-senior")
+        assert crit(r, "tenure") == {**crit(r, "tenure"), "passed": False, "actual": months, "required": 18}
+        edu = crit(r, "education_or_seniority.education")
+        assert (edu["passed"], edu["actual"]) == (False, None)
+
+
 def test_rank_is_within_the_department(out):
     # E14 (运营部, 本科): intermediate since 2023-01-01 → 47 months; 2025 score 99 → alone in 运营部 → rank 1.
     r = result(out, "E14", "skill.intermediate-senior")
