@@ -63,24 +63,33 @@ def flatten(
         yield from flatten(c.get("criteria", []), path + ".", depth + 1)
 
 
-def tenure_starts(employee: Employee, track: str, level: str) -> dict[str, dt.date | None]:
+def tenure_starts(employee: Employee, level_began: dt.date | None) -> dict[str, dt.date | None]:
     """Start dates of the time-based measures that can be known exactly: hire, regularization, level."""
-    return {
-        "company": employee.hire_date,
-        "regularized": employee.regularized_on,
-        "level": level_start(employee, track, level),
-    }
+    return {"company": employee.hire_date, "regularized": employee.regularized_on, "level": level_began}
 
 
 def level_start(employee: Employee, track: str, level: str) -> dt.date | None:
     """Start of the current stretch at this level on this track (back-to-back rows at one level, e.g. a
     transfer between departments, count as one stretch)."""
-    rows = list(
-        Assignment.objects.filter(employee=employee, track=track)
+    return level_starts([(employee.pk, track, level)])[(employee.pk, track, level)]
+
+
+def level_starts(wanted: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], dt.date | None]:
+    """`level_start` for many (employee pk, track, level) at once, in one query."""
+    rows: dict[tuple[int, str], list] = {}
+    history = (
+        Assignment.objects.filter(employee__in={pk for pk, _, _ in wanted})
         .exclude(kind=Assignment.Kind.ACTING)
         .order_by("-start_date")
-        .values_list("level", "start_date", "end_date")
+        .values_list("employee", "track", "level", "start_date", "end_date")
     )
+    for pk, track, *row in history:
+        rows.setdefault((pk, track), []).append(row)
+    return {(pk, t, lv): _stretch_start(rows.get((pk, t), []), lv) for pk, t, lv in wanted}
+
+
+def _stretch_start(rows: list, level: str) -> dt.date | None:
+    """The start of the latest unbroken stretch at `level`, from rows newest first."""
     start = None
     for lv, begin, end in rows:
         if lv != level or (start is not None and end is not None and (start - end).days > 1):
@@ -131,7 +140,7 @@ def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) 
     steps, risks = [], []
     for d in decisions:
         if d.kind == "promotion":
-            starts = tenure_starts(employee, d.track, d.from_level)
+            starts = tenure_starts(employee, level_start(employee, d.track, d.from_level))
             steps.append(build_step(d, pv, lang, run.as_of, starts))
         elif d.kind in RISK_KINDS and d.eligible:
             triggered = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rungs.board.charts import Point
 from rungs.board.gaps import SOON_MONTHS, Projection, months_short, projected_date
 from rungs.board.policy_view import PolicyView
-from rungs.board.progress import Risk, flatten, level_start, month_label, months_before
+from rungs.board.progress import Risk, flatten, level_starts, month_label, months_before, tenure_starts
 from rungs.board.selectors import CLOSE_MAX_MISSING, RISK_KINDS
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun
@@ -60,25 +60,33 @@ def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lan
 
 def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date, lang: str) -> list[Soon]:
     """Not yet eligible, and either close (at most two criteria missing) or with a time-based criterion
-    that will be met within three months. Sorted: fewest missing first, then the soonest date. Exact dates
-    (which need the start of the level) are worked out only for the rows shown."""
+    that will be met within three months. Sorted: fewest missing first, then the soonest date. Everyone in
+    scope is scanned as plain values (a company has thousands); records, labels and exact dates (which need
+    the start of the level) are read only for the rows shown, each kind in one query."""
     found = []
-    for d in decisions.order_by("employee__employee_id", "pk"):
+    scan = decisions.order_by("employee__employee_id", "pk").values_list(
+        "pk", "rule", "passed", "total", "criteria"
+    )
+    for pk, rule, passed, total, criteria in scan:
         shorts = []
-        for path, _depth, c in flatten(d.criteria):
-            crit = pv.criterion(d.rule, path)
+        for path, _depth, c in flatten(criteria):
+            crit = pv.criterion(rule, path)
             short = months_short(c, crit)
             if short is not None and short <= SOON_MONTHS:
                 shorts.append((crit.block.of, int(c["actual"]), short))
-        if d.total - d.passed <= CLOSE_MAX_MISSING or shorts:
-            found.append((d, shorts))
-    found.sort(key=lambda t: (t[0].total - t[0].passed, max((s for *_, s in t[1]), default=99)))
+        if total - passed <= CLOSE_MAX_MISSING or shorts:
+            found.append((pk, total - passed, shorts))
+    found.sort(key=lambda t: (t[1], max((s for *_, s in t[2]), default=99)))
+    found = found[:LIST_LIMIT]
+    shown = Decision.objects.select_related("employee__team").in_bulk([pk for pk, _, _ in found])
+    starts = level_starts(
+        [(shown[pk].employee_id, shown[pk].track, shown[pk].from_level) for pk, _, shorts in found if shorts]
+    )
     out = []
-    for d, shorts in found[:LIST_LIMIT]:
-        dates = [
-            projected_date(as_of, actual, actual + short, tenure_start(d.employee, d.track, d.from_level, of))
-            for of, actual, short in shorts
-        ]
+    for pk, _missing, shorts in found:
+        d = shown[pk]
+        begin = tenure_starts(d.employee, starts.get((d.employee_id, d.track, d.from_level)))
+        dates = [projected_date(as_of, actual, actual + short, begin.get(of)) for of, actual, short in shorts]
         out.append(
             Soon(
                 employee=d.employee,
@@ -95,14 +103,6 @@ def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date,
             )
         )
     return out
-
-
-def tenure_start(employee: Employee, track: str, level: str, of: str) -> dt.date | None:
-    if of == "company":
-        return employee.hire_date
-    if of == "regularized":
-        return employee.regularized_on
-    return level_start(employee, track, level) if of == "level" else None
 
 
 def at_risk(decisions: QuerySet[Decision], pv: PolicyView, lang: str) -> list[AtRisk]:
