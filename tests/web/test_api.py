@@ -360,8 +360,9 @@ def test_policy_upload_error_gives_line_and_column(client, keys):
     r = _upload(client, keys["admin"], bad)
     assert r.status_code == 400
     body = r.json()
-    assert (body["line"], body["column"]) == (12, 1)
-    assert "policy.yaml:12:1" in body["detail"] and 'did you mean "defaults"' in body["detail"]
+    line = next(i for i, text in enumerate(bad.splitlines(), 1) if text.startswith("defaultz:"))
+    assert (body["line"], body["column"]) == (line, 1)
+    assert f"policy.yaml:{line}:1" in body["detail"] and 'did you mean "defaults"' in body["detail"]
     assert Policy.objects.count() == 1
 
 

@@ -317,6 +317,9 @@ def check_stored(client, role, fact):
     if fact == "score":
         e = Evaluation.objects.get(employee=person, period="2020-03")
         assert (e.score, e.grade, e.period_kind, e.seq) == (91.5, "优秀", "M", 2020 * 12 + 2)
+        imported = Evaluation.objects.exclude(period="2020-03")
+        assert imported.exists() and not imported.exclude(recorded_by=None).exists()
+        assert not imported.filter(recorded_at=None).exists()  # the import's time, set by the database
     else:
         kind = {"attestation": "attestation", "commendation": "commendation_customer", "exam": "exam"}[fact]
         e = Event.objects.filter(employee=person, type=kind).latest("pk")
@@ -326,7 +329,10 @@ def check_stored(client, role, fact):
             "commendation": ("C-501", None),
             "exam": ("technical", 86.0),
         }[fact]
-    assert "已保存" in client.get(r.url).content.decode()
+    assert e.recorded_by == user  # who entered it is kept with the fact, and shown in the recent list
+    page = client.get(r.url).content.decode()
+    assert "已保存" in page
+    assert f'<td class="recorded">{user.username} ' in page
 
 
 @pytest.mark.django_db

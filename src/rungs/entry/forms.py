@@ -180,6 +180,12 @@ class FactForm(forms.Form):
             raise forms.ValidationError(_("日期不能晚于今天。"))
         return day
 
+    def save(self, by):
+        """Stores the event made by clean(), with who recorded it."""
+        self.event.recorded_by = by
+        self.event.save()
+        return self.event
+
     def _event(self, type_: str, ref: str = "", value: float | None = None):
         """A new event, refused when the same fact was already recorded (a double submit)."""
         from rungs.records.models import Event
@@ -255,7 +261,7 @@ class ScoreForm(FactForm):
                 )
         return d
 
-    def save(self):
+    def save(self, by):
         from rungs.records.models import Evaluation
 
         d = self.cleaned_data
@@ -268,6 +274,8 @@ class ScoreForm(FactForm):
                 "seq": year * 12 + month - 1,  # as the interchange reader numbers months
                 "score": d["score"],
                 "grade": d["grade"].strip(),
+                "recorded_by": by,
+                "recorded_at": timezone.now(),  # a correction is a new entry
             },
         )
         return record
@@ -303,10 +311,6 @@ class AttestationForm(FactForm):
             self.event = self._event("attestation", d["ref"], float(d["value"]))
         return d
 
-    def save(self):
-        self.event.save()
-        return self.event
-
 
 class CommendationForm(FactForm):
     """A written commendation, from a customer (the customer is the ref) or internal."""
@@ -333,10 +337,6 @@ class CommendationForm(FactForm):
             else:
                 self.event = self._event("commendation_internal")
         return d
-
-    def save(self):
-        self.event.save()
-        return self.event
 
 
 class ExamForm(FactForm):
@@ -367,7 +367,3 @@ class ExamForm(FactForm):
         if not self.errors:
             self.event = self._event("exam", d["ref"], d["value"])
         return d
-
-    def save(self):
-        self.event.save()
-        return self.event

@@ -1,12 +1,32 @@
 """Performance records of the interchange format: appraisals, KPI values and dated events."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from rungs.people.models import Employee
 
 
-class Evaluation(models.Model):
+class Recorded(models.Model):
+    """Who entered a fact by hand and when. Imported rows have no `recorded_by` (an import is recorded as
+    such), and their `recorded_at` is the time of the import that wrote them."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), db_default=Now())
+
+    class Meta:
+        abstract = True
+
+
+class Evaluation(Recorded):
     """One appraisal result for a month (M), quarter (Q), half year (H) or year (Y)."""
 
     employee = models.ForeignKey(Employee, models.CASCADE, related_name="evaluations")
@@ -50,7 +70,7 @@ class Metric(models.Model):
         ]
 
 
-class Event(models.Model):
+class Event(Recorded):
     """A dated fact: penalty, offset, complaint, commendation, exam, leave, attestation, …"""
 
     employee = models.ForeignKey(Employee, models.CASCADE, related_name="events")

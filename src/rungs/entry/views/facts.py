@@ -28,14 +28,18 @@ def _record(request, form_class, *, title, url_name, recent):
         raise Http404
     form = form_class(request.POST or None, employees=employees)
     if request.method == "POST" and form.is_valid():
-        record = form.save()
+        record = form.save(request.user)
         messages.success(
             request,
             _("已保存：%(name)s（%(id)s）")
             % {"name": record.employee.name, "id": record.employee.employee_id},
         )
         return redirect(url_name)
-    rows = recent.filter(employee__in=employees).select_related("employee").order_by("-pk")[:RECENT]
+    rows = (
+        recent.filter(employee__in=employees)
+        .select_related("employee", "recorded_by")
+        .order_by("-pk")[:RECENT]
+    )
     return render(
         request,
         "entry/fact_form.html",
