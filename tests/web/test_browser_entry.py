@@ -1,10 +1,15 @@
-"""A real browser imports a data set: HR uploads the CSV files, reads the preview, commits."""
+"""A real browser imports a data set: HR uploads CSV files; a department manager uploads a workbook."""
 
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from rungs.accounts.demo import create_demo
+from rungs.core.interchange.dataset import empty
+from rungs.core.interchange.reader import read_dataset
+from rungs.core.interchange.writer import write_dataset
 from rungs.people.models import Employee
 
 from .conftest import AS_OF, sign_in
@@ -38,3 +43,39 @@ def test_hr_uploads_csv_files_previews_and_commits(live_server, page, settings, 
     assert Employee.objects.count() == before + 10
     assert not any((tmp_path / "var" / "uploads").iterdir())
     page.screenshot(path=tmp_path / "import-done.png")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_department_manager_uploads_a_workbook_outside_then_inside_their_department(
+    live_server, page, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path / "var"
+    create_demo(24, as_of=AS_OF, seed=5)  # the manager's department is 客服一部
+    data = read_dataset(DATA)
+    ours = data.employees.with_columns(department=pl.lit("客服一部"))
+    good = write_dataset(
+        replace(data, employees=ours, positions=empty("positions")), tmp_path / "good" / "星级.xlsx"
+    )
+    stray = ours.with_columns(
+        department=pl.when(pl.col("employee_id") == "E03").then(pl.lit("客服二部")).otherwise("department")
+    )
+    bad = write_dataset(
+        replace(data, employees=stray, positions=empty("positions")), tmp_path / "bad" / "星级.xlsx"
+    )
+    sign_in(page, live_server.url, "demo-department-manager")
+    page.click("nav >> text=导入数据")
+    assert "本部门（客服一部）" in page.inner_text("#scope-note")
+    page.set_input_files("input[name=files]", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#problems")
+    cells = page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
+    # E03 is the third person: row 4 of the employees sheet (row 1 is the header).
+    assert cells[:3] == ["星级.xlsx[employees]", "4", "department"] and cells[4] == "客服二部"
+    assert page.locator("#problems tbody tr").count() == 1
+    page.click("text=返回")
+    page.set_input_files("input[name=files]", str(good))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#changes")
+    page.click("#commit")
+    page.wait_for_selector("#imported")
+    assert Employee.objects.filter(employee_id="E03", department__name="客服一部").exists()

@@ -21,6 +21,10 @@ SURNAMES = list(
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华玉萍红晶建林颖琳欣怡晨思雨佳悦子轩宇浩然嘉琪")
 DEPARTMENTS = ["客服一部", "客服二部", "客服三部", "在线客服部"]
 TEAM_SIZE = 12
+# Teams are dealt round the four departments; every 10 teams per department (480 people) a new centre
+# opens with four departments of its own, so a department keeps a realistic size (~120 people) at any N
+# and department ranks ("top 3 in the department") mean what they do in a real company.
+TEAMS_PER_DEPARTMENT = 10
 SKILL = ["assistant", "junior", "intermediate", "senior", "expert"]
 MANAGEMENT = ["supervisor", "manager"]
 EDUCATION = ["high_school", "secondary_vocational", "associate", "bachelor", "master"]
@@ -41,6 +45,12 @@ def _months_back(as_of: dt.date, k: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
+def _departments(team_no: np.ndarray) -> np.ndarray:
+    centre = team_no // (TEAMS_PER_DEPARTMENT * len(DEPARTMENTS))
+    prefix = np.where(centre == 0, "", np.char.add(np.char.add("第", (centre + 1).astype(str)), "中心"))
+    return np.char.add(prefix, np.array(DEPARTMENTS)[team_no % len(DEPARTMENTS)])
+
+
 def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7, start: int = 0) -> Dataset:
     """n employees numbered from start + 1; teams of TEAM_SIZE, so a large set can be made in chunks that
     are multiples of TEAM_SIZE and written one after the other (bench/gen_data.py)."""
@@ -54,7 +64,7 @@ def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7, start: 
     hire = epoch - _days(tenure_days)
     team_no = (start + np.arange(n)) // TEAM_SIZE
     teams = np.char.add("T", np.char.zfill((team_no + 1).astype(str), 4))
-    dept = np.array(DEPARTMENTS)[team_no % len(DEPARTMENTS)]
+    dept = _departments(team_no)
     lead_idx = team_no * TEAM_SIZE - start  # the first of each team leads it
     status = np.where(tenure_days < 183, "probation", "regular").astype(object)
     status[rng.random(n) < 0.02] = "left"
