@@ -127,7 +127,7 @@ def trends(people: QuerySet[Employee], as_of: dt.date, metric: str) -> tuple[lis
             f"{prefix}{k}": v
             for k, v in {"period_kind": "M", "seq__gte": seqs[0], "seq__lte": seqs[-1], **where}.items()
         }
-        qs = (base if base is not None else model.objects).filter(**where)
+        qs = (base if base is not None else model.objects).filter(**where).order_by()
         return dict(
             qs.values(f"{prefix}seq").annotate(v=Avg(f"{prefix}{value}")).values_list(f"{prefix}seq", "v")
         )

@@ -200,13 +200,16 @@ def apply(p: ImportPlan) -> ImportPlan:
 
 
 def refresh_statistics(models) -> None:
-    """After a bulk write PostgreSQL's planner still believes the tables are small and picks plans that
-    take seconds instead of milliseconds; ANALYZE updates what it knows. (SQLite plans without statistics.)"""
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    """After a bulk write the planner still believes the tables are small (PostgreSQL) or knows nothing of
+    them (SQLite) and may pick plans that take seconds instead of milliseconds; ANALYZE updates what it
+    knows."""
+    names = [connection.ops.quote_name(m._meta.db_table) for m in models]
     with connection.cursor() as cur:
-        cur.execute(f"ANALYZE {tables}")
+        if connection.vendor == "postgresql":
+            cur.execute(f"ANALYZE {', '.join(names)}")
+        elif connection.vendor == "sqlite":
+            for name in names:  # SQLite analyses one table (or the whole file) per statement
+                cur.execute(f"ANALYZE {name}")
 
 
 def insert_rows(model, rows: pl.DataFrame) -> None:

@@ -45,6 +45,8 @@ class Evaluation(Recorded):
             models.UniqueConstraint(fields=["employee", "period"], name="one_evaluation_per_period")
         ]
         ordering = ["employee", "period_kind", "seq"]
+        # The company's monthly mean score (team view): read from the index alone, not the table.
+        indexes = [models.Index(fields=["period_kind", "seq", "score"], name="evaluation_trend")]
 
 
 class Metric(models.Model):
@@ -64,7 +66,8 @@ class Metric(models.Model):
             models.UniqueConstraint(fields=["employee", "period", "metric"], name="one_metric_value")
         ]
         indexes = [
-            models.Index(fields=["metric", "period_kind", "seq"]),
+            # A KPI's values by period for everyone (team view trend), read from the index alone.
+            models.Index(fields=["metric", "period_kind", "seq", "value"], name="metric_trend"),
             # One person's or one team's series of a KPI (progress page, team trend).
             models.Index(fields=["employee", "metric", "period_kind", "seq"], name="metric_series"),
         ]
