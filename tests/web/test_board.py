@@ -315,6 +315,7 @@ def constructed(agent: Employee) -> Decision:
         passed=1,
         total=4,
         criteria=criteria,
+        soon_months=3,  # as a stored run has it: the tenure criterion is 3 months short
     )
 
 

@@ -9,6 +9,7 @@ policy tells what kind of measure it is, so the gap can be worded for it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,6 +147,33 @@ def gap_text(item: dict[str, Any], criterion: m.Criterion | None) -> str:
     if isinstance(block, m.Rank) and op == "≤":
         return _("需排名前%(req)s，当前第%(act)s名") % values
     return _("需%(op)s%(req)s，当前%(act)s") % values
+
+
+def flatten(
+    criteria: list[dict[str, Any]], prefix: str = "", depth: int = 0
+) -> Iterator[tuple[str, int, dict]]:
+    for c in criteria:
+        path = f"{prefix}{c['id']}"
+        yield path, depth, c
+        yield from flatten(c.get("criteria", []), path + ".", depth + 1)
+
+
+def time_shorts(rule: str, criteria: list[dict[str, Any]], pv) -> list[tuple[str, int, int]]:
+    """The unmet time-based criteria of a stored decision that will be met within SOON_MONTHS, nested
+    ones included: (what the tenure counts from, actual months, months short)."""
+    found = []
+    for path, _depth, c in flatten(criteria):
+        crit = pv.criterion(rule, path)
+        short = months_short(c, crit)
+        if short is not None and short <= SOON_MONTHS:
+            found.append((crit.block.of, int(c["actual"]), short))
+    return found
+
+
+def soon_months(rule: str, criteria: list[dict[str, Any]], pv) -> int | None:
+    """Months until every time-based criterion within reach is met (stored with each decision, so the
+    team view finds who is eligible soon with a query); None when none is within SOON_MONTHS."""
+    return max((short for *_, short in time_shorts(rule, criteria, pv)), default=None)
 
 
 def months_short(item: dict[str, Any], criterion: m.Criterion | None) -> int | None:

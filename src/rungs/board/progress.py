@@ -5,12 +5,10 @@ scores and ranks."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from rungs.board.charts import Point
-from rungs.board.gaps import Projection, display_pair, gap_text, months_short, projected_date
+from rungs.board.gaps import Projection, display_pair, flatten, gap_text, months_short, projected_date
 from rungs.board.policy_view import PolicyView
 from rungs.board.selectors import RISK_KINDS, row_status
 from rungs.core.engine.context import seq_of_date
@@ -52,15 +50,6 @@ class Risk:
     rule_label: str
     kind: str
     triggered: list[str]
-
-
-def flatten(
-    criteria: list[dict[str, Any]], prefix: str = "", depth: int = 0
-) -> Iterator[tuple[str, int, dict]]:
-    for c in criteria:
-        path = f"{prefix}{c['id']}"
-        yield path, depth, c
-        yield from flatten(c.get("criteria", []), path + ".", depth + 1)
 
 
 def tenure_starts(employee: Employee, level_began: dt.date | None) -> dict[str, dt.date | None]:

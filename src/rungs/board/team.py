@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from rungs.board.charts import Point
-from rungs.board.gaps import SOON_MONTHS, Projection, months_short, projected_date
+from rungs.board.gaps import Projection, projected_date, time_shorts
 from rungs.board.policy_view import PolicyView
-from rungs.board.progress import Risk, flatten, level_starts, month_label, months_before, tenure_starts
+from rungs.board.progress import Risk, level_starts, month_label, months_before, tenure_starts
 from rungs.board.selectors import CLOSE_MAX_MISSING, RISK_KINDS
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun
@@ -54,39 +55,29 @@ def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lan
         "eligible": list(promotions.filter(eligible=True).order_by("employee__employee_id")[:LIST_LIMIT]),
         "eligible_count": promotions.filter(eligible=True).count(),
         "soon": eligible_soon(promotions.filter(eligible=False), pv, run.as_of, lang),
+        "soon_count": soon_queryset(promotions.filter(eligible=False)).count(),
         "at_risk": at_risk(decisions.filter(kind__in=RISK_KINDS, eligible=True), pv, lang),
     }
 
 
 def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date, lang: str) -> list[Soon]:
     """Not yet eligible, and either close (at most two criteria missing) or with a time-based criterion
-    that will be met within three months. Sorted: fewest missing first, then the soonest date. Everyone in
-    scope is scanned as plain values (a company has thousands); records, labels and exact dates (which need
-    the start of the level) are read only for the rows shown, each kind in one query."""
-    found = []
-    scan = decisions.order_by("employee__employee_id", "pk").values_list(
-        "pk", "rule", "passed", "total", "criteria"
+    that will be met within three months (stored with the decision as `soon_months`). Sorted: fewest
+    missing first, then the soonest date. Exact dates (which need the start of the level) are worked out
+    only for the rows shown, in one query."""
+    shown = list(
+        soon_queryset(decisions)
+        .select_related("employee__team")
+        .order_by("missing", Coalesce("soon_months", 99), "employee__employee_id", "pk")[:LIST_LIMIT]
     )
-    for pk, rule, passed, total, criteria in scan:
-        shorts = []
-        for path, _depth, c in flatten(criteria):
-            crit = pv.criterion(rule, path)
-            short = months_short(c, crit)
-            if short is not None and short <= SOON_MONTHS:
-                shorts.append((crit.block.of, int(c["actual"]), short))
-        if total - passed <= CLOSE_MAX_MISSING or shorts:
-            found.append((pk, total - passed, shorts))
-    found.sort(key=lambda t: (t[1], max((s for *_, s in t[2]), default=99)))
-    found = found[:LIST_LIMIT]
-    shown = Decision.objects.select_related("employee__team").in_bulk([pk for pk, _, _ in found])
-    starts = level_starts(
-        [(shown[pk].employee_id, shown[pk].track, shown[pk].from_level) for pk, _, shorts in found if shorts]
-    )
+    shorts = {d.pk: time_shorts(d.rule, d.criteria, pv) for d in shown}
+    starts = level_starts([(d.employee_id, d.track, d.from_level) for d in shown if shorts[d.pk]])
     out = []
-    for pk, _missing, shorts in found:
-        d = shown[pk]
+    for d in shown:
         begin = tenure_starts(d.employee, starts.get((d.employee_id, d.track, d.from_level)))
-        dates = [projected_date(as_of, actual, actual + short, begin.get(of)) for of, actual, short in shorts]
+        dates = [
+            projected_date(as_of, actual, actual + short, begin.get(of)) for of, actual, short in shorts[d.pk]
+        ]
         out.append(
             Soon(
                 employee=d.employee,
@@ -103,6 +94,13 @@ def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date,
             )
         )
     return out
+
+
+def soon_queryset(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    missing = F("total") - F("passed")
+    return decisions.alias(missing=missing).filter(
+        Q(missing__lte=CLOSE_MAX_MISSING) | Q(soon_months__isnull=False)
+    )
 
 
 def at_risk(decisions: QuerySet[Decision], pv: PolicyView, lang: str) -> list[AtRisk]:

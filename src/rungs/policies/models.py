@@ -121,6 +121,9 @@ class Decision(models.Model):
     passed = models.PositiveSmallIntegerField(_("已满足条件数"))
     total = models.PositiveSmallIntegerField(_("条件总数"))
     criteria = models.JSONField(_("条件明细"))
+    # For a promotion not yet met: months until its time-based criteria within reach are met (see
+    # rungs.board.gaps.soon_months), so "eligible soon" is a query, not a scan of every criteria list.
+    soon_months = models.PositiveSmallIntegerField(_("时间条件还差(月)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评估结果")

@@ -8,6 +8,8 @@ import json
 import polars as pl
 from django.db import transaction
 
+from rungs.board.gaps import soon_months
+from rungs.board.policy_view import policy_view
 from rungs.core.engine.evaluate import evaluate, metrics_used
 from rungs.core.engine.report import result_dicts
 from rungs.people.frames import dataset_from_db
@@ -27,6 +29,7 @@ DECISION_COLUMNS = {
     "passed": pl.Int64,
     "total": pl.Int64,
     "criteria": pl.String,
+    "soon_months": pl.Int64,
 }
 
 
@@ -48,9 +51,11 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
         warnings=list(ev.warnings),
     )
     ids = dict(Employee.objects.values_list("employee_id", "pk"))
+    pv = policy_view(policy)
     rows = []
     for r in result_dicts(ev, "zh"):
         passed, total = _count(r["criteria"])
+        pending = r["kind"] == "promotion" and not r["eligible"]
         rows.append(
             (
                 run.pk,
@@ -64,6 +69,7 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
                 passed,
                 total,
                 json.dumps(r["criteria"], ensure_ascii=False),
+                soon_months(r["rule"], r["criteria"], pv) if pending else None,
             )
         )
     # Straight into the table, as an import does: a company-wide run is hundreds of thousands of rows.
