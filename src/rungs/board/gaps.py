@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rungs.board.policy_view import PolicyView
 from rungs.core.engine.context import add_months
 from rungs.core.policy import model as m
 from rungs.people.models import Employee
@@ -158,7 +159,7 @@ def flatten(
         yield from flatten(c.get("criteria", []), path + ".", depth + 1)
 
 
-def time_shorts(rule: str, criteria: list[dict[str, Any]], pv) -> list[tuple[str, int, int]]:
+def time_shorts(rule: str, criteria: list[dict[str, Any]], pv: PolicyView) -> list[tuple[str, int, int]]:
     """The unmet time-based criteria of a stored decision that will be met within SOON_MONTHS, nested
     ones included: (what the tenure counts from, actual months, months short)."""
     found = []
@@ -170,7 +171,7 @@ def time_shorts(rule: str, criteria: list[dict[str, Any]], pv) -> list[tuple[str
     return found
 
 
-def soon_months(rule: str, criteria: list[dict[str, Any]], pv) -> int | None:
+def soon_months(rule: str, criteria: list[dict[str, Any]], pv: PolicyView) -> int | None:
     """Months until every time-based criterion within reach is met (stored with each decision, so the
     team view finds who is eligible soon with a query); None when none is within SOON_MONTHS."""
     return max((short for *_, short in time_shorts(rule, criteria, pv)), default=None)
