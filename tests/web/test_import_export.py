@@ -2,6 +2,7 @@
 agreeing with `rungs evaluate` on the same files."""
 
 import datetime as dt
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -121,28 +122,42 @@ def test_stored_evaluation_equals_rungs_evaluate(scheme):
         assert from_files["results"], "the example must produce results"
 
 
+SOON = {"E02": 1, "E05": 1, "E09": 3, "E14": None, "E03": None}
+
+
+def dual_track_run():
+    scheme = "dual-track-logistics"
+    import_path(EXAMPLES / "data" / scheme)
+    stored = Policy.from_text((EXAMPLES / "policies" / f"{scheme}.yaml").read_text(encoding="utf-8"))
+    stored.save()
+    return run_evaluation(stored, dt.date(2026, 12, 1))
+
+
+def soon_of(run) -> dict:
+    found = dict(run.decisions.filter(kind="promotion").values_list("employee__employee_id", "soon_months"))
+    return {k: found[k] for k in SOON}
+
+
 @pytest.mark.django_db
 def test_stored_decisions_know_how_many_months_their_time_criteria_lack():
     # dual-track-logistics at 2026-12-01 (worked in tests/core/examples/test_dual_track_logistics.py):
     # E02 hired 2026-06-02 → 5 of 6 months since hire → 1 short; E05 junior since 2026-01-01 → 11 of 12 →
     # 1 short; E09 (高中) intermediate since 2025-09-01 → 15 of 18 → 3 short; E14 has 47 months at its level
     # (other criteria missing) and E03 is eligible: nothing time-based to wait for.
-    scheme = "dual-track-logistics"
-    import_path(EXAMPLES / "data" / scheme)
-    text = (EXAMPLES / "policies" / f"{scheme}.yaml").read_text(encoding="utf-8")
-    stored = Policy.from_text(text)
-    stored.save()
-    run = run_evaluation(stored, dt.date(2026, 12, 1))
-    promotions = run.decisions.filter(kind="promotion")
-    soon = dict(promotions.values_list("employee__employee_id", "soon_months"))
-    assert {k: soon[k] for k in ("E02", "E05", "E09", "E14", "E03")} == {
-        "E02": 1,
-        "E05": 1,
-        "E09": 3,
-        "E14": None,
-        "E03": None,
-    }
+    run = dual_track_run()
+    assert soon_of(run) == SOON
     assert not run.decisions.exclude(kind="promotion").exclude(soon_months=None).exists()
+
+
+@pytest.mark.django_db
+def test_runs_stored_before_soon_months_get_it_from_the_migration():
+    from django.apps import apps
+
+    fill = importlib.import_module("rungs.policies.migrations.0003_fill_soon_months").fill
+    run = dual_track_run()
+    run.decisions.update(soon_months=None)  # as a run stored before the field existed
+    fill(apps, None)
+    assert soon_of(run) == SOON
 
 
 @pytest.mark.django_db
