@@ -43,6 +43,11 @@ def test_production_without_secret_key_refuses_to_start():
     assert "SECRET_KEY must be set" in r.stderr
 
 
+def test_every_model_change_has_its_migration():
+    r = manage("makemigrations", "--check", "--dry-run", DEBUG="1")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_rungs_help_lists_the_entry_points():
     r = subprocess.run(
         [sys.executable, "-m", "rungs.cli", "--help"], capture_output=True, text=True, timeout=60
