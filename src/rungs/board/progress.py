@@ -98,7 +98,7 @@ def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: d
         eligible=d.eligible,
         passed=d.passed,
         total=d.total,
-        status=row_status(d.eligible, d.total - d.passed),
+        status=row_status(d.eligible, d.passed, d.total),
     )
     for path, depth, c in flatten(d.criteria):
         crit = pv.criterion(d.rule, path)

@@ -53,7 +53,7 @@ def board_rows(
     columns = [c.id for c in step.criteria] if step else []
     rows = []
     for p in people:
-        status = row_status(p.eligible, p.missing)
+        status = row_status(p.eligible, p.passed, p.total)
         items = criteria.get(p.decision_id) or []
         by_id = {c["id"]: c for c in items}
         cells: list[Cell | None] = [None] * len(columns)

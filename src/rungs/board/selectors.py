@@ -19,6 +19,8 @@ from rungs.policies.models import Decision, EvaluationRun
 
 RISK_KINDS = ("demotion", "warning", "unqualified_leader")
 CLOSE_MAX_MISSING = 2  # "close": a promotion not yet met with at most this many criteria missing
+# ... and no more missing than met: 1 of 3 met is not close to a three-criterion step, 9 of 11 is.
+CLOSE = Q(missing__lte=CLOSE_MAX_MISSING, passed__gte=F("missing"))
 PAGE_SIZE = 50
 
 STATUSES = {
@@ -126,9 +128,9 @@ def _status_filter(qs: QuerySet[Employee], status: str) -> QuerySet[Employee]:
     if status == "eligible":
         return qs.filter(eligible=True)
     if status == "close":
-        return qs.filter(eligible=False, missing__lte=CLOSE_MAX_MISSING)
+        return qs.filter(CLOSE, eligible=False)
     if status == "not_yet":
-        return qs.filter(eligible=False, missing__gt=CLOSE_MAX_MISSING)
+        return qs.filter(~CLOSE, eligible=False)
     if status == "risk":
         return qs.filter(risk=True)
     return qs
@@ -141,13 +143,14 @@ def _sorted(qs: QuerySet[Employee], sort: str) -> QuerySet[Employee]:
     return qs.order_by(key, then, "decision_id")
 
 
-def row_status(eligible: bool | None, missing: int | None) -> str:
-    """eligible / close / not_yet, or "" for a person without a promotion step."""
+def row_status(eligible: bool | None, passed: int | None, total: int | None) -> str:
+    """eligible / close / not_yet (see CLOSE), or "" for a person without a promotion step."""
     if eligible is None:
         return ""
     if eligible:
         return "eligible"
-    return "close" if (missing or 0) <= CLOSE_MAX_MISSING else "not_yet"
+    missing = (total or 0) - (passed or 0)
+    return "close" if missing <= CLOSE_MAX_MISSING and (passed or 0) >= missing else "not_yet"
 
 
 def criteria_of(decision_ids) -> dict[int, list[dict]]:

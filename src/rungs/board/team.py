@@ -13,7 +13,7 @@ from rungs.board.charts import Point
 from rungs.board.gaps import Projection, projected_date, time_shorts
 from rungs.board.policy_view import PolicyView
 from rungs.board.progress import Risk, level_starts, month_label, months_before, tenure_starts
-from rungs.board.selectors import CLOSE_MAX_MISSING, RISK_KINDS
+from rungs.board.selectors import CLOSE, RISK_KINDS
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun
 from rungs.records.models import Evaluation, Metric
@@ -61,7 +61,7 @@ def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lan
 
 
 def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date, lang: str) -> list[Soon]:
-    """Not yet eligible, and either close (at most two criteria missing) or with a time-based criterion
+    """Not yet eligible, and either close (at most two criteria missing, no more than met) or with a time-based criterion
     that will be met within three months (stored with the decision as `soon_months`). Sorted: fewest
     missing first, then the soonest date. Exact dates (which need the start of the level) are worked out
     only for the rows shown, in one query."""
@@ -98,9 +98,7 @@ def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date,
 
 def soon_queryset(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     missing = F("total") - F("passed")
-    return decisions.alias(missing=missing).filter(
-        Q(missing__lte=CLOSE_MAX_MISSING) | Q(soon_months__isnull=False)
-    )
+    return decisions.alias(missing=missing).filter(CLOSE | Q(soon_months__isnull=False))
 
 
 def at_risk(decisions: QuerySet[Decision], pv: PolicyView, lang: str) -> list[AtRisk]:
