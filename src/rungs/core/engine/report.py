@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -33,50 +34,95 @@ def kind_label(kind: str, lang: str = "zh") -> str:
     return KIND_LABELS.get(kind, (kind, kind))[1 if lang.startswith("en") else 0]
 
 
+_PER_ROW = object()  # marks a required value that depends on the employee (a value by cases, or a list)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What one criterion's dict needs, worked out once per rule rather than once per employee."""
+
+    id: str
+    label: str | None
+    depth: int
+    composite: bool
+    kind: str
+    actual: str  # column names in the result frame
+    passed: str
+    required: Any  # shown as is, or _PER_ROW
+    meta: CriterionMeta
+
+
+def _specs(result: RuleResult, lang: str) -> list[_Spec]:
+    out = []
+    for meta in result.criteria:
+        c = meta.criterion
+        if c.compare is None:
+            n = len(c.block.children) if isinstance(c.block, m.AllOf | m.AnyOf) else 1
+            required: Any = {m.AllOf: f"{n} of {n}", m.AnyOf: f"≥ 1 of {n}", m.NotOf: "0 of 1"}[type(c.block)]
+        elif c.compare.op == "in" or isinstance(c.compare.value, m.Cases):
+            required = _PER_ROW
+        else:
+            op, value = c.compare.op, c.compare.value
+            required = value if op == ">=" else f"{SYMBOLS[op]} {value}"
+        kind = "number" if meta.composite else c.value_kind
+        path = meta.path
+        out.append(
+            _Spec(
+                c.id,
+                c.label.get(lang),
+                meta.depth,
+                meta.composite,
+                kind,
+                f"{path}|a",
+                f"{path}|p",
+                required,
+                meta,
+            )
+        )
+    return out
+
+
 def _required(meta: CriterionMeta, row: dict[str, Any], grades: dict[str, tuple[str, ...]]) -> Any:
+    """A required value that varies: a list (a fresh one per employee), or the case that applied."""
     c = meta.criterion
-    if c.compare is None:
-        n = len(c.block.children) if isinstance(c.block, m.AllOf | m.AnyOf) else 1
-        return {m.AllOf: f"{n} of {n}", m.AnyOf: f"≥ 1 of {n}", m.NotOf: "0 of 1"}[type(c.block)]
+    assert c.compare is not None
     op, value = c.compare.op, c.compare.value
     if op == "in":
         return list(value)
-    # A literal is shown as written; a value by cases is the one that applied to this employee.
-    shown = displayable(row[f"{meta.path}|r"], c.value_kind, grades) if isinstance(value, m.Cases) else value
+    shown = displayable(row[f"{meta.path}|r"], c.value_kind, grades)
     return shown if op == ">=" else f"{SYMBOLS[op]} {shown}"
 
 
 def criterion_dicts(
-    result: RuleResult, row: dict[str, Any], grades: dict[str, tuple[str, ...]], lang: str = "zh"
+    specs: list[_Spec], row: dict[str, Any], grades: dict[str, tuple[str, ...]]
 ) -> list[dict[str, Any]]:
     """The criteria of one result row, nested as in the policy."""
     out: list[dict[str, Any]] = []
     stack: list[tuple[int, list[dict[str, Any]]]] = [(-1, out)]
-    for meta in result.criteria:
-        while stack[-1][0] >= meta.depth:
+    for s in specs:
+        while stack[-1][0] >= s.depth:
             stack.pop()
-        kind = "number" if meta.composite else meta.criterion.value_kind
         item = {
-            "id": meta.criterion.id,
-            "label": meta.criterion.label.get(lang),
-            "passed": bool(row[f"{meta.path}|p"]),
-            "actual": displayable(row[f"{meta.path}|a"], kind, grades),
-            "required": _required(meta, row, grades),
+            "id": s.id,
+            "label": s.label,
+            "passed": bool(row[s.passed]),
+            "actual": displayable(row[s.actual], s.kind, grades),
+            "required": _required(s.meta, row, grades) if s.required is _PER_ROW else s.required,
         }
         stack[-1][1].append(item)
-        if meta.composite:
+        if s.composite:
             item["criteria"] = []
-            stack.append((meta.depth, item["criteria"]))
+            stack.append((s.depth, item["criteria"]))
     return out
 
 
 def result_dicts(ev: Evaluation, lang: str = "zh") -> Iterator[dict[str, Any]]:
     """One dict per employee and rule, employees in id order, rules in policy order."""
     grades = ev.policy.grades
-    per_rule = [(r, r.frame.to_dicts()) for r in ev.results]
-    rows = [(row["employee_id"], i, r, row) for i, (r, rs) in enumerate(per_rule) for row in rs]
+    per_rule = [(r, _specs(r, lang), r.frame.to_dicts()) for r in ev.results]
+    rows = [(row["employee_id"], i, r, specs, row) for i, (r, specs, rs) in enumerate(per_rule) for row in rs]
     rows.sort(key=lambda t: (t[0], t[1]))
-    for _, _, r, row in rows:
+    for _, _, r, specs, row in rows:
         yield {
             "employee_id": row["employee_id"],
             "kind": r.rule.kind,
@@ -86,7 +132,7 @@ def result_dicts(ev: Evaluation, lang: str = "zh") -> Iterator[dict[str, Any]]:
             "from_level": row["from_level"],
             "to_level": row["to_level"],
             "eligible": bool(row["eligible"]),
-            "criteria": criterion_dicts(r, row, grades, lang),
+            "criteria": criterion_dicts(specs, row, grades),
         }
 
 
