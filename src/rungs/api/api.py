@@ -247,7 +247,7 @@ def employee_records(request, employee_id: str = EmployeeId):
 def employee_decisions(request, employee_id: str = EmployeeId, scheme: str | None = Name):
     """The employee's results in the latest evaluation run (of `scheme`, if given)."""
     e = _employee(request, employee_id)
-    return _latest(scheme, {e.employee_id})
+    return _latest(scheme, Employee.objects.filter(pk=e.pk))
 
 
 # ------------------------------------------------------------------------------------------ records
@@ -361,22 +361,18 @@ def upload_policy(request):
 # ------------------------------------------------------------------------------------------ evaluations
 
 
-def _latest(scheme: str | None, employee_ids: set[str] | None) -> dict:
+def _latest(scheme: str | None, employees) -> dict:
     runs = EvaluationRun.objects.select_related("policy")
     if scheme is not None:
         runs = runs.filter(policy__scheme=scheme)
     run = runs.order_by("-created_at", "-pk").first()
     if run is None:
         raise HttpError(404, "no evaluation run yet")
-    out = decisions_as_contract(run)
-    if employee_ids is not None:
-        out["results"] = [r for r in out["results"] if r["employee_id"] in employee_ids]
-    return out
+    return decisions_as_contract(run, employees)
 
 
 @api.get("/evaluations/latest", response={200: EvaluationRunOut, **_ERRORS}, tags=["evaluations"])
 def latest_evaluation(request, scheme: str | None = Name):
     """The latest evaluation run (of `scheme`, if given) in the shape of `rungs evaluate --format json`,
     with the results of the employees the caller may see."""
-    visible = set(visible_employees(_user(request)).values_list("employee_id", flat=True))
-    return _latest(scheme, visible)
+    return _latest(scheme, visible_employees(_user(request)))

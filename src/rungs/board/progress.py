@@ -12,7 +12,6 @@ from rungs.board.gaps import Projection, display_pair, flatten, gap_text, months
 from rungs.board.policy_view import PolicyView
 from rungs.board.selectors import RISK_KINDS, row_status
 from rungs.core.engine.context import seq_of_date
-from rungs.core.policy import model as m
 from rungs.people.models import Assignment, Employee
 from rungs.policies.models import Decision, EvaluationRun
 from rungs.records.models import Evaluation
@@ -57,14 +56,10 @@ def tenure_starts(employee: Employee, level_began: dt.date | None) -> dict[str, 
     return {"company": employee.hire_date, "regularized": employee.regularized_on, "level": level_began}
 
 
-def level_start(employee: Employee, track: str, level: str) -> dt.date | None:
-    """Start of the current stretch at this level on this track (back-to-back rows at one level, e.g. a
-    transfer between departments, count as one stretch)."""
-    return level_starts([(employee.pk, track, level)])[(employee.pk, track, level)]
-
-
 def level_starts(wanted: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], dt.date | None]:
-    """`level_start` for many (employee pk, track, level) at once, in one query."""
+    """For each (employee pk, track, level): the start of the current stretch at that level on that track
+    (back-to-back rows at one level, e.g. a transfer between departments, count as one stretch). One query
+    for all of them."""
     rows: dict[tuple[int, str], list] = {}
     history = (
         Assignment.objects.filter(employee__in={pk for pk, _, _ in wanted})
@@ -104,7 +99,7 @@ def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: d
         crit = pv.criterion(d.rule, path)
         projection = None
         short = months_short(c, crit)
-        if short is not None and isinstance(crit.block, m.Tenure):
+        if short is not None:  # only a time-based criterion has months short
             projection = projected_date(
                 as_of, int(c["actual"]), int(c["actual"]) + short, starts.get(crit.block.of)
             )
@@ -126,10 +121,11 @@ def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: d
 
 def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
     decisions = list(run.decisions.filter(employee=employee).order_by("pk"))
+    began = level_starts([(employee.pk, d.track, d.from_level) for d in decisions if d.kind == "promotion"])
     steps, risks = [], []
     for d in decisions:
         if d.kind == "promotion":
-            starts = tenure_starts(employee, level_start(employee, d.track, d.from_level))
+            starts = tenure_starts(employee, began[(employee.pk, d.track, d.from_level)])
             steps.append(build_step(d, pv, lang, run.as_of, starts))
         elif d.kind in RISK_KINDS and d.eligible:
             triggered = [

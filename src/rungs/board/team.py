@@ -129,8 +129,9 @@ def trends(people: QuerySet[Employee], as_of: dt.date, metric: str) -> tuple[lis
         )
 
     scores = mean(Evaluation, ev, "score")
-    # For a limited scope, `iexact` (metric codes are lower case) keeps SQLite, which has no statistics,
-    # from walking the (metric, period, seq) index over the whole company instead of the people's rows.
+    # For a limited scope, `iexact` (metric codes are lower case) keeps SQLite, which may lack statistics
+    # (facts entered by hand do not ANALYZE), from walking the metric_trend index over the whole company
+    # instead of reading the people's own rows.
     kpi = mean(
         Metric, mt, "value", **({"metric__iexact": metric} if base is not None else {"metric": metric})
     )

@@ -172,11 +172,11 @@ def _diff(name: str, incoming: pl.DataFrame, stored: pl.DataFrame):
 @transaction.atomic
 def apply(p: ImportPlan) -> ImportPlan:
     """Writes the plan in one transaction: either every row lands or none does."""
-    if "employees" in p._rows:
-        _apply_employees(p.data.employees, *p._rows["employees"])
-    ids = pl.DataFrame(
-        list(Employee.objects.values_list("employee_id", "pk")), schema=["employee_id", "_pk"], orient="row"
-    )
+    touched = _apply_employees(p.data.employees, *p._rows["employees"]) if "employees" in p._rows else set()
+    pks = _pks(p.data)
+    if touched:
+        _link_managers(p.data.employees, touched, pks)
+    ids = pl.DataFrame(list(pks.items()), schema=["employee_id", "_pk"], orient="row")
     for name, (new, changed) in p._rows.items():
         if name == "employees":
             continue
@@ -247,7 +247,18 @@ EMPLOYEE_FIELDS = [
 _BLANKABLE = {"grade", "department", "ref", "note", "track", "team"}
 
 
-def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.DataFrame) -> None:
+def _pks(data: Dataset) -> dict[str, int]:
+    """employee_id → primary key of everyone the files name (people, their managers, records): read for
+    just them when they are few (the API's bulk upsert), for everyone otherwise."""
+    named = [data.employees.get_column("manager_id").drop_nulls()]
+    named += [data.frame(n).get_column("employee_id") for n in FILES if n != "positions"]
+    ids = set().union(*(s.to_list() for s in named))
+    people = Employee.objects.filter(employee_id__in=ids) if len(ids) <= FEW_PEOPLE else Employee.objects
+    return dict(people.values_list("employee_id", "pk"))
+
+
+def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.DataFrame) -> set[str]:
+    """Adds and updates people (and their departments and teams); returns the employee_ids written."""
     pairs = employees.select("team", "department").drop_nulls("team").unique("team", keep="first").rows()
     wanted = set(employees.get_column("department").drop_nulls())
     if any(dept is None for _, dept in pairs):
@@ -286,14 +297,16 @@ def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.Dat
         [Employee(employee_id=r["employee_id"], **fields(r)) for r in new.iter_rows(named=True)],
         batch_size=BATCH,
     )
-    updated = []
-    for r in changed.iter_rows(named=True):
-        e = Employee(pk=r["_id"], employee_id=r["employee_id"], **fields(r))
-        updated.append(e)
+    updated = [
+        Employee(pk=r["_id"], employee_id=r["employee_id"], **fields(r))
+        for r in changed.iter_rows(named=True)
+    ]
     Employee.objects.bulk_update(updated, EMPLOYEE_FIELDS, batch_size=BATCH)
-    # Managers last: a manager may be a new employee of the same file.
-    touched = set(new.get_column("employee_id")) | set(changed.get_column("employee_id"))
-    pks = dict(Employee.objects.values_list("employee_id", "pk"))
+    return set(new.get_column("employee_id")) | set(changed.get_column("employee_id"))
+
+
+def _link_managers(employees: pl.DataFrame, touched: set[str], pks: dict[str, int]) -> None:
+    """Sets the manager of the people written, once all are stored (a manager may be new in the file)."""
     links = [
         (pks.get(mid) if mid else None, pks[eid])
         for eid, mid in employees.select("employee_id", "manager_id").iter_rows()

@@ -78,9 +78,12 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
     return run
 
 
-def decisions_as_contract(run: EvaluationRun) -> dict:
-    """A stored run in the shape of `rungs evaluate --format json` (INTERCHANGE.md)."""
+def decisions_as_contract(run: EvaluationRun, employees=None) -> dict:
+    """A stored run in the shape of `rungs evaluate --format json` (INTERCHANGE.md); with `employees` (a
+    queryset), only their results, selected by the database."""
     rows = run.decisions.select_related("employee").order_by("employee__employee_id", "pk")
+    if employees is not None:
+        rows = rows.filter(employee__in=employees)
     return {
         "policy": run.policy.scheme,
         "policy_version": run.policy.version,
