@@ -16,10 +16,12 @@ import os
 import sys
 
 
-def _django(debug: bool = False) -> None:
+def _django(debug: bool = False, signs_nothing: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rungs.settings")
     if debug:
         os.environ.setdefault("DEBUG", "1")
+    if signs_nothing:  # a one-off command has no sessions or cookies to sign: it runs without SECRET_KEY
+        os.environ.setdefault("RUNGS_INSECURE_DEV_KEY", "1")
     import django
 
     django.setup()
@@ -64,13 +66,13 @@ def cmd_worker(args) -> int:
 
 
 def cmd_import(args) -> int:
-    _django()
+    _django(signs_nothing=True)
     _manage("import_data", args.path, *(["--dry-run"] if args.dry_run else []))
     return 0
 
 
 def cmd_export(args) -> int:
-    _django()
+    _django(signs_nothing=True)
     _manage("export_data", args.path)
     return 0
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,32 @@ def test_production_without_secret_key_refuses_to_start():
 def test_every_model_change_has_its_migration():
     r = manage("makemigrations", "--check", "--dry-run", DEBUG="1")
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_rungs_import_runs_without_production_settings_and_exits_2_on_bad_data(tmp_path):
+    # As after `make run`: no SECRET_KEY, DEBUG off; an import signs nothing, so it needs no key.
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in ENV.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "rungs.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    assert manage("migrate", "--verbosity", "0", DEBUG="1", DATABASE_URL=env["DATABASE_URL"]).returncode == 0
+
+    def rungs(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "rungs.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    good = rungs("import", str(root / "examples" / "data" / "star-titles"), "--dry-run")
+    assert good.returncode == 0, good.stderr
+    assert "dry run" in good.stdout
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "employees.csv").write_text("employee_id,name,hire_date\nE1,张三,昨天\n", encoding="utf-8")
+    r = rungs("import", str(bad), "--dry-run")
+    assert r.returncode == 2
+    assert "employees.csv" in r.stderr and "hire_date" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_rungs_help_lists_the_entry_points():

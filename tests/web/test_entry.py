@@ -112,10 +112,26 @@ def test_import_of_a_workbook(client, demo, tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_csv_renamed_to_xlsx_is_reported_not_a_server_error(client, demo):
+    login(client, "hr")
+    preview = upload(client, [SimpleUploadedFile("人员.xlsx", b"employee_id,name\nE1,x\n")])
+    r = client.get(preview)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="problems"' in html and "人员.xlsx" in html and "xlsx workbook" in html
+
+
+@pytest.mark.django_db
 def test_import_refuses_unknown_files_and_other_roles(client, demo):
     login(client, "hr")
     r = client.post("/entry/import/", {"files": [SimpleUploadedFile("人员名单.csv", b"a,b\n")]})
     assert r.status_code == 200 and "无法识别的文件" in r.content.decode()
+    both = [
+        SimpleUploadedFile("employees.csv", b"employee_id,name,hire_date\n"),
+        SimpleUploadedFile("events.csv", b""),
+    ]
+    r = client.post("/entry/import/", {"files": both})
+    assert r.status_code == 200 and "events.csv：所提交的是空文件" in r.content.decode()
     for role in ("agent", "team-lead", "supervisor", "qa-training", "executive"):
         login(client, role)
         assert client.get("/entry/import/").status_code == 403
@@ -131,9 +147,12 @@ def test_a_department_manager_imports_only_their_department(client, demo, var_di
     user = login(client, "department-manager")
     ours = user.department.name  # 客服一部 in the demo; E0000013 is stored in 客服二部
     assert "本部门（客服一部）" in client.get("/entry/import/").content.decode()
-    header = "employee_id,name,hire_date,department\n"
-    people = header + f"N1,新人甲,2026-03-01,{ours}\nN2,新人乙,2026-03-01,客服二部\nN3,新人丙,2026-03-01,\n"
-    people += f"E0000013,借调,2024-01-01,{ours}\n"
+    header = "employee_id,name,hire_date,department,team\n"
+    people = (
+        header + f"N1,新人甲,2026-03-01,{ours},\nN2,新人乙,2026-03-01,客服二部,\nN3,新人丙,2026-03-01,,\n"
+    )
+    people += f"E0000013,借调,2024-01-01,{ours},\n"
+    people += f"N4,新人丁,2026-03-01,{ours},T0002\n"  # T0002 is a team of 客服二部
     metrics = "employee_id,period,metric,value\nN1,2026-05,tickets,40\nN2,2026-05,tickets,50\n"
     files = [
         SimpleUploadedFile("employees.csv", people.encode()),
@@ -142,17 +161,20 @@ def test_a_department_manager_imports_only_their_department(client, demo, var_di
     preview = upload(client, files)
     html = client.get(preview).content.decode()
     table = re.sub(r">\s+<", "><", html.split('id="problems"')[1].split("</table>")[0])
-    # Row 3 (N2, another department), row 4 (N3, none) and row 5 (E0000013, stored in 客服二部).
-    assert table.count("<tr>") == 1 + 3, table
+    # Row 3 (N2, another department), row 4 (N3, none), row 5 (E0000013, stored in 客服二部) and row 6
+    # (N4, in 客服二部's team T0002).
+    assert table.count("<tr>") == 1 + 4, table
     assert ">3</td><td>department</td>" in table and ">4</td><td>department</td>" in table
     assert ">5</td><td>employee_id</td>" in table and "E0000013（客服二部）" in table
+    assert ">6</td><td>team</td>" in table and "T0002（客服二部）" in table
     token = preview.rstrip("/").rsplit("/", 1)[1]
     assert 'id="problems"' in client.post(f"/entry/import/{token}/commit/").content.decode()
-    assert not Employee.objects.filter(employee_id__in=["N1", "N2", "N3"]).exists()
+    assert not Employee.objects.filter(employee_id__in=["N1", "N2", "N3", "N4"]).exists()
     assert Employee.objects.get(employee_id="E0000013").department.name == "客服二部"
     # Their own department's people and records go in; HR may import any department.
     preview = upload(
-        client, [SimpleUploadedFile("employees.csv", (header + f"N1,新人甲,2026-03-01,{ours}\n").encode())]
+        client,
+        [SimpleUploadedFile("employees.csv", (header + f"N1,新人甲,2026-03-01,{ours},T0001\n").encode())],
     )
     client.post(preview + "commit/")
     assert Employee.objects.get(employee_id="N1").department.name == ours

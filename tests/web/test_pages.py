@@ -40,6 +40,28 @@ def test_every_role_has_a_home_page(client, demo, role):
         assert "我的管理范围" in html
 
 
+# The demo policy's words for its levels (examples/policies/dual-track-logistics.yaml).
+SKILL_WORDS = {
+    "assistant": "客服助理",
+    "junior": "初级客服专员",
+    "intermediate": "中级客服专员",
+    "senior": "高级客服专员",
+    "expert": "资深客服专员",
+}
+
+
+@pytest.mark.django_db
+def test_home_names_levels_as_the_policy_does(client, demo):
+    user = login(client, "agent")
+    current = user.employee.current_assignments().exclude(kind="acting").order_by("-start_date").first()
+    assert current.track == "skill"
+    html = client.get("/").content.decode()
+    assert f"{SKILL_WORDS[current.level]}（技能通道）" in html
+    login(client, "hr")
+    rows = client.get("/people/", {"q": user.employee.employee_id}).content.decode()
+    assert f"<td>{SKILL_WORDS[current.level]}</td>" in rows
+
+
 @pytest.mark.django_db
 def test_english_switch(client, demo):
     login(client, "hr")

@@ -25,10 +25,17 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        one = super().clean
-        if isinstance(data, list | tuple):
-            return [one(d, initial) for d in data] or [one(None, initial)]
-        return [one(data, initial)]
+        items = list(data) if isinstance(data, list | tuple) else [data]
+        return [self._one(d, initial) for d in items] or [super().clean(None, initial)]
+
+    def _one(self, upload, initial):
+        """One file checked; a problem (an empty file, say) names the file it is about."""
+        try:
+            return super().clean(upload, initial)
+        except forms.ValidationError as exc:
+            if not getattr(upload, "name", ""):
+                raise
+            raise forms.ValidationError([f"{upload_name(upload.name)}：{m}" for m in exc.messages]) from None
 
 
 def upload_name(name: str) -> str:

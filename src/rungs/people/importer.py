@@ -77,10 +77,10 @@ def read_for_import(path: str | Path, *, department: str | None = None) -> Impor
 
 def check_department(data: Dataset, department: str, source: str) -> None:
     """Raises DataError naming every row outside `department` (a department manager imports for their own
-    department only): people listed under another or no department, or stored in another one, and posts
-    (编制) of another department or of all. Records need no check of their own: the reader accepts them only
-    for people listed in employees.csv."""
-    listed = data.employees.select("employee_id", "department").with_row_index("_row", offset=2)
+    department only): people listed under another or no department, or stored in another one, people put
+    in another department's team, and posts (编制) of another department or of all. Records need no check
+    of their own: the reader accepts them only for people listed in employees.csv."""
+    listed = data.employees.select("employee_id", "department", "team").with_row_index("_row", offset=2)
     stored = pl.DataFrame(
         list(Employee.objects.values_list("employee_id", "department__name")),
         schema={"employee_id": pl.String, "stored": pl.String},
@@ -89,12 +89,22 @@ def check_department(data: Dataset, department: str, source: str) -> None:
     expected = f"{department}（您所在的部门 / your department）"
     problems = [
         Problem(f"{source}[employees]", row, "department", expected, got)
-        for row, _, got in listed.filter(pl.col("department").ne_missing(department)).iter_rows()
+        for row, _, got, _ in listed.filter(pl.col("department").ne_missing(department)).iter_rows()
     ]
     moved = listed.join(stored, on="employee_id").filter(pl.col("stored").ne_missing(department))
     problems += [
         Problem(f"{source}[employees]", row, "employee_id", f"{expected}的人员", f"{eid}（{was or '—'}）")
-        for row, eid, _, was in moved.iter_rows()
+        for row, eid, _, _, was in moved.iter_rows()
+    ]
+    teams = pl.DataFrame(
+        list(Team.objects.exclude(department__name=department).values_list("code", "department__name")),
+        schema={"team": pl.String, "owner": pl.String},
+        orient="row",
+    )
+    foreign = listed.join(teams, on="team").sort("_row")
+    problems += [
+        Problem(f"{source}[employees]", row, "team", f"{expected}的班组", f"{team}（{owner}）")
+        for row, _, _, team, owner in foreign.iter_rows()
     ]
     posts = data.positions.select("department").with_row_index("_row", offset=2)
     problems += [

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
+from rungs.board.policy_view import policy_view
+from rungs.board.selectors import latest_run
 from rungs.people.models import Assignment, Employee
 from rungs.records.models import Evaluation
 
@@ -24,6 +27,19 @@ def _with_level_and_score(qs):
     )
 
 
+def _labelled(people) -> list[Employee]:
+    """The people with `level_label` and `track_label` as the policy of the latest run names them (the
+    codes as stored when there is no run yet)."""
+    run = latest_run()
+    pv = policy_view(run.policy) if run else None
+    lang = get_language() or "zh-hans"
+    people = list(people)
+    for p in people:
+        p.level_label = pv.level_label(p.track, p.level, lang) if pv and p.level else p.level
+        p.track_label = pv.track_label(p.track, lang) if pv and p.track else p.track
+    return people
+
+
 def _filtered(request):
     q = request.GET.get("q", "").strip()
     qs = visible_employees(request.user)
@@ -36,7 +52,7 @@ def home(request):
     user = request.user
     ctx: dict = {"role": Role(user.role) if user.role in Role.values else None}
     if user.employee_id:
-        me = _with_level_and_score(Employee.objects.filter(pk=user.employee_id)).first()
+        me = _labelled(_with_level_and_score(Employee.objects.filter(pk=user.employee_id)))[0]
         ctx["me"] = me
         ctx["my_scores"] = list(me.evaluations.filter(period_kind="M").order_by("-seq")[:12])
     if user.role != Role.AGENT:
@@ -52,11 +68,11 @@ def home(request):
             .order_by("department__name", "team__code")
         )
         ctx["people"], ctx["q"] = _filtered(request)
-        ctx["people"] = ctx["people"][:PAGE]
+        ctx["people"] = _labelled(ctx["people"][:PAGE])
     return render(request, "rungs/home.html", ctx)
 
 
 def people(request):
     """The people table alone, for htmx search-as-you-type."""
     rows, q = _filtered(request)
-    return render(request, "rungs/_people_rows.html", {"people": rows[:PAGE], "q": q})
+    return render(request, "rungs/_people_rows.html", {"people": _labelled(rows[:PAGE]), "q": q})

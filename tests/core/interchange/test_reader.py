@@ -173,3 +173,13 @@ def test_full_width_spaces_around_names_are_stripped(tmp_path):
     data = read_dataset(tmp_path)
     assert data.employees.get_column("team").to_list() == ["一组", "一组"]
     assert data.evaluations.get_column("rank").to_list() == [1, 2]  # 2.0 is a whole number
+
+
+@pytest.mark.parametrize("content", [b"employee_id,name\nE1,x\n", b"PK\x03\x04garbage"])
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_a_problem_not_a_crash(tmp_path, content):
+    book = tmp_path / "人员.xlsx"
+    book.write_bytes(content)
+    with pytest.raises(DataError) as err:
+        read_dataset(book)
+    (problem,) = err.value.problems
+    assert problem.file == str(book) and "xlsx workbook" in problem.expected

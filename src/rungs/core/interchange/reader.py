@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
+from fastexcel import FastExcelError
 
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
@@ -82,7 +83,20 @@ def _sources(path: Path) -> dict[str, Path | pl.DataFrame]:
     if path.is_dir():
         return {n: path / f"{n}.csv" for n in FILES if (path / f"{n}.csv").is_file()}
     if path.suffix.lower() == ".xlsx":
-        sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+        try:
+            sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
+        except FastExcelError:  # not a workbook at all: a CSV renamed, a damaged download
+            raise DataError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "an .xlsx workbook (Excel 2007 or later)",
+                        "a file Excel cannot open",
+                    )
+                ]
+            ) from None
         return {
             s.strip().removesuffix(".csv"): df
             for s, df in sheets.items()

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         try:
             plan = read_for_import(path)
         except DataError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(str(exc), returncode=2) from exc  # invalid input, as `rungs evaluate`
         self.stdout.write(plan.summary())
         if dry_run:
             self.stdout.write("dry run: nothing written / 预览，未写入")
