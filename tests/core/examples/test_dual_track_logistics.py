@@ -508,3 +508,20 @@ def test_cli_table_in_chinese_with_eligible_first(capsys):
     assert assistants.index("E03") < assistants.index("E01") < assistants.index("E02")
     demotion = sections[4]
     assert demotion.index("E12") < demotion.index("E04")
+
+
+def test_a_data_set_of_another_scheme_is_named_not_silently_empty():
+    # star-titles' data has tracks position/title (levels agent, assistant, manager; star1–star4), which the
+    # dual-track policy (tracks skill, management) does not know: nobody is evaluated, and each is named.
+    ev = evaluate(load_policy(policy_path(SCHEME)), read_dataset(data_path("star-titles")), AS_OF)
+    named = {w.split()[1] for w in ev.warnings if w.startswith("通道/职级")}
+    assert named == {
+        "position/agent",
+        "position/assistant",
+        "position/manager",
+        "title/star1",
+        "title/star2",
+        "title/star3",
+        "title/star4",
+    }
+    assert all(r.frame.is_empty() for r in ev.results)

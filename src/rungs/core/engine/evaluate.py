@@ -275,7 +275,15 @@ def metrics_used(policy: m.Policy) -> set[str]:
 
 
 def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
-    """Names the policy uses that the data set never mentions: such criteria fail with actual null."""
+    """Names the policy uses that the data set never mentions (such criteria fail with actual null), and
+    tracks and levels of the data the policy does not know (nobody at them is evaluated: a data set meant
+    for another scheme would otherwise give empty results without a word)."""
+    known = {(t, lv.id) for t, track in policy.tracks.items() for lv in track.levels}
+    for track, level in sorted(set(data.assignments.select("track", "level").unique().iter_rows()) - known):
+        yield (
+            f"通道/职级 {track}/{level} 不在政策中，处于该职级的人员不参与评估 / "
+            f"track/level {track}/{level} in assignments.csv is not in the policy: nobody at it is evaluated"
+        )
     present = frozenset(data.metrics.get_column("metric").unique().to_list())
     for name in sorted(metrics_used(policy) - present):
         yield f"指标 {name} 在数据中不存在 / metric {name} does not appear in metrics.csv"
