@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "rungs.audit",
     "rungs.accounts",
     "rungs.people",
     "rungs.records",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "rungs.web.context.abilities",
             ],
         },
     },
@@ -99,7 +101,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     if "DATABASE_URL" not in os.environ:
         VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default works from a fresh clone
     # WAL lets the web server read while the worker writes; the timeout rides out short write locks.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two writers that read before they
+    # write (an import plans, then writes) run one after the other instead of failing or both writing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -219,6 +219,12 @@ def _rows(employee_id, *, score=88.5):
     }
 
 
+def _line_rows(employee_id):
+    """_rows without the exam, which only the quality/training group records."""
+    rows = _rows(employee_id)
+    return {**rows, "events": [r for r in rows["events"] if r["type"] != "exam"]}
+
+
 def _counts():
     return Evaluation.objects.count(), Metric.objects.count(), Event.objects.count()
 
@@ -304,7 +310,7 @@ def test_read_only_roles_may_not_write(client, keys):
     before = _counts()
     for role in ("agent", "executive"):
         r = post(client, keys[role], "/api/records/bulk", _rows(own))
-        assert r.status_code == 403 and "may not write" in r.json()["detail"], role
+        assert r.status_code == 403 and "不能通过 API 批量写入记录" in r.json()["detail"], role
     assert _counts() == before
 
 
@@ -314,15 +320,37 @@ def test_team_lead_writes_for_own_team_only(client, keys):
     outsider = Employee.objects.exclude(team=lead.team).first().employee_id
     insider = Employee.objects.filter(team=lead.team).last().employee_id
     before = _counts()
-    mixed = _rows(insider)
+    mixed = _line_rows(insider)
     mixed["metrics"].append({"employee_id": outsider, "period": "2030-01", "metric": "csat", "value": 90})
     r = post(client, keys["team-lead"], "/api/records/bulk", mixed)
     assert r.status_code == 403 and outsider in r.json()["detail"]
     assert _counts() == before
-    assert post(client, keys["team-lead"], "/api/records/bulk", _rows(insider)).status_code == 200
+    assert post(client, keys["team-lead"], "/api/records/bulk", _line_rows(insider)).status_code == 200
     other_dept = Employee.objects.exclude(department=user("supervisor").department).first().employee_id
-    assert post(client, keys["supervisor"], "/api/records/bulk", _rows(other_dept)).status_code == 403
-    assert post(client, keys["qa-training"], "/api/records/bulk", _rows(other_dept)).status_code == 200
+    assert post(client, keys["supervisor"], "/api/records/bulk", _line_rows(other_dept)).status_code == 403
+    # The quality/training group records exams for everyone, but not scores, KPIs or complaints: the same
+    # rights as on the entry pages.
+    exams = {"events": [r for r in _rows(other_dept)["events"] if r["type"] == "exam"]}
+    assert post(client, keys["qa-training"], "/api/records/bulk", exams).status_code == 200
+    r = post(client, keys["qa-training"], "/api/records/bulk", _rows(other_dept))
+    assert r.status_code == 403 and "录入考核得分" in r.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_team_lead_records_no_exam_through_the_api_as_the_exam_page_refuses(client, keys):
+    """One authority table: the exam page refuses a team lead (403), and so does the bulk API, with the
+    reason, and nothing is stored — before, the API stored the exam (200)."""
+    lead = user("team-lead")
+    client.force_login(lead)
+    assert client.get("/entry/exam/").status_code == 403
+    insider = Employee.objects.filter(team=lead.team).exclude(pk=lead.employee_id).first().employee_id
+    exam = {"employee_id": insider, "date": "2030-01-20", "type": "exam", "ref": "theory", "value": 91}
+    before = _counts()
+    r = post(client, keys["team-lead"], "/api/records/bulk", {"events": [exam]})
+    assert r.status_code == 403 and "不能录入考试、培训和证书" in r.json()["detail"]
+    assert _counts() == before
+    assert post(client, keys["qa-training"], "/api/records/bulk", {"events": [exam]}).status_code == 200
+    assert _counts()[2] == before[2] + 1
 
 
 # ---------------------------------------------------------------------------------------------- policies

@@ -280,7 +280,7 @@ def test_run_evaluation_in_the_background_is_enqueued(client, demo):
 def in_scope(user):
     from rungs.accounts.scope import visible_employees
 
-    return visible_employees(user).order_by("employee_id").first()
+    return visible_employees(user).exclude(pk=user.employee_id).order_by("employee_id").first()
 
 
 def outside(user):
@@ -408,7 +408,13 @@ def test_score_validation_messages_and_correction(client, demo):
     html = client.post("/entry/score/", {**post, "period": stored.period, "score": "77"}).content.decode()
     assert "已有考核结果" in html and "更正已有记录" in html
     assert Evaluation.objects.get(pk=stored.pk).score == stored.score
-    r = client.post("/entry/score/", {**post, "period": stored.period, "score": "77", "replace": "on"})
+    html = client.post(
+        "/entry/score/", {**post, "period": stored.period, "score": "77", "replace": "on"}
+    ).content.decode()
+    assert "更正已有记录须填写更正原因。" in html  # a correction needs a reason
+    assert Evaluation.objects.get(pk=stored.pk).score == stored.score
+    fix = {**post, "period": stored.period, "score": "77", "replace": "on", "reason": "录入错误，按考核表更正"}
+    r = client.post("/entry/score/", fix)
     assert r.status_code == 302 and Evaluation.objects.get(pk=stored.pk).score == 77
 
 

@@ -10,7 +10,7 @@ from rungs.core.synth import generate
 from rungs.people.loader import replace_all
 from rungs.people.models import Employee, Team
 from rungs.policies.models import EvaluationRun, Policy
-from rungs.policies.runs import run_evaluation
+from rungs.policies.services import evaluation_run_start, policy_create
 
 DEMO_PASSWORD = "rungs-demo"
 # The synthetic department is shaped for this scheme (skill and management tracks).
@@ -23,9 +23,10 @@ def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str
     replace_all(generate(n, as_of=as_of, seed=seed))
     policy = Policy.objects.filter(scheme=DEMO_POLICY.stem).first()
     if policy is None:
-        policy = Policy.from_text(DEMO_POLICY.read_text(encoding="utf-8"), DEMO_POLICY.name)
-        policy.save()
-    run_evaluation(policy, as_of)
+        policy = policy_create(
+            text=DEMO_POLICY.read_text(encoding="utf-8"), filename=DEMO_POLICY.name, actor=None
+        )
+    evaluation_run_start(policy=policy, as_of=as_of, actor=None)
     User.objects.filter(username__startswith="demo-").delete()
     team = Team.objects.order_by("code").first()
     dept = team.department

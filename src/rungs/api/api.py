@@ -7,7 +7,6 @@ employee outside the caller's scope does not exist for them (404).
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,7 +15,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
-from rungs.accounts.models import Role
+from rungs.accounts.authority import Denied, refusal
 from rungs.accounts.scope import visible_employees
 from rungs.api import bulk
 from rungs.api.models import ApiToken
@@ -36,18 +35,11 @@ from rungs.api.schemas import (
 from rungs.core.interchange.errors import DataError
 from rungs.core.policy.errors import PolicyError
 from rungs.people.models import Assignment, Employee
+from rungs.people.services import OutOfScope
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.runs import decisions_as_contract
+from rungs.policies.services import DuplicateVersion, policy_create
 
-WRITE_RECORDS = {
-    Role.TEAM_LEAD,
-    Role.SUPERVISOR,
-    Role.DEPARTMENT_MANAGER,
-    Role.QA_TRAINING,
-    Role.HR,
-    Role.ADMIN,
-}
-WRITE_POLICIES = {Role.HR, Role.ADMIN, Role.DEPARTMENT_MANAGER}
 MAX_PAGE_SIZE = 200
 POLICY_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 
@@ -143,10 +135,10 @@ def _user(request):
     return request.auth
 
 
-def _require(request, roles: set[Role], what: str) -> None:
-    user = _user(request)
-    if not (user.is_superuser or user.role in roles):
-        raise HttpError(403, f"your role may not {what}")
+def _require(request, action: str) -> None:
+    reason = refusal(_user(request), action)
+    if reason is not None:
+        raise HttpError(403, reason)
 
 
 def _employee(request, employee_id: str) -> Employee:
@@ -263,11 +255,9 @@ def bulk_upsert(request, payload: BulkIn):
     employee and period, a KPI value by employee, period and metric, an event by all its columns), as a
     file import does: all rows are written or none, and sending the same rows again changes nothing.
     Invalid rows give 400 with every problem found (`row` is the position in its list, from 0)."""
-    user = _user(request)
-    _require(request, WRITE_RECORDS, "write records")
     rows = {name: [r.model_dump(exclude_unset=True) for r in getattr(payload, name)] for name in bulk.TABLES}
     try:
-        p, warnings = bulk.upsert(rows, visible_employees(user))
+        p, warnings = bulk.upsert(rows, _user(request))
     except DataError as exc:
         problems = [
             {"file": x.file, "row": x.row, "column": x.column, "expected": x.expected, "got": x.got}
@@ -276,8 +266,10 @@ def bulk_upsert(request, payload: BulkIn):
         return Status(
             400, {"detail": f"{len(problems)} problem(s); nothing was written", "problems": problems}
         )
-    except bulk.OutOfScope as exc:
+    except OutOfScope as exc:
         raise HttpError(403, f"outside your scope: {exc}") from None
+    except Denied as exc:
+        raise HttpError(403, exc.reason) from None
     empty = {"new": 0, "changed": 0, "unchanged": 0}
     out = {name: vars(p.changes[name]) if name in p.changes else empty for name in bulk.TABLES}
     return {**out, "warnings": warnings}
@@ -339,22 +331,17 @@ def get_policy(request, scheme: str = Path(..., pattern=NoNul), version: str = P
 def upload_policy(request):
     """Stores a policy file as a new version after validating it; an invalid file gives 400 with the
     line and column of the problem, an already stored scheme and version 409."""
-    _require(request, WRITE_POLICIES, "upload policies")
+    _require(request, "policy.create")
     try:
         text = request.body.decode("utf-8-sig")
     except UnicodeDecodeError:
         return Status(400, {"detail": "policy.yaml: the file must be UTF-8 text", "line": 0, "column": 0})
     try:
-        policy = Policy.from_text(text, "policy.yaml", user=_user(request))
+        policy = policy_create(text=text, filename="policy.yaml", actor=_user(request))
     except PolicyError as exc:
         return Status(400, {"detail": str(exc), "line": exc.line, "column": exc.column})
-    if Policy.objects.filter(scheme=policy.scheme, version=policy.version).exists():
-        raise HttpError(409, f"{policy.scheme} version {policy.version} is already stored; change `version:`")
-    try:
-        with transaction.atomic():
-            policy.save()
-    except IntegrityError:
-        raise HttpError(409, f"{policy.scheme} version {policy.version} is already stored") from None
+    except DuplicateVersion as exc:
+        raise HttpError(409, str(exc)) from None
     return Status(201, _policy_out(policy))
 
 

@@ -9,22 +9,17 @@ list (`file`), the row's position in it counted from 0 (`row`), the column, what
 from __future__ import annotations
 
 import polars as pl
-from django.db import transaction
 
+from rungs.accounts.scope import visible_employees
 from rungs.core.interchange.dataset import Dataset, empty
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.reader import REQUIRED, validate_frame
-from rungs.people.importer import ImportPlan, apply, plan
+from rungs.people.importer import ImportPlan
 from rungs.people.models import Employee
+from rungs.people.services import records_bulk
 
 TABLES: tuple[str, ...] = ("evaluations", "metrics", "events")
 _FIRST_ROW = 2  # the reader counts rows as a spreadsheet shows them (header = 1); the API counts from 0
-
-
-class OutOfScope(Exception):
-    def __init__(self, employee_ids: list[str]):
-        self.employee_ids = employee_ids
-        super().__init__(", ".join(employee_ids))
 
 
 def _cell(value) -> str | None:
@@ -50,9 +45,9 @@ def _api_problem(p: Problem) -> Problem:
     return Problem(file, None if p.row is None else p.row - _FIRST_ROW, p.column, p.expected, p.got)
 
 
-def validate(rows: dict[str, list[dict]], visible) -> tuple[Dataset, list[str]]:
+def validate(rows: dict[str, list[dict]]) -> tuple[Dataset, list[str]]:
     """A Dataset of the rows (employees empty: the import never touches people). Raises DataError with
-    every problem found, or OutOfScope listing the existing employees the user may not write for."""
+    every problem found."""
     problems: list[Problem] = []
     warnings: list[str] = []
     frames: dict[str, pl.DataFrame] = {}
@@ -76,18 +71,15 @@ def validate(rows: dict[str, list[dict]], visible) -> tuple[Dataset, list[str]]:
             problems.append(Problem(name, row, "employee_id", "an employee_id stored in Rungs", eid))
     if problems:
         raise DataError([_api_problem(p) for p in problems])
-    allowed = set(visible.filter(employee_id__in=known).values_list("employee_id", flat=True))
-    if known - allowed:
-        raise OutOfScope(sorted(known - allowed))
     return Dataset(employees=empty("employees"), **frames), warnings
 
 
-@transaction.atomic
-def upsert(rows: dict[str, list[dict]], visible) -> tuple[ImportPlan, list[str]]:
-    data, warnings = validate(rows, visible)
+def upsert(rows: dict[str, list[dict]], actor) -> tuple[ImportPlan, list[str]]:
+    """Validates the rows and writes them through the bulk service (authority, lock, audit). Raises
+    DataError, Denied or OutOfScope."""
+    data, warnings = validate(rows)
     try:
-        p = plan(data, "")
+        p = records_bulk(data=data, actor=actor, employees=visible_employees(actor))
     except DataError as exc:  # the same key twice, e.g. two scores for one employee and period
         raise DataError([_api_problem(p) for p in exc.problems]) from None
-    apply(p)
     return p, warnings

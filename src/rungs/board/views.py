@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rungs.accounts.models import Role
+from rungs.accounts.authority import check
 from rungs.accounts.scope import visible_employees
 from rungs.board import charts, team
 from rungs.board.export import board_xlsx
@@ -34,8 +33,7 @@ def _lang() -> str:
 
 def _require_manager(user) -> None:
     """The board and the team view are for team leads and above; an agent has only their own page."""
-    if user.role == Role.AGENT and not user.is_superuser:
-        raise PermissionDenied
+    check(user, "board.read")
 
 
 def _partial(request) -> bool:

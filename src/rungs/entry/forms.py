@@ -162,7 +162,8 @@ class EmployeeField(forms.ModelChoiceField):
 
 
 class FactForm(forms.Form):
-    """The common part: whom it is about (within scope) and, for dated facts, when."""
+    """The common part: whom it is about (within scope) and, for dated facts, when. A dated form's
+    `event()` gives the fact as keyword arguments of rungs.records.services.event_record."""
 
     dated = True
 
@@ -186,27 +187,6 @@ class FactForm(forms.Form):
         if is_future(day):
             raise forms.ValidationError(_("日期不能晚于今天。"))
         return day
-
-    def save(self, by):
-        """Stores the event made by clean(), with who recorded it."""
-        self.event.recorded_by = by
-        self.event.save()
-        return self.event
-
-    def _event(self, type_: str, ref: str = "", value: float | None = None):
-        """A new event, refused when the same fact was already recorded (a double submit)."""
-        from rungs.records.models import Event
-
-        d = self.cleaned_data
-        event = Event(
-            employee=d["employee"], date=d["date"], type=type_, ref=ref, value=value, note=d["note"]
-        )
-        same = Event.objects.filter(
-            employee=event.employee, date=event.date, type=type_, ref=ref, value=value
-        )
-        if same.exists():
-            raise forms.ValidationError(_("这条记录已经存在（同一员工、同一天、同一内容），未重复保存。"))
-        return event
 
 
 class ScoreForm(FactForm):
@@ -234,6 +214,9 @@ class ScoreForm(FactForm):
         label=_("等级"), required=False, max_length=20, help_text=_("例如 优秀、良好、合格、A、B")
     )
     replace = forms.BooleanField(label=_("更正已有记录"), required=False)
+    reason = forms.CharField(
+        label=_("更正原因"), required=False, max_length=500, help_text=_("更正已有记录时必填，记入审计记录。")
+    )
 
     def clean_period(self):
         period = self.cleaned_data["period"].strip()
@@ -246,46 +229,13 @@ class ScoreForm(FactForm):
         return period
 
     def clean(self):
-        from rungs.records.models import Evaluation
-
         d = super().clean()
         if d.get("score") is None and not (d.get("grade") or "").strip():
             raise forms.ValidationError(_("请填写得分或等级（至少一项）。"))
-        if d.get("employee") and d.get("period") and not d.get("replace"):
-            old = Evaluation.objects.filter(employee=d["employee"], period=d["period"]).first()
-            if old:
-                self.add_error(
-                    "period",
-                    _(
-                        "%(name)s 在 %(period)s 已有考核结果（得分 %(score)s，等级 %(grade)s）。如需更正，请勾选“更正已有记录”。"
-                    )
-                    % {
-                        "name": d["employee"].name,
-                        "period": d["period"],
-                        "score": "—" if old.score is None else f"{old.score:g}",
-                        "grade": old.grade or "—",
-                    },
-                )
+        if d.get("replace") and not (d.get("reason") or "").strip():
+            self.add_error("reason", _("更正已有记录须填写更正原因。"))
+        d["grade"] = (d.get("grade") or "").strip()
         return d
-
-    def save(self, by):
-        from rungs.records.models import Evaluation
-
-        d = self.cleaned_data
-        year, month = (int(x) for x in d["period"].split("-"))
-        record, _created = Evaluation.objects.update_or_create(
-            employee=d["employee"],
-            period=d["period"],
-            defaults={
-                "period_kind": "M",
-                "seq": year * 12 + month - 1,  # as the interchange reader numbers months
-                "score": d["score"],
-                "grade": d["grade"].strip(),
-                "recorded_by": by,
-                "recorded_at": timezone.now(),  # a correction is a new entry
-            },
-        )
-        return record
 
 
 class AttestationForm(FactForm):
@@ -312,11 +262,12 @@ class AttestationForm(FactForm):
             raise forms.ValidationError(_("认定项目只能包含英文字母、数字、下划线、点和连字符。"))
         return ref
 
-    def clean(self):
-        d = super().clean()
-        if not self.errors:
-            self.event = self._event("attestation", d["ref"], float(d["value"]))
-        return d
+    def event(self) -> dict:
+        return {
+            "type": "attestation",
+            "ref": self.cleaned_data["ref"],
+            "value": float(self.cleaned_data["value"]),
+        }
 
 
 class CommendationForm(FactForm):
@@ -338,12 +289,13 @@ class CommendationForm(FactForm):
         customer = (d.get("customer") or "").strip()
         if d.get("source") == "customer" and not customer:
             self.add_error("customer", _("客户表扬须填写客户名称或编号。"))
-        if not self.errors:
-            if d["source"] == "customer":
-                self.event = self._event("commendation_customer", customer)
-            else:
-                self.event = self._event("commendation_internal")
+        d["customer"] = customer
         return d
+
+    def event(self) -> dict:
+        if self.cleaned_data["source"] == "customer":
+            return {"type": "commendation_customer", "ref": self.cleaned_data["customer"]}
+        return {"type": "commendation_internal"}
 
 
 class ExamForm(FactForm):
@@ -369,8 +321,5 @@ class ExamForm(FactForm):
 
     clean_ref = AttestationForm.clean_ref
 
-    def clean(self):
-        d = super().clean()
-        if not self.errors:
-            self.event = self._event("exam", d["ref"], d["value"])
-        return d
+    def event(self) -> dict:
+        return {"type": "exam", "ref": self.cleaned_data["ref"], "value": self.cleaned_data["value"]}

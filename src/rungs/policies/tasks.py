@@ -6,11 +6,13 @@ from django.contrib.auth import get_user_model
 from django.tasks import task
 
 from rungs.policies.models import Policy
-from rungs.policies.runs import run_evaluation
 
 
 @task()
 def evaluate_policy(policy_id: int, as_of: str, user_id: int | None = None) -> int:
+    from rungs.policies.services import evaluation_run_start
+
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    run = run_evaluation(Policy.objects.get(pk=policy_id), dt.date.fromisoformat(as_of), user)
+    policy = Policy.objects.get(pk=policy_id)
+    run = evaluation_run_start(policy=policy, as_of=dt.date.fromisoformat(as_of), actor=user)
     return run.pk

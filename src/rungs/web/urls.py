@@ -1,8 +1,10 @@
 from django.urls import path
 
-from rungs.web import views
+from rungs.web import audit, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.people, name="people"),
+    path("audit/", audit.index, name="audit-index"),
+    path("audit/export.csv", audit.export, name="audit-export"),
 ]

@@ -1,7 +1,8 @@
 """Day-to-day facts, one small form each: a monthly score, an attestation, a commendation, an exam result.
 
 Whom: `visible_employees` (a person outside the scope is not offered, and posting one gives 404).
-What: the line records scores, attestations and commendations; the quality/training group records exams.
+What: the authority table (the line records scores, attestations and commendations; the quality/training
+group records exams). The form parses; a service in rungs.records.services writes and audits.
 """
 
 from __future__ import annotations
@@ -13,28 +14,45 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rungs.accounts.authority import abilities, requires
 from rungs.accounts.scope import visible_employees
-from rungs.entry.access import EXAM_RECORDERS, LINE_RECORDERS, abilities, role_required
 from rungs.entry.forms import AttestationForm, CommendationForm, ExamForm, ScoreForm
+from rungs.records import services
 from rungs.records.models import Evaluation, Event
 
 RECENT = 10
 
 
+def _save(form, user):
+    d = form.cleaned_data
+    if isinstance(form, ScoreForm):
+        fields = {"employee": d["employee"], "period": d["period"], "score": d["score"], "grade": d["grade"]}
+        if d.get("replace"):
+            return services.score_correct(**fields, reason=d["reason"], actor=user).employee
+        return services.score_record(**fields, actor=user).employee
+    event = services.event_record(
+        employee=d["employee"], date=d["date"], note=d["note"], **form.event(), actor=user
+    )
+    return event.employee
+
+
 def _record(request, form_class, *, title, url_name, recent):
-    employees = visible_employees(request.user)
+    # Nobody records a fact about themselves (the service refuses it too): they are not offered.
+    employees = visible_employees(request.user).exclude(pk=request.user.employee_id)
     posted = request.POST.get("employee") if request.method == "POST" else None
     if posted and not employees.filter(employee_id=posted).exists():
         raise Http404
     form = form_class(request.POST or None, employees=employees)
     if request.method == "POST" and form.is_valid():
-        record = form.save(request.user)
-        messages.success(
-            request,
-            _("已保存：%(name)s（%(id)s）")
-            % {"name": record.employee.name, "id": record.employee.employee_id},
-        )
-        return redirect(url_name)
+        try:
+            employee = _save(form, request.user)
+        except services.FactRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("已保存：%(name)s（%(id)s）") % {"name": employee.name, "id": employee.employee_id}
+            )
+            return redirect(url_name)
     rows = (
         recent.filter(employee__in=employees)
         .select_related("employee", "recorded_by")
@@ -55,7 +73,7 @@ def index(request):
     return render(request, "entry/index.html", can)
 
 
-@role_required(LINE_RECORDERS)
+@requires("score.record")
 def score(request):
     return _record(
         request,
@@ -66,7 +84,7 @@ def score(request):
     )
 
 
-@role_required(LINE_RECORDERS)
+@requires("event.record")
 def attestation(request):
     return _record(
         request,
@@ -77,7 +95,7 @@ def attestation(request):
     )
 
 
-@role_required(LINE_RECORDERS)
+@requires("event.record")
 def commendation(request):
     return _record(
         request,
@@ -88,7 +106,7 @@ def commendation(request):
     )
 
 
-@role_required(EXAM_RECORDERS)
+@requires("exam.record")
 def exam(request):
     return _record(
         request,

@@ -14,18 +14,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from rungs.accounts.models import COMPANY_WIDE
+from rungs.accounts.authority import abilities, requires
 from rungs.core.interchange.errors import DataError
-from rungs.entry.access import IMPORTERS, abilities, role_required
 from rungs.entry.forms import ImportForm, upload_name
-from rungs.people.importer import apply, read_for_import
+from rungs.people.services import import_commit, import_department, import_preview
 
 SESSION_KEY = "entry_uploads"
 DONE_KEY = "entry_last_import"
@@ -93,7 +91,7 @@ def _rows(plan) -> list[dict]:
     ]
 
 
-@role_required(IMPORTERS)
+@requires("import.commit")
 def upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -110,23 +108,14 @@ def upload(request):
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), token]
         return redirect("entry:import_preview", token=token)
     return render(
-        request, "entry/import_upload.html", {"form": form, "department": _department(request.user)}
+        request, "entry/import_upload.html", {"form": form, "department": import_department(request.user)}
     )
-
-
-def _department(user) -> str | None:
-    """The one department a department manager may import for; None for company-wide importers."""
-    if user.is_superuser or user.role in COMPANY_WIDE:
-        return None
-    if user.department is None:
-        raise PermissionDenied(_("您的账号未设置部门，不能导入。"))
-    return user.department.name
 
 
 def _preview_context(request, folder: Path, token: str) -> dict:
     ctx: dict = {"token": token, "files": sorted(p.name for p in folder.iterdir())}
     try:
-        plan = read_for_import(_source(folder), department=_department(request.user))
+        plan = import_preview(source=_source(folder), actor=request.user)
     except DataError as exc:
         ctx["problems"] = [
             {
@@ -146,19 +135,19 @@ def _preview_context(request, folder: Path, token: str) -> dict:
     return ctx
 
 
-@role_required(IMPORTERS)
+@requires("import.commit")
 def preview(request, token: str):
     folder = _folder(request, token)
     return render(request, "entry/import_preview.html", _preview_context(request, folder, token))
 
 
 @require_POST
-@role_required(IMPORTERS)
+@requires("import.commit")
 def commit(request, token: str):
     folder = _folder(request, token)
     try:
-        # Planned again: the database may have changed since the preview.
-        plan = apply(read_for_import(_source(folder), department=_department(request.user)))
+        label = ", ".join(sorted(p.name for p in folder.iterdir()))
+        plan = import_commit(source=_source(folder), actor=request.user, label=label)
     except DataError:
         return render(request, "entry/import_preview.html", _preview_context(request, folder, token))
     _forget(request, token)
@@ -177,7 +166,7 @@ def commit(request, token: str):
 
 
 @require_POST
-@role_required(IMPORTERS)
+@requires("import.commit")
 def cancel(request, token: str):
     _folder(request, token)
     _forget(request, token)
@@ -185,7 +174,7 @@ def cancel(request, token: str):
     return redirect("entry:import")
 
 
-@role_required(IMPORTERS)
+@requires("import.commit")
 def done(request):
     from rungs.entry.views.policies import RUN_NOW_LIMIT, run_form_for, small_enough
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -11,13 +10,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
+from rungs.accounts.authority import abilities, may, requires
 from rungs.core.engine.report import kind_label
 from rungs.core.policy.errors import PolicyError
-from rungs.entry.access import POLICY_EDITORS, POLICY_READERS, abilities, allowed, role_required
 from rungs.entry.forms import PolicyForm, RunForm
 from rungs.people.models import Employee
 from rungs.policies.models import EvaluationRun, Policy
-from rungs.policies.runs import run_evaluation
+from rungs.policies.services import (
+    DuplicateVersion,
+    evaluation_run_enqueue,
+    evaluation_run_start,
+    policy_create,
+)
 from rungs.policies.tasks import evaluate_policy
 
 # Above this many employees an evaluation is left to the worker rather than run inside a request.
@@ -39,7 +43,7 @@ def numbered(text: str, bad_line: int = 0, bad_column: int = 0) -> list[dict]:
 
 
 def run_form_for(user, policy=None) -> RunForm | None:
-    if not allowed(user, POLICY_EDITORS) or not Policy.objects.exists():
+    if not may(user, "evaluation_run.start") or not Policy.objects.exists():
         return None
     return RunForm(initial={"policy": policy.pk} if policy else None)
 
@@ -56,7 +60,7 @@ def _runs():
     )  # Meta.ordering does not apply to aggregating queries
 
 
-@role_required(POLICY_READERS)
+@requires("policy.read")
 def index(request):
     policies = Policy.objects.select_related("uploaded_by").order_by(
         "scheme", "-effective_from", "-uploaded_at"
@@ -77,7 +81,7 @@ def index(request):
     )
 
 
-@role_required(POLICY_READERS)
+@requires("policy.read")
 def detail(request, pk: int):
     policy = get_object_or_404(Policy.objects.select_related("uploaded_by"), pk=pk)
     versions = Policy.objects.filter(scheme=policy.scheme).order_by("-effective_from", "-uploaded_at")
@@ -97,7 +101,7 @@ def detail(request, pk: int):
     )
 
 
-@role_required(POLICY_EDITORS)
+@requires("policy.create")
 def upload(request):
     if request.method != "POST":
         start = request.GET.get("from", "")
@@ -110,7 +114,7 @@ def upload(request):
         text, filename = form.cleaned_data["text"], form.cleaned_data["filename"]
         ctx["text"] = text
         try:
-            policy = Policy.from_text(text, filename, request.user)
+            policy = policy_create(text=text, filename=filename, actor=request.user)
         except PolicyError as exc:
             ctx["error"] = exc
             # The lines around the one the error names; the whole text stays in the textarea below.
@@ -118,20 +122,8 @@ def upload(request):
                 numbered(text, exc.line, exc.column)[max(exc.line - 9, 0) : exc.line + 8] if exc.line else []
             )
             return render(request, "entry/policy_upload.html", ctx)
-        duplicate = _(
-            "制度“%(scheme)s”的版本 %(version)s 已存在，未保存。请在文件中修改 version 后再上传。"
-        ) % {
-            "scheme": policy.scheme,
-            "version": policy.version,
-        }
-        if Policy.objects.filter(scheme=policy.scheme, version=policy.version).exists():
-            ctx["duplicate"] = duplicate
-            return render(request, "entry/policy_upload.html", ctx)
-        try:
-            with transaction.atomic():
-                policy.save()
-        except IntegrityError:  # uploaded by someone else meanwhile
-            ctx["duplicate"] = duplicate
+        except DuplicateVersion as exc:
+            ctx["duplicate"] = str(exc)
             return render(request, "entry/policy_upload.html", ctx)
         messages.success(
             request,
@@ -143,7 +135,7 @@ def upload(request):
 
 
 @require_POST
-@role_required(POLICY_EDITORS)
+@requires("evaluation_run.start")
 def run(request):
     form = RunForm(request.POST)
     if not form.is_valid():
@@ -159,10 +151,10 @@ def run(request):
                 _("员工超过 %(limit)s 人，请放入后台队列运行。") % {"limit": RUN_NOW_LIMIT},
             )
             return redirect("entry:policies")
-        result = run_evaluation(policy, as_of, request.user)
+        result = evaluation_run_start(policy=policy, as_of=as_of, actor=request.user)
         messages.success(request, _("评估已完成。"))
         return redirect("entry:run", pk=result.pk)
-    task = evaluate_policy.enqueue(policy.pk, as_of.isoformat(), request.user.pk)
+    task = evaluation_run_enqueue(policy=policy, as_of=as_of, actor=request.user)
     messages.success(
         request,
         _("已放入后台队列（任务 %(id)s）。由后台任务进程 rungs worker 运行，完成后结果出现在下方列表中。")
@@ -171,7 +163,7 @@ def run(request):
     return redirect("entry:policies")
 
 
-@role_required(POLICY_READERS)
+@requires("policy.read")
 def run_detail(request, pk: int):
     run_ = get_object_or_404(EvaluationRun.objects.select_related("policy", "created_by"), pk=pk)
     lang = get_language() or "zh-hans"

@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rungs.accounts.authority import Denied
+from rungs.accounts.cli import actor_option, resolve_actor
 from rungs.core.policy.errors import PolicyError
-from rungs.policies.models import Policy
+from rungs.policies.services import DuplicateVersion, policy_create
 
 
 class Command(BaseCommand):
@@ -11,16 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
+        actor_option(parser)
 
     def handle(self, *args, file, **opts):
         path = Path(file)
         try:
-            policy = Policy.from_text(path.read_text(encoding="utf-8"), str(path))
-        except (PolicyError, OSError) as exc:
+            text = path.read_text(encoding="utf-8-sig")
+            policy = policy_create(text=text, filename=str(path), actor=resolve_actor(opts["as_user"]))
+        except (PolicyError, OSError, DuplicateVersion, Denied) as exc:
             raise CommandError(str(exc)) from exc
-        if Policy.objects.filter(scheme=policy.scheme, version=policy.version).exists():
-            raise CommandError(
-                f"{policy.scheme} version {policy.version} is already stored; change `version:`"
-            )
-        policy.save()
         self.stdout.write(f"stored {policy.scheme} {policy.version}, effective {policy.effective_from}")

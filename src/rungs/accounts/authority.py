@@ -1,0 +1,145 @@
+"""The one authority table: which role may take which action, and on whom.
+
+Every page, API endpoint, command and service asks here (`may`, `check`), so a team lead cannot do through
+the API what the pages refuse them. An action is a role rule (what) combined with the user's scope (whom,
+`rungs.accounts.scope.visible_employees`) when the action is about a person. The command line and the
+worker act as the system (actor None): whoever runs them has the server's shell and database already.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from rungs.accounts.models import Role
+from rungs.accounts.scope import visible_employees
+
+EVERYONE = frozenset(Role)
+LINE = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.DEPARTMENT_MANAGER, Role.ADMIN})
+DATA_OWNERS = frozenset({Role.HR, Role.DEPARTMENT_MANAGER, Role.ADMIN})  # the department's data and scheme
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    label: object  # what the action is, for "你的角色不能…" (lazy translation)
+    about_people: bool = False  # the target person must be in the user's scope
+    not_self: bool = False  # nobody takes this action about themselves
+
+
+ACTIONS: dict[str, Rule] = {
+    "board.read": Rule(EVERYONE - {Role.AGENT}, _("查看资格看板和班组视图")),
+    "policy.read": Rule(EVERYONE - {Role.AGENT}, _("查看晋升策略和评估记录")),
+    "policy.create": Rule(DATA_OWNERS, _("上传晋升策略")),
+    "evaluation_run.start": Rule(DATA_OWNERS, _("运行资格评估")),
+    "import.commit": Rule(DATA_OWNERS, _("导入数据")),
+    # Day-to-day facts about one person: the line scores, attests and commends; the quality/training
+    # group records exams, trainings and certificates. Nobody records a fact about themselves.
+    "score.record": Rule(LINE, _("录入考核得分"), about_people=True, not_self=True),
+    "score.correct": Rule(LINE, _("更正考核得分"), about_people=True, not_self=True),
+    "kpi.record": Rule(LINE, _("录入 KPI 指标"), about_people=True, not_self=True),
+    "event.record": Rule(LINE, _("录入事件（表扬、认定、处罚等）"), about_people=True, not_self=True),
+    "exam.record": Rule(
+        frozenset({Role.QA_TRAINING, Role.ADMIN}),
+        _("录入考试、培训和证书"),
+        about_people=True,
+        not_self=True,
+    ),
+    # The API's bulk write: each row's kind is checked as above (fact_action / may_write_fact).
+    "records.bulk": Rule(LINE | DATA_OWNERS | {Role.QA_TRAINING}, _("通过 API 批量写入记录")),
+    "token.issue": Rule(frozenset({Role.ADMIN}), _("签发 API 令牌")),
+    "token.revoke": Rule(frozenset({Role.ADMIN}), _("吊销 API 令牌")),
+    "audit.read": Rule(frozenset({Role.HR, Role.ADMIN}), _("查看审计记录")),
+}
+
+# Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
+TRAINING_EVENTS = frozenset({"exam", "training", "course_completed", "certificate"})
+
+
+def fact_action(table: str, event_type: str | None = None) -> str:
+    if table == "evaluations":
+        return "score.record"
+    if table == "metrics":
+        return "kpi.record"
+    return "exam.record" if event_type in TRAINING_EVENTS else "event.record"
+
+
+class Denied(PermissionDenied):
+    """A refused action with the reason, in the user's language; pages answer 403 with it, the API too."""
+
+    def __init__(self, action: str, reason: str):
+        self.action = action
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _role_allows(user, rule: Rule) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in rule.roles))
+
+
+def _in_scope(user, employee) -> bool:
+    return user.is_superuser or visible_employees(user).filter(pk=employee.pk).exists()
+
+
+def refusal(user, action: str, employee=None) -> str | None:
+    """Why `user` may not take `action` (on `employee`), or None when they may. Actor None is the system."""
+    rule = ACTIONS[action]
+    if user is None:
+        return None
+    if not _role_allows(user, rule):
+        role = user.role_label if user.is_authenticated else _("未登录")
+        return str(_("您的角色（%(role)s）不能%(what)s。") % {"role": role, "what": rule.label})
+    if employee is not None and rule.not_self and user.employee_id == employee.pk:
+        return str(_("不能为自己%(what)s。") % {"what": rule.label})
+    if employee is not None and rule.about_people and not _in_scope(user, employee):
+        return str(_("%(name)s 不在您的管理范围内。") % {"name": employee.name})
+    return None
+
+
+def may(user, action: str, employee=None) -> bool:
+    return refusal(user, action, employee) is None
+
+
+def check(user, action: str, employee=None) -> None:
+    """Raises Denied (a PermissionDenied) with the reason unless `user` may take `action`."""
+    reason = refusal(user, action, employee)
+    if reason is not None:
+        raise Denied(action, reason)
+
+
+def may_write_fact(user, table: str, event_type: str | None = None) -> bool:
+    """A fact may be written by whoever records it by hand, or imported by whoever imports the data (an
+    import writes every kind of fact, for the people in the importer's scope)."""
+    return may(user, fact_action(table, event_type)) or may(user, "import.commit")
+
+
+def abilities(user) -> dict[str, bool]:
+    """What the pages offer this user (links and buttons), from the same table."""
+    return {
+        "can_read_board": may(user, "board.read"),
+        "can_import": may(user, "import.commit"),
+        "can_edit_policies": may(user, "policy.create"),
+        "can_run": may(user, "evaluation_run.start"),
+        "can_record": may(user, "score.record"),
+        "can_record_exam": may(user, "exam.record"),
+        "can_read_policies": may(user, "policy.read"),
+        "can_read_audit": may(user, "audit.read"),
+        "can_issue_tokens": may(user, "token.issue"),
+    }
+
+
+def requires(action: str):
+    """A view decorator: 403 with the reason unless the signed-in user may take `action`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            check(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
