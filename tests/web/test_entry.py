@@ -413,7 +413,13 @@ def test_score_validation_messages_and_correction(client, demo):
     ).content.decode()
     assert "更正已有记录须填写更正原因。" in html  # a correction needs a reason
     assert Evaluation.objects.get(pk=stored.pk).score == stored.score
-    fix = {**post, "period": stored.period, "score": "77", "replace": "on", "reason": "录入错误，按考核表更正"}
+    fix = {
+        **post,
+        "period": stored.period,
+        "score": "77",
+        "replace": "on",
+        "reason": "录入错误，按考核表更正",
+    }
     r = client.post("/entry/score/", fix)
     assert r.status_code == 302 and Evaluation.objects.get(pk=stored.pk).score == 77
 
