@@ -251,3 +251,58 @@ def test_two_identical_imports_at_once_write_once():
     events = sum(1 for line in (source / "events.csv").read_text(encoding="utf-8").splitlines()[1:] if line)
     assert Event.objects.count() == events
     assert sorted(r.touches_anything for r in results) == [False, True]
+
+
+@pytest.mark.django_db
+def test_the_token_page_issues_a_key_once_and_revokes_with_a_reason(client, demo):
+    from tests.web.conftest import login
+
+    login(client, "team-lead")
+    assert client.get("/tokens/").status_code == 403
+    login(client, "admin")
+    r = client.post("/tokens/", {"user": "demo-team-lead", "name": "helpdesk-sync"})
+    key = r.context["key"]
+    assert key in r.content.decode() and r["Cache-Control"] == "no-store"
+    assert ApiToken.user_for(key) == user("team-lead")
+    assert key not in client.get("/tokens/").content.decode()  # shown once
+    token = ApiToken.objects.get(name="helpdesk-sync")
+    client.post(f"/tokens/{token.pk}/revoke/", {"reason": "换了新系统"})
+    assert ApiToken.user_for(key) is None
+    assert last_entry().reason == "换了新系统" and last_entry().action == "token.revoke"
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_reassign_or_unrevoke_a_token_nor_delete_a_login(client, demo):
+    from tests.web.conftest import login
+
+    admin = user("admin")
+    token, key = token_issue(user=user("team-lead"), actor=admin)
+    token_revoke(token=token, actor=admin)
+    login(client, "admin")
+    client.post(f"/admin/api/apitoken/{token.pk}/change/", {"user": admin.pk, "revoked": ""})
+    token.refresh_from_db()
+    assert token.revoked and token.user == user("team-lead") and ApiToken.user_for(key) is None
+    lead = user("team-lead")
+    assert client.post(f"/admin/accounts/user/{lead.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=lead.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_login_changed_in_the_admin_is_audited_and_only_an_admin_grants_admin(demo):
+    from rungs.accounts.services import snapshot, user_save
+
+    hr, agent = user("hr"), user("agent")
+    before = snapshot(agent)
+    agent.role = "team_lead"
+    user_save(user=agent, before=before, actor=hr)
+    e = last_entry()
+    assert (e.action, e.actor, e.before, e.after) == (
+        "user.manage",
+        "demo-hr",
+        {"role": "agent"},
+        {"role": "team_lead"},
+    )
+    agent.role = "admin"
+    with pytest.raises(Denied, match="管理员"):
+        user_save(user=agent, before=snapshot(User.objects.get(pk=agent.pk)), actor=hr)
+    assert User.objects.get(pk=agent.pk).role == "team_lead"

@@ -1,7 +1,11 @@
+"""Logins in the admin. Saving goes through rungs.accounts.services.user_save (authorised, audited);
+a login is never deleted — deactivate it, so the facts it entered keep who entered them."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from rungs.accounts.models import User
+from rungs.accounts.services import snapshot, user_save
 
 
 @admin.register(User)
@@ -9,3 +13,12 @@ class RungsUserAdmin(UserAdmin):
     fieldsets = [*UserAdmin.fieldsets, ("Rungs", {"fields": ["role", "employee", "department", "team"]})]
     list_display = ["username", "role", "department", "team", "is_active"]
     list_filter = ["role", "department", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(User.objects.get(pk=obj.pk)) if change else None
+        user_save(
+            user=obj, before=before, actor=request.user, password_changed="password1" in form.changed_data
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -52,6 +52,8 @@ ACTIONS: dict[str, Rule] = {
     "records.bulk": Rule(LINE | DATA_OWNERS | {Role.QA_TRAINING}, _("通过 API 批量写入记录")),
     "token.issue": Rule(frozenset({Role.ADMIN}), _("签发 API 令牌")),
     "token.revoke": Rule(frozenset({Role.ADMIN}), _("吊销 API 令牌")),
+    "user.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("管理登录账号")),
+    "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
     "audit.read": Rule(frozenset({Role.HR, Role.ADMIN}), _("查看审计记录")),
 }
 

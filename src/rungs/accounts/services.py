@@ -1,0 +1,42 @@
+"""Writes about logins: a user's role, scope and status changed (in the admin, or by HR's pages), with
+the authority check and the audit entry in the same transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rungs.accounts.authority import Denied, check
+from rungs.accounts.models import Role
+from rungs.audit.trail import record
+
+# The fields of a login the trail follows (the password only as "changed", never its hash).
+TRACKED = ("username", "role", "employee", "department", "team", "is_active", "is_staff", "is_superuser")
+
+
+def snapshot(user) -> dict:
+    return {f: str(getattr(user, f)) if getattr(user, f) is not None else None for f in TRACKED}
+
+
+@transaction.atomic
+def user_save(*, user, before: dict | None, actor, password_changed: bool = False):
+    """Stores a new or changed login. Only an administrator makes someone an administrator."""
+    check(actor, "user.manage")
+    grants_admin = user.is_superuser or user.role == Role.ADMIN
+    had_admin = before is not None and (before["is_superuser"] == "True" or before["role"] == Role.ADMIN)
+    if grants_admin and not had_admin and actor is not None and not actor.is_superuser:
+        raise Denied("user.manage", _("只有系统管理员可以授予管理员权限。"))
+    user.save()
+    after = snapshot(user)
+    changed = {k: v for k, v in after.items() if before is None or before.get(k) != v}
+    if password_changed:
+        changed["password"] = "changed"
+    if changed:
+        record(
+            actor,
+            "user.create" if before is None else "user.manage",
+            user,
+            before={k: before[k] for k in changed if k in before} if before else None,
+            after=changed,
+        )
+    return user
