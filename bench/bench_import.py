@@ -46,7 +46,7 @@ def main() -> None:
     from rungs.core.interchange.reader import read_dataset
     from rungs.core.interchange.writer import write_dataset
     from rungs.core.synth import generate
-    from rungs.people.importer import apply, read_for_import
+    from rungs.datasets.importer import apply, read_for_import
     from rungs.records.models import Metric
 
     call_command("migrate", verbosity=0)

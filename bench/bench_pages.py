@@ -60,9 +60,9 @@ def throwaway_database(pg: str | None, sqlite: str | None = None) -> tuple[str, 
 
 
 def load(n: int) -> None:
-    from rungs.accounts.demo import DEMO_POLICY
     from rungs.core.synth import generate
-    from rungs.people.loader import replace_all
+    from rungs.datasets.loader import replace_all
+    from rungs.demo.seed import DEMO_POLICY
     from rungs.policies.models import Policy
     from rungs.policies.runs import run_evaluation
 

@@ -37,7 +37,7 @@ def cmd_demo(args) -> int:
     _django(debug=True)
     from django.conf import settings
 
-    from rungs.accounts.demo import DEMO_PASSWORD
+    from rungs.demo.seed import DEMO_PASSWORD
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     _manage("migrate", "--verbosity", "0")

@@ -50,12 +50,14 @@ INSTALLED_APPS = [
     "rungs.accounts",
     "rungs.people",
     "rungs.records",
+    "rungs.datasets",
     "rungs.policies",
     "rungs.board",
     "rungs.entry",
     "rungs.api",
     "ninja",  # its templates and static files: the API docs page is served locally, not from a CDN
     "rungs.web",
+    "rungs.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+from rungs.demo.seed import DEMO_PASSWORD, create_demo
 
 CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-from rungs.accounts.demo import DEMO_POLICY
 from rungs.accounts.models import User
 from rungs.api.models import ApiToken
+from rungs.demo.seed import DEMO_POLICY
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, Policy
 from rungs.records.models import Evaluation, Event, Metric

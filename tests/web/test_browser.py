@@ -2,7 +2,7 @@
 
 import pytest
 
-from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+from rungs.demo.seed import DEMO_PASSWORD, create_demo
 
 from .conftest import AS_OF, sign_in
 

@@ -3,7 +3,7 @@ team lead's team view, and HR filtering the board by team through htmx."""
 
 import pytest
 
-from rungs.accounts.demo import create_demo
+from rungs.demo.seed import create_demo
 from rungs.people.models import Employee
 
 from .conftest import AS_OF, sign_in

@@ -6,10 +6,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from rungs.accounts.demo import create_demo
 from rungs.core.interchange.dataset import empty
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.interchange.writer import write_dataset
+from rungs.demo.seed import create_demo
 from rungs.people.models import Employee
 
 from .conftest import AS_OF, sign_in

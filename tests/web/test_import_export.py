@@ -16,8 +16,8 @@ from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.interchange.writer import write_dataset
 from rungs.core.policy.parse import load_policy
-from rungs.people.frames import dataset_from_db
-from rungs.people.importer import apply, import_path, read_for_import
+from rungs.datasets.frames import dataset_from_db
+from rungs.datasets.importer import apply, import_path, read_for_import
 from rungs.people.models import Employee
 from rungs.policies.models import Policy
 from rungs.policies.runs import decisions_as_contract, run_evaluation

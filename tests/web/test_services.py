@@ -12,8 +12,8 @@ from rungs.accounts.authority import Denied
 from rungs.api.models import ApiToken
 from rungs.api.services import token_issue, token_revoke
 from rungs.audit.models import AuditEntry
+from rungs.datasets.services import import_commit, records_bulk
 from rungs.people.models import Employee
-from rungs.people.services import import_commit, records_bulk
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import DuplicateVersion, evaluation_run_start, policy_create
 from rungs.records.models import Evaluation, Event

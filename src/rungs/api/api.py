@@ -34,8 +34,8 @@ from rungs.api.schemas import (
 )
 from rungs.core.interchange.errors import DataError
 from rungs.core.policy.errors import PolicyError
+from rungs.datasets.services import OutOfScope
 from rungs.people.models import Assignment, Employee
-from rungs.people.services import OutOfScope
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.runs import decisions_as_contract
 from rungs.policies.services import DuplicateVersion, policy_create

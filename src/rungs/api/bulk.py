@@ -1,7 +1,7 @@
 """Bulk upsert of evaluations, metrics and events sent as JSON rows in the interchange column names.
 
 The rows go through the file reader's own checks (rungs.core.interchange.reader) and then through the
-importer's plan and apply (rungs.people.importer), so a row sent here is accepted or rejected exactly as
+importer's plan and apply (rungs.datasets.importer), so a row sent here is accepted or rejected exactly as
 the same row in a CSV file would be, and the write is all-or-nothing and idempotent. Problems name the
 list (`file`), the row's position in it counted from 0 (`row`), the column, what was expected and what came.
 """
@@ -14,9 +14,9 @@ from rungs.accounts.scope import visible_employees
 from rungs.core.interchange.dataset import Dataset, empty
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.reader import REQUIRED, validate_frame
-from rungs.people.importer import ImportPlan
+from rungs.datasets.importer import ImportPlan
+from rungs.datasets.services import records_bulk
 from rungs.people.models import Employee
-from rungs.people.services import records_bulk
 
 TABLES: tuple[str, ...] = ("evaluations", "metrics", "events")
 _FIRST_ROW = 2  # the reader counts rows as a spreadsheet shows them (header = 1); the API counts from 0

@@ -12,8 +12,8 @@ from rungs.board.gaps import soon_months
 from rungs.board.policy_view import policy_view
 from rungs.core.engine.evaluate import evaluate, metrics_used
 from rungs.core.engine.report import result_dicts
-from rungs.people.frames import dataset_from_db
-from rungs.people.importer import insert_rows, refresh_statistics
+from rungs.datasets.frames import dataset_from_db
+from rungs.datasets.importer import insert_rows, refresh_statistics
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun, Policy
 

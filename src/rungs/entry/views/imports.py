@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import abilities, requires
 from rungs.core.interchange.errors import DataError
+from rungs.datasets.services import import_commit, import_department, import_preview
 from rungs.entry.forms import ImportForm, upload_name
-from rungs.people.services import import_commit, import_department, import_preview
 
 SESSION_KEY = "entry_uploads"
 DONE_KEY = "entry_last_import"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rungs.accounts.models import Role, User
 from rungs.core.synth import generate
-from rungs.people.loader import replace_all
+from rungs.datasets.loader import replace_all
 from rungs.people.models import Employee, Team
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import evaluation_run_start, policy_create

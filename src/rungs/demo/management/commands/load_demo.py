@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from rungs.accounts.demo import DEMO_PASSWORD, create_demo
+from rungs.demo.seed import DEMO_PASSWORD, create_demo
 from rungs.people.models import Employee
 
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rungs.accounts.authority import Denied
 from rungs.accounts.cli import actor_option, resolve_actor
 from rungs.core.interchange.errors import DataError
-from rungs.people.services import import_commit, import_preview
+from rungs.datasets.services import import_commit, import_preview
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from rungs.core.interchange.dataset import FILES, Dataset
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.reader import read_dataset
-from rungs.people.frames import frames_from_db
+from rungs.datasets.frames import frames_from_db
 from rungs.people.models import Assignment, Department, Employee, Position, Team
 from rungs.records.models import Evaluation, Event, Metric
 

@@ -15,7 +15,7 @@ from rungs.accounts.models import COMPANY_WIDE
 from rungs.audit.trail import record
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.interchange.reader import read_dataset
-from rungs.people.importer import ImportPlan, apply, check_department, plan
+from rungs.datasets.importer import ImportPlan, apply, check_department, plan
 
 _LOCK = zlib.crc32(b"rungs.import")  # one advisory lock for every writer of a data set
 

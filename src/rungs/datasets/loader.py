@@ -1,12 +1,12 @@
 """Replacing everything with one data set (the demo, a fresh install). Imports that keep what is stored
-go through `rungs.people.importer`."""
+go through `rungs.datasets.importer`."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from rungs.core.interchange.dataset import Dataset
-from rungs.people import importer
+from rungs.datasets import importer
 from rungs.people.models import Assignment, Department, Employee, Position, Team
 from rungs.records.models import Evaluation, Event, Metric
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from rungs.core.interchange.writer import write_dataset
-from rungs.people.frames import dataset_from_db
+from rungs.datasets.frames import dataset_from_db
 
 
 class Command(BaseCommand):
