@@ -1,9 +1,11 @@
 # The two commands of the README. Both create .venv (Python >= 3.12) and install the lock on first use.
 .PHONY: run test
 
-run:  ## migrate the embedded SQLite database, load demo data, serve on http://127.0.0.1:8000/
+PORT ?= 8000
+
+run:  ## migrate the embedded SQLite database, load demo data, serve on http://127.0.0.1:$(PORT)/ with a worker
 	bash scripts/bootstrap.sh
-	.venv/bin/rungs demo
+	.venv/bin/rungs demo --port $(PORT)
 
 test:  ## lint + the whole test suite on SQLite and PostgreSQL, browser tests included
 	bash scripts/test.sh

@@ -33,8 +33,28 @@ def _manage(*argv: str) -> None:
     execute_from_command_line(["rungs", *argv])
 
 
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def cmd_demo(args) -> int:
+    if not _port_free(args.host, args.port):
+        print(
+            f"rungs demo: 端口 {args.port} 已被占用，请换一个端口，例如 make run PORT={args.port + 1}"
+            f" / port {args.port} on {args.host} is in use; choose another, e.g. make run PORT={args.port + 1}",
+            file=sys.stderr,
+        )
+        return 1
     _django(debug=True)
+    import subprocess
+
     from django.conf import settings
 
     from rungs.demo.seed import DEMO_PASSWORD
@@ -42,14 +62,23 @@ def cmd_demo(args) -> int:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     _manage("migrate", "--verbosity", "0")
     _manage("load_demo", "--employees", str(args.employees))
+    # The worker runs queued evaluations (a company too large to evaluate inside a request).
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "rungs.cli", "worker", "--no-reload"], env=os.environ.copy()
+    )
     url = f"http://{args.host}:{args.port}/"
     print(
         f"\nRungs 已启动 / is running: {url}\n演示账号 / demo logins: demo-agent, demo-team-lead, demo-supervisor, "
         f"demo-qa-training, demo-department-manager, demo-hr, demo-executive, demo-admin "
-        f"(密码 / password: {DEMO_PASSWORD})\n按 Ctrl+C 停止 / Ctrl+C stops.\n",
+        f"(密码 / password: {DEMO_PASSWORD})\n后台任务进程已启动 / the worker is running (pid {worker.pid}).\n"
+        f"按 Ctrl+C 停止 / Ctrl+C stops.\n",
         flush=True,
     )
-    _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    try:
+        _manage("runserver", f"{args.host}:{args.port}", "--noreload", "--skip-checks")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
     return 0
 
 
@@ -107,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("path", help="a folder for CSV files, or a file name ending in .xlsx")
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
-    args = p.parse_args(argv)
+    args, unknown = p.parse_known_args(argv)
+    if unknown and args.command in ("worker", "manage"):  # their options belong to the Django command
+        args.rest = [*unknown, *args.rest]
+    elif unknown:
+        p.error(f"unrecognized arguments: {' '.join(unknown)}")
     handler = {
         "demo": cmd_demo,
         "serve": cmd_serve,

@@ -1,7 +1,7 @@
 """Django settings, read from the environment (12-factor).
 
 DATABASE_URL   default sqlite:///<project>/var/rungs.sqlite3 (the embedded default); production: postgres://…
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     required when DEBUG is off with DATABASE_URL set (the embedded default makes one in var/)
 DEBUG          "1"/"true" turns debug on (default off; `rungs demo` turns it on for the laptop)
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1)
 RUNGS_VAR      folder for the SQLite file and uploads (default: <project>/var)
@@ -23,8 +23,31 @@ def _flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in ("1", "true", "yes", "on")
 
 
+def _embedded_key() -> str:
+    """The embedded default (no DATABASE_URL) keeps its own random key in var/, made on first use, so
+    every command of the README works after `make run` without configuring anything."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+        import tempfile
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=VAR_DIR)  # mode 0600
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        try:
+            os.link(tmp, path)  # atomic: a second process starting at once keeps the first key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
 DEBUG = _flag("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and "DATABASE_URL" not in os.environ and not _flag("RUNGS_INSECURE_DEV_KEY"):
+    SECRET_KEY = _embedded_key()
 if not SECRET_KEY:
     if not DEBUG and not _flag("RUNGS_INSECURE_DEV_KEY"):
         from django.core.exceptions import ImproperlyConfigured

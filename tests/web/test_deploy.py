@@ -39,7 +39,8 @@ def test_check_deploy_passes_in_production_settings():
 
 
 def test_production_without_secret_key_refuses_to_start():
-    r = manage("check", DEBUG="0", SECRET_KEY="")
+    # Production is a server database; only the embedded SQLite default keeps a key of its own.
+    r = manage("check", DEBUG="0", SECRET_KEY="", DATABASE_URL="postgres://rungs@127.0.0.1:5432/rungs")
     assert r.returncode != 0
     assert "SECRET_KEY must be set" in r.stderr
 
@@ -101,3 +102,67 @@ def test_translations_are_complete_and_compiled(lang):
     with open(folder / "django.mo", "rb") as f:
         mo = gettext.GNUTranslations(f)
     assert [k for k, v in entries if mo.gettext(k) != v] == []
+
+
+ENQUEUE = (
+    "import datetime as dt; from rungs.policies.models import Policy; "
+    "from rungs.policies.services import evaluation_run_enqueue as q; "
+    "q(policy=Policy.objects.get(), as_of=dt.date(2026, 12, 1), actor=None)"
+)
+
+
+def test_every_readme_command_works_on_the_embedded_default_without_configuration(tmp_path):
+    """After `make run` nothing is configured: no SECRET_KEY, no DEBUG, no DATABASE_URL. The embedded
+    default keeps its own key in var/, so the management commands the README shows run as written
+    (before, they stopped with ImproperlyConfigured)."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in ENV.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    env |= {"RUNGS_VAR": str(tmp_path / "var"), "DJANGO_SUPERUSER_PASSWORD": "a-long-Passw0rd!"}
+
+    def rungs(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "rungs.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    policy = str(root / "examples" / "policies" / "star-titles.yaml")
+    for args in (
+        ("manage", "migrate", "--verbosity", "0"),
+        ("manage", "createsuperuser", "--noinput", "--username", "boss", "--email", "b@example.com"),
+        ("manage", "add_policy", policy),
+        ("import", str(root / "examples" / "data" / "star-titles")),
+        ("manage", "run_evaluation", "--as-of", "2026-12-01", "--scheme", "star-titles"),
+        ("manage", "create_api_token", "boss", "--name", "sync"),
+        ("manage", "shell", "-c", ENQUEUE),
+        ("worker", "--max-tasks", "1", "--interval", "0.1", "--no-startup-delay", "--no-reload"),
+    ):
+        r = rungs(*args)
+        assert r.returncode == 0, (args, r.stderr)
+        assert "ImproperlyConfigured" not in r.stderr
+    runs = rungs(
+        "manage",
+        "shell",
+        "-c",
+        "from rungs.policies.models import EvaluationRun as R; print(R.objects.count())",
+    )
+    assert runs.stdout.split()[-1] == "2"  # one from the command line, one queued and run by the worker
+    key = (tmp_path / "var" / "secret_key").read_text()
+    assert len(key) >= 50 and (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    assert rungs("manage", "add_policy", policy).returncode != 0  # the same version twice is refused
+
+
+def test_rungs_demo_on_a_busy_port_says_so_and_stops(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run(
+            [sys.executable, "-m", "rungs.cli", "demo", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env={**ENV, "RUNGS_VAR": str(tmp_path)},
+            timeout=60,
+        )
+    assert r.returncode == 1
+    assert f"端口 {port} 已被占用" in r.stderr and "已启动" not in r.stdout
