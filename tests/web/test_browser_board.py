@@ -2,6 +2,7 @@
 team lead's team view, and HR filtering the board by team through htmx."""
 
 import pytest
+from playwright.sync_api import expect
 
 from rungs.demo.seed import create_demo
 from rungs.people.models import Employee
@@ -52,9 +53,7 @@ def test_hr_filters_the_board_by_team_with_htmx(live_server, page):
     assert teams_before == {"T0001", "T0002"}
     page.evaluate("window.__kept = true")  # survives an htmx swap, not a page load
     page.select_option("select[name=team]", "T0002")
-    page.wait_for_function(
-        "[...document.querySelectorAll('#board-rows tr td:nth-child(2)')].every(td => td.innerText.trim() === 'T0002')"
-    )
+    expect(page.locator("#board-rows tr td:nth-child(2)").filter(has_not_text="T0002")).to_have_count(0)
     after = page.locator("#board-rows tr").count()
     assert 0 < after < before
     assert after == Employee.objects.filter(team__code="T0002", decisions__isnull=False).distinct().count()

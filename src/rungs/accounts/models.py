@@ -37,3 +37,16 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for the throttle (rungs.accounts.throttle) for its window; in the database
+    so every server process sees the same count."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录失败")
+        verbose_name_plural = _("登录失败")

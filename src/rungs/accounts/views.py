@@ -1,16 +1,54 @@
+from django import forms
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import JsonResponse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from rungs.accounts import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses to even check a password while the username or the address is locked (see throttle)."""
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        addr = throttle.address(self.request) if self.request else ""
+        minutes = throttle.locked_for(username, addr)
+        if minutes:
+            raise forms.ValidationError(
+                _("登录失败次数过多，请 %(n)s 分钟后再试。") % {"n": minutes}, code="throttled"
+            )
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            throttle.failed(username, addr)
+            raise
+        throttle.succeeded(username)
+        return data
 
 
 class LoginView(auth.LoginView):
     template_name = "rungs/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
 
 
 class LogoutView(auth.LogoutView):
     pass
+
+
+class PasswordChangeView(auth.PasswordChangeView):
+    """Everyone changes their own password (Django's full set of validators applies)."""
+
+    template_name = "rungs/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDoneView(auth.PasswordChangeDoneView):
+    template_name = "rungs/password_change_done.html"
 
 
 @login_not_required

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import get_language
+from django.views import i18n
 
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
@@ -76,3 +81,24 @@ def people(request):
     """The people table alone, for htmx search-as-you-type."""
     rows, q = _filtered(request)
     return render(request, "rungs/_people_rows.html", {"people": _labelled(rows[:PAGE]), "q": q})
+
+
+@login_not_required
+def set_language(request):
+    """Django's set_language, resolving `next` in the language its path is in: Django resolves it in the
+    current language, so "中文" on an /en/ page could not find the page and stayed on /en/."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    with translation.override(translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE):
+        return i18n.set_language(request)
+
+
+def server_error(request):
+    """The 500 page with the navigation when the page can still be drawn, Django's bare one otherwise
+    (the error may be the database itself)."""
+    from django.template import loader
+    from django.views import defaults
+
+    try:
+        return HttpResponseServerError(loader.render_to_string("500.html", request=request))
+    except Exception:
+        return defaults.server_error(request)
