@@ -7,6 +7,7 @@ children in `criteria`; its actual is the number of children passed.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ def _specs(result: RuleResult, lang: str) -> list[_Spec]:
         elif c.compare.op == "in" or isinstance(c.compare.value, m.Cases):
             required = _PER_ROW
         else:
-            op, value = c.compare.op, c.compare.value
+            op, value = c.compare.op, _plain(c.compare.value)
             required = value if op == ">=" else f"{SYMBOLS[op]} {value}"
         kind = "number" if meta.composite else c.value_kind
         path = meta.path
@@ -88,9 +89,14 @@ def _required(meta: CriterionMeta, row: dict[str, Any], grades: dict[str, tuple[
     assert c.compare is not None
     op, value = c.compare.op, c.compare.value
     if op == "in":
-        return list(value)
+        return [_plain(v) for v in value]
     shown = displayable(row[f"{meta.path}|r"], c.value_kind, grades)
     return shown if op == ">=" else f"{SYMBOLS[op]} {shown}"
+
+
+def _plain(value: Any) -> Any:
+    """A required value as JSON shows it: a date as YYYY-MM-DD (attributes typed date)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def criterion_dicts(
@@ -118,7 +124,7 @@ def criterion_dicts(
 
 def result_dicts(ev: Evaluation, lang: str = "zh") -> Iterator[dict[str, Any]]:
     """One dict per employee and rule, employees in id order, rules in policy order."""
-    grades = ev.policy.grades
+    grades = ev.policy.scales  # grade scales and ordered choices of attributes
     per_rule = [(r, _specs(r, lang), r.frame.to_dicts()) for r in ev.results]
     rows = [(row["employee_id"], i, r, specs, row) for i, (r, specs, rs) in enumerate(per_rule) for row in rs]
     rows.sort(key=lambda t: (t[0], t[1]))

@@ -17,6 +17,7 @@ from fastexcel import FastExcelError
 
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
+from rungs.core.periods import ordinal
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "employees": ("employee_id", "name", "hire_date"),
@@ -298,7 +299,9 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
         .when(y.is_not_null())
         .then(pl.lit("Y"))
         .cast(PERIOD_KIND),
-        seq=pl.coalesce(y * 12 + m - 1, y * 4 + q - 1, y * 2 + h - 1, y).cast(pl.Int32),
+        seq=pl.coalesce(
+            ordinal("M", y, m - 1), ordinal("Q", y, q - 1), ordinal("H", y, h - 1), ordinal("Y", y)
+        ).cast(pl.Int32),
     )
     codes = df.get_column("period").cast(pl.Enum(parsed.get_column("period").to_list())).to_physical()
     return df.with_columns(
