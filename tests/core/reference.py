@@ -552,7 +552,9 @@ class Reference:
         ]
         team_rows = [p for p in rows if p["team"] is not None and p["team"] == me["team"]]
         dept_rows = [
-            p for p in rows if p["team"] is None and p["department"] is not None and p["department"] == me["department"]
+            p
+            for p in rows
+            if p["team"] is None and p["department"] is not None and p["department"] == me["department"]
         ]
         company_rows = [p for p in rows if p["team"] is None and p["department"] is None]
         for scoped, key in ((team_rows, "team"), (dept_rows, "department"), (company_rows, None)):
