@@ -17,8 +17,8 @@ from fastexcel import FastExcelError
 
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
-from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
 from rungs.core.periods import ordinal
+from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "employees": ("employee_id", "name", "hire_date"),
