@@ -18,23 +18,11 @@ import polars as pl
 from rungs.core.engine.compare import displayable
 from rungs.core.engine.evaluate import CriterionMeta, Evaluation, RuleResult
 from rungs.core.policy import model as m
+from rungs.core.vocabulary import RULE_KINDS, kind_label
+
+__all__ = ["kind_label", "long_rows", "result_dicts", "table", "to_json_obj"]
 
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
-KIND_LABELS = {
-    "promotion": ("晋升", "promotion"),
-    "demotion": ("降级", "demotion"),
-    "warning": ("预警", "warning"),
-    "unqualified_leader": ("不合格领导者", "unqualified leader"),
-    "acting_conversion": ("代理转正", "acting conversion"),
-    "pay_step": ("晋级", "pay step"),
-}
-
-
-def kind_label(kind: str, lang: str = "zh") -> str:
-    """晋升 / promotion, 降级 / demotion, …; an unknown kind is shown as it is."""
-    return KIND_LABELS.get(kind, (kind, kind))[1 if lang.startswith("en") else 0]
-
-
 _PER_ROW = object()  # marks a required value that depends on the employee (a value by cases, or a list)
 
 
@@ -236,11 +224,7 @@ def table(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> str:
         rule, rows = result.rule, by_rule[result.rule.id]
         kind = kind_label(rule.kind, lang)
         promo = rule.kind == "promotion"
-        verdict = (
-            (("符合", "不符合") if promo else ("触发", "未触发"))
-            if zh
-            else (("eligible", "not yet") if promo else ("triggered", "no"))
-        )
+        verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
         hits = sum(r["eligible"] for r in rows)
         lines += ["", f"【{kind}】{rule.label.get(lang)}  — {verdict[0]} {hits} / {len(rows)}"]
         # Promotions list what is still missing; other rules list what triggered them.
