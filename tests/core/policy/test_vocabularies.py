@@ -53,7 +53,7 @@ def test_a_misspelled_event_type_is_refused_with_a_suggestion_chinese_first():
     assert '是否应为 "major_incident"？' in err.zh
     assert 'unknown event type "majr_incident"' in err.en and 'did you mean "major_incident"?' in err.en
     text = str(err)
-    assert text.startswith("p.yaml: 第 16 行第 34 列：未知的事件类型")
+    assert text.startswith("p.yaml:16:34: 第 16 行第 34 列：未知的事件类型")
     assert text.index("第 16 行") < text.index("line 16, column 34")  # Chinese first, English second
 
 

@@ -1,6 +1,6 @@
 """Policy errors that a manager can act on: where (file, line, column), what was expected, what is close.
 
-Chinese first, English second (STYLE.md): `p.yaml: 第 12 行第 5 列：未知的事件类型 "majr_incident"，是否应为
+Chinese first, English second (STYLE.md): `p.yaml:12:5: 第 12 行第 5 列：未知的事件类型 "majr_incident"，是否应为
 "major_incident"？ · line 12, column 5: unknown event type "majr_incident"; did you mean "major_incident"?`
 """
 
@@ -29,8 +29,9 @@ class PolicyError(Exception):
         where = self.file or "<policy>"
         if not self.line:
             return f"{where}: {self.message}"
+        # file:line:column first, as editors and tools read it; then the place in words, in both languages.
         return (
-            f"{where}: 第 {self.line} 行第 {self.column} 列：{self.zh} · "
+            f"{where}:{self.line}:{self.column}: 第 {self.line} 行第 {self.column} 列：{self.zh} · "
             f"line {self.line}, column {self.column}: {self.en}"
         )
 
