@@ -537,18 +537,31 @@ class Reference:
         return emp.get(b.name)
 
     def vacancy(self, subject: dict, b: m.Vacancy) -> float | None:
+        """Posts are where positions.csv puts them: a row with a team is that team's, one with only a
+        department that department's, one with neither the company's; the subject's vacancy is that of
+        their own team's rows, else their own department's, else the company's (SEEDS: 编制)."""
         track = subject["rule"].track
         rows = [p for p in self.positions if p["level"] == b.level and p["track"] in (None, track)]
         if not rows:
             return None
-        key = ("holders", track, b.level)
-        if key not in self.cache:
-            self.cache[key] = sum(
-                1
-                for e in self.employees
-                if self.active(e) and (pos := self.position(e, track)) is not None and pos["level"] == b.level
-            )
-        return float(sum(p["headcount"] for p in rows if p["headcount"] is not None) - self.cache[key])
+        me = self.employees[subject["id"]]
+        holders = [
+            self.employees[e]
+            for e in self.employees
+            if self.active(e) and (pos := self.position(e, track)) is not None and pos["level"] == b.level
+        ]
+        team_rows = [p for p in rows if p["team"] is not None and p["team"] == me["team"]]
+        dept_rows = [
+            p
+            for p in rows
+            if p["team"] is None and p["department"] is not None and p["department"] == me["department"]
+        ]
+        company_rows = [p for p in rows if p["team"] is None and p["department"] is None]
+        for scoped, key in ((team_rows, "team"), (dept_rows, "department"), (company_rows, None)):
+            if scoped:
+                held = sum(1 for h in holders if key is None or h[key] == me[key])
+                return float(sum(p["headcount"] for p in scoped if p["headcount"] is not None) - held)
+        return 0.0
 
 
 def _kind(of: m.Series | m.RankSeries) -> str:

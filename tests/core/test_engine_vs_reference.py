@@ -287,6 +287,8 @@ def cases(draw: st.DrawFn, levels: tuple[str, ...], track: str = "skill") -> tup
                     "level": level,
                     "headcount": draw(st.integers(0, 3)),
                     "track": draw(st.sampled_from((track, None, "mgmt", "management"))),
+                    "team": draw(st.sampled_from((None, None, "t1", "t2"))),
+                    "department": draw(st.sampled_from((None, None, "d1", "d2"))),
                 }
             )
     return dataset(employees, assignments, evaluations, metrics, events, positions), as_of
@@ -615,7 +617,7 @@ def test_missing_data_fails_and_counts_default_to_zero_by_hand():
     policy = one_rule("""\
       - {id: run, consecutive: {of: score, period: month, at_least: 1}, at_least: 0}
       - {id: window, window: {of: score, period: month, last: 3, agg: count}, at_least: 0}
-      - {id: count, count: {event: praise, months: 12}, at_least: 0}
+      - {id: count, count: {event: award, months: 12}, at_least: 0}
       - {id: not_exam, not: {exam: technical}}
 """)
     data = dataset(

@@ -17,18 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rungs.board.policy_view import PolicyView
-from rungs.core.engine.context import add_months
+from rungs.core.periods import add_months
+from rungs.core.periods import months_between_dates as months_between  # as the engine counts them
 from rungs.core.policy import model as m
 from rungs.people.models import Employee
 
 OPS = ("≥", "≤", "≠", "=", "<", ">")
 # How many months ahead "soon" reaches (the team view's "eligible soon").
 SOON_MONTHS = 3
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from start to end, as the engine counts them (2026-01-01 → 2026-12-01 is 11)."""
-    return (end.year - start.year) * 12 + end.month - start.month - (start.day > end.day)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from rungs.board.charts import Point
 from rungs.board.gaps import Projection, display_pair, flatten, gap_text, months_short, projected_date
 from rungs.board.policy_view import PolicyView
 from rungs.board.selectors import RISK_KINDS, row_status
-from rungs.core.engine.context import seq_of_date
+from rungs.core.periods import month_label, seq_of_date
 from rungs.people.models import Assignment, Employee
 from rungs.policies.models import Decision, EvaluationRun
 from rungs.records.models import Evaluation
@@ -145,10 +145,6 @@ def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) 
         "track_label": pv.track_label(current[0], lang) if current[0] else "",
         "level_label": pv.level_label(*current, lang) if current[1] else "",
     }
-
-
-def month_label(seq: int) -> str:
-    return f"{seq // 12}-{seq % 12 + 1:02d}"
 
 
 def months_before(as_of: dt.date, n: int = CHART_MONTHS) -> list[int]:

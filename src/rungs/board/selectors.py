@@ -14,10 +14,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from rungs.accounts.scope import visible_employees
+from rungs.core.vocabulary import RISK_KINDS
 from rungs.people.models import Department, Employee, Team
 from rungs.policies.models import Decision, EvaluationRun
 
-RISK_KINDS = ("demotion", "warning", "unqualified_leader")
 CLOSE_MAX_MISSING = 2  # "close": a promotion not yet met with at most this many criteria missing
 # ... and no more missing than met: 1 of 3 met is not close to a three-criterion step, 9 of 11 is.
 CLOSE = Q(missing__lte=CLOSE_MAX_MISSING, passed__gte=F("missing"))

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from rungs.core.interchange.dataset import Dataset
+from rungs.core.periods import month_of_seq, month_seq
 
 SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -41,8 +42,7 @@ LEAVE_REFS = ["sick", "personal", "annual", "marriage", "maternity", "bereavemen
 
 def _months_back(as_of: dt.date, k: int) -> tuple[int, int]:
     """(year, month) of the k-th complete month before as_of (k = 1 is the month before as_of's month)."""
-    idx = as_of.year * 12 + as_of.month - 1 - k
-    return idx // 12, idx % 12 + 1
+    return month_of_seq(month_seq(as_of.year, as_of.month) - k)
 
 
 def _departments(team_no: np.ndarray) -> np.ndarray:
@@ -149,7 +149,7 @@ def _monthly(rng, ids, hire, ability, as_of: dt.date, months: int):
     score = np.clip(np.round(80 + 6 * ability[emp] + rng.normal(0, 5, rows), 1), 40, 100)
     grade = np.select([score >= 90, score >= 80, score >= 60], ["优秀", "良好", "合格"], "不合格")
     periods = np.array([f"{y}-{m:02d}" for y, m in ym])
-    seqs = np.array([y * 12 + m - 1 for y, m in ym], dtype=np.int32)
+    seqs = np.array([month_seq(y, m) for y, m in ym], dtype=np.int32)
     monthly = pl.DataFrame(
         {
             "employee_id": ids[emp],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check, fact_action
 from rungs.audit.trail import record
-from rungs.core.engine.context import seq_of_date
+from rungs.core.periods import seq_of_date
 from rungs.people.models import Employee
 from rungs.records.models import Evaluation, Event
 

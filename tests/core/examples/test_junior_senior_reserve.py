@@ -35,7 +35,7 @@ def test_policy_loads_with_canonical_ids():
     p = load_policy(policy_path("junior-senior-reserve"))
     assert p.id == "junior-senior-reserve"
     assert p.tracks["career"].path == ("trainee", "junior", "intermediate", "senior", "reserve_supervisor")
-    assert p.procedure.skip_level == "committee"
+    assert p.procedure.skip_level == "review_committee"
 
 
 def test_no_warnings(out):

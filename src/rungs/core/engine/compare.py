@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -11,9 +12,12 @@ from rungs.core.policy import model as m
 
 
 def comparable(value: Any, kind: str, grades: dict[str, tuple[str, ...]]) -> Any:
-    """The value as stored in actual columns: grade and education words become their position."""
+    """The value as stored in actual columns: grade, choice and education words become their position.
+    `grades` are the policy's scales (Policy.scales: grade scales and `choice:<attribute>` lists)."""
     if kind.startswith("grade:"):
         return float(grades[kind[6:]].index(value))
+    if kind.startswith("choice:"):
+        return float(grades[kind].index(value))
     if kind == "education":
         return float(EDUCATION_LEVELS.index(value))
     if kind == "number":
@@ -27,6 +31,10 @@ def displayable(value: Any, kind: str, grades: dict[str, tuple[str, ...]]) -> An
         return None
     if kind.startswith("grade:"):
         return grades[kind[6:]][int(value)]
+    if kind.startswith("choice:"):
+        return grades[kind][int(value)]
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if kind == "education":
         return EDUCATION_LEVELS[int(value)]
     if isinstance(value, float):

@@ -16,41 +16,18 @@ from dataclasses import dataclass
 import polars as pl
 
 from rungs.core.interchange.dataset import Dataset
+from rungs.core.periods import add_months, months_between, seq_of_date, seq_of_date_expr
 
 ID = "employee_id"
-
-
-def seq_of_date(kind: str, d: dt.date) -> int:
-    """The ordinal (see dataset.py) of the period of kind `kind` that contains date d."""
-    return {
-        "M": d.year * 12 + d.month - 1,
-        "Q": d.year * 4 + (d.month - 1) // 3,
-        "H": d.year * 2 + (d.month - 1) // 6,
-        "Y": d.year,
-    }[kind]
-
-
-def seq_of_date_expr(kind: str, col: pl.Expr) -> pl.Expr:
-    y, mo = col.dt.year().cast(pl.Int32), col.dt.month().cast(pl.Int32) - 1
-    return {"M": y * 12 + mo, "Q": y * 4 + mo // 3, "H": y * 2 + mo // 6, "Y": y}[kind]
-
-
-def months_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
-    """Whole calendar months from start to end (vectorised)."""
-    whole = (
-        (end.dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12
-        + end.dt.month().cast(pl.Int32)
-        - start.dt.month().cast(pl.Int32)
-    )
-    return whole - (start.dt.day() > end.dt.day()).cast(pl.Int32)
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    """d shifted by whole months, the day clipped to the month's length."""
-    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
-    m += 1
-    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(y, m, min(d.day, last))
+__all__ = [
+    "ID",
+    "Context",
+    "add_months",
+    "build_context",
+    "months_between",
+    "seq_of_date",
+    "seq_of_date_expr",
+]
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ import polars as pl
 
 from rungs.core.engine.compare import comparable, compare_expr
 from rungs.core.engine.context import ID, Context, build_context
-from rungs.core.engine.measures import A, actual, mergeable, metric_aggregates
+from rungs.core.engine.measures import A, actual, mergeable, metric_aggregates, typed_attribute
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy import model as m
+from rungs.core.policy.errors import closest
+from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def shared_measures(ctx: Context, policy: m.Policy) -> Shared:
     parts: list[tuple[list[m.Block], pl.LazyFrame]] = []
     for group in groups.values():
         if len(group) == 1:
-            parts.append((group, actual(ctx, group[0], everyone, policy.grades).rename({A: f"{A}0"})))
+            parts.append((group, actual(ctx, group[0], everyone, policy.scales).rename({A: f"{A}0"})))
         else:
             parts.append((group, metric_aggregates(ctx, group, everyone)))  # type: ignore[arg-type]
     # Collected together so Polars runs them in parallel; each frame has one row per active employee.
@@ -214,7 +216,7 @@ class _RuleBuild:
         if col is not None:
             self.from_shared.append(pl.col(col).alias(f"{path}|a"))
         else:
-            frame = actual(self.ctx, c.block, self.subj, self.policy.grades)
+            frame = actual(self.ctx, c.block, self.subj, self.policy.scales)
             self.frames.append(frame.rename({A: f"{path}|a"}))
         required = self.required(c, path)
         self.columns.append(
@@ -224,7 +226,7 @@ class _RuleBuild:
 
     def required(self, c: m.Criterion, path: str) -> pl.Expr | list:
         assert c.compare is not None
-        grades, value = self.policy.grades, c.compare.value
+        grades, value = self.policy.scales, c.compare.value
         if c.compare.op == "in":
             return [comparable(v, c.value_kind, grades) for v in value]
         if not isinstance(value, m.Cases):
@@ -286,7 +288,19 @@ def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
         )
     present = frozenset(data.metrics.get_column("metric").unique().to_list())
     for name in sorted(metrics_used(policy) - present):
-        yield f"指标 {name} 在数据中不存在 / metric {name} does not appear in metrics.csv"
+        near = closest(name, sorted(present | set(CANONICAL_METRICS)))
+        yield (
+            f"指标 {name} 在数据中不存在{f'，是否应为 {near}？' if near else ''} / "
+            f"metric {name} does not appear in metrics.csv{f'; did you mean {near}?' if near else ''}"
+        )
+    yield from _ref_warnings(policy, data)
+    yield from _attribute_warnings(policy, data)
+    types = set(data.events.get_column("type").cast(pl.String).unique().drop_nulls().to_list())
+    for t in sorted(types - set(EVENT_TYPES)):
+        yield (
+            f"events.csv 中的事件类型 {t} 不在词汇表中，任何条件都不会读取 / "
+            f"event type {t} in events.csv is not a known type: no criterion reads it"
+        )
     scales = {
         s.scale
         for r in policy.rules
@@ -299,3 +313,63 @@ def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
         seen = set(data.evaluations.get_column("grade").drop_nulls().unique().to_list())
         for word in sorted(seen - known):
             yield f"等级 {word} 不在政策的等级表中 / grade {word!r} in evaluations.csv is in none of the policy's grade scales"
+
+
+def refs_used(policy: m.Policy) -> set[tuple[str, str]]:
+    """(event type, ref) pairs the policy's criteria select events by."""
+    out: set[tuple[str, str]] = set()
+    for r in policy.rules:
+        for c in walk(r.criteria):
+            b = c.block
+            if isinstance(b, m.Count):
+                out.update((b.event, ref) for ref in b.refs)
+            elif isinstance(b, m.LatestEvent):
+                out.add((b.event, b.ref))
+    return out
+
+
+def _ref_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
+    """Refs are the data's own names (exam ids, courses, attested items …): a policy may name any, but one
+    no event of its type has is most likely misspelled, and every criterion on it fails or counts 0."""
+    wanted = refs_used(policy)
+    if not wanted:
+        return
+    have: dict[str, set[str]] = {}
+    pairs = data.events.select(pl.col("type").cast(pl.String), "ref").drop_nulls().unique()
+    for t, ref in pairs.iter_rows():
+        have.setdefault(t, set()).add(ref)
+    for event, ref in sorted(wanted):
+        if ref in have.get(event, ()):
+            continue
+        near = closest(ref, sorted(have.get(event, ())))
+        yield (
+            f"events.csv 中没有 ref 为 {ref} 的 {event} 记录{f'，是否应为 {near}？' if near else ''} / "
+            f"no {event} event in events.csv has ref {ref}{f'; did you mean {near}?' if near else ''}"
+        )
+
+
+def _attribute_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
+    """An attribute the data set has no column for, or values that are not of the attribute's type
+    (a base_pay of "12k"): those employees' criteria fail with actual null."""
+    used = {
+        c.block.name: c.block.kind
+        for r in policy.rules
+        for c in walk(r.criteria)
+        if isinstance(c.block, m.Attribute) and c.block.name not in _SUBJECT_COLUMNS and c.block.name != "age"
+    }
+    emp = data.employees
+    for name, kind in sorted(used.items()):
+        if name not in emp.columns:
+            yield (
+                f"属性 {name} 不是 employees.csv 的列，相关条件对所有人都不通过 / "
+                f"attribute {name} is not a column of employees.csv: its criteria fail for everyone"
+            )
+            continue
+        col = emp.get_column(name)
+        typed = emp.select(typed_attribute(pl.col(name), kind, col.dtype, policy.scales)).to_series()
+        bad = int((col.is_not_null() & typed.is_null()).sum())
+        if bad:
+            yield (
+                f"属性 {name}：{bad} 个取值不是 {kind} 类型，视为缺失 / "
+                f"attribute {name}: {bad} value(s) are not of type {kind} and count as missing"
+            )

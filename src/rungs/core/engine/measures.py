@@ -255,39 +255,106 @@ def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: di
     return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
-def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, scales: dict) -> pl.LazyFrame:
     if b.name in subj.collect_schema().names() and b.name not in ("level",):
         return subj.select(ID, pl.col(b.name).alias(A))
-    emp = ctx.employees
-    names = emp.collect_schema().names()
-    if b.name not in names:
-        return subj.select(ID, pl.lit(None, dtype=pl.String).alias(A))
-    value = pl.col(b.name)
-    if b.name == "education":
-        value = value.replace_strict(
-            list(EDUCATION_LEVELS), list(range(len(EDUCATION_LEVELS))), default=None, return_dtype=pl.Float64
+    schema = ctx.employees.collect_schema()
+    if b.name not in schema.names():  # named in the data warnings; the criterion fails
+        return subj.select(ID, pl.lit(None, dtype=_ATTRIBUTE_DTYPES.get(b.kind, pl.String)).alias(A))
+    value = typed_attribute(pl.col(b.name), b.kind, schema[b.name], scales)
+    return subj.select(ID).join(
+        ctx.employees.select(ID, value.alias(A)), on=ID, how="left", maintain_order="left"
+    )
+
+
+_ATTRIBUTE_DTYPES: dict[str, pl.DataType] = {
+    "number": pl.Float64(),
+    "date": pl.Date(),
+    "education": pl.Float64(),
+}
+
+
+def typed_attribute(col: pl.Expr, kind: str, dtype: pl.DataType, scales: dict) -> pl.Expr:
+    """An employee column as its attribute type compares: numbers and dates as such (an extra column of
+    employees.csv arrives as text: "900" < "12000" only as numbers), ordered words as their position. A
+    value that is not of the type becomes null (the criterion fails; data_warnings counts them)."""
+    if kind == "number":
+        return (
+            col.str.strip_chars().cast(pl.Float64, strict=False)
+            if dtype == pl.String
+            else col.cast(pl.Float64)
         )
-    return subj.select(ID).join(emp.select(ID, value.alias(A)), on=ID, how="left", maintain_order="left")
+    if kind == "date":
+        return (
+            col.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+            if dtype == pl.String
+            else col.cast(pl.Date)
+        )
+    if kind == "education" or kind.startswith("choice:"):
+        words = list(EDUCATION_LEVELS) if kind == "education" else list(scales[kind])
+        return col.cast(pl.String).replace_strict(
+            words, list(range(len(words))), default=None, return_dtype=pl.Float64
+        )
+    return col.cast(pl.String)
 
 
 def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
-    track = subj.select("track").first()
-    pos = ctx.data.positions.lazy().filter(pl.col("level") == b.level)
-    pos = pos.join(track, how="cross").filter(
-        pl.col("track").is_null() | (pl.col("track") == pl.col("track_right"))
+    """Free posts of the level for each subject, counted where the posts are (positions.csv): rows with a
+    team are that team's posts, rows with a department (no team) that department's, rows with neither the
+    company's. A subject's vacancy is that of the most specific rows for their own team, else their own
+    department, else the company: headcount minus the active holders of the level in that same scope.
+    When positions are given only for other teams/departments the subject has no post (0); when no row
+    names the level at all the vacancy is unknown (null)."""
+    who = ctx.employees.select(ID, "team", "department")
+    tracks = subj.select("track").unique()
+    pos = (
+        ctx.data.positions.lazy()
+        .filter(pl.col("level") == b.level)
+        .join(tracks, how="cross", suffix="_subj")
+        .filter(pl.col("track").is_null() | (pl.col("track") == pl.col("track_subj")))
+        .select(pl.col("track_subj").alias("track"), "team", "department", "headcount")
     )
     holders = (
         ctx.levels.filter(pl.col("level") == b.level)
-        .join(track, on="track", how="semi")
-        .join(ctx.employees.select(ID), on=ID, how="semi")
-        .select(pl.len())
-    )  # people who left hold nothing
-    free = (
-        pos.select(pl.col("headcount").sum().alias("hc"), pl.len().alias("rows"))
-        .join(holders, how="cross")
-        .select(pl.when(pl.col("rows") > 0).then(pl.col("hc") - pl.col("len")).cast(pl.Float64).alias(A))
+        .join(tracks, on="track", how="semi")
+        .join(who, on=ID, how="inner")  # people who left hold nothing
+        .select("track", "team", "department")
     )
-    return subj.select(ID).join(free, how="cross")
+
+    def per(scope: list[str], rows: pl.LazyFrame, name: str) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+        hc = rows.group_by("track", *scope).agg(pl.col("headcount").sum().alias(f"_hc_{name}"))
+        held = holders.drop_nulls(scope).group_by("track", *scope).agg(pl.len().alias(f"_held_{name}"))
+        return hc, held
+
+    scopes = {
+        "team": (["team"], pos.filter(pl.col("team").is_not_null())),
+        "department": (
+            ["department"],
+            pos.filter(pl.col("team").is_null() & pl.col("department").is_not_null()),
+        ),
+        "company": ([], pos.filter(pl.col("team").is_null() & pl.col("department").is_null())),
+    }
+    frame = subj.select(ID, "track").join(who, on=ID, how="left", maintain_order="left")
+    for name, (scope, rows) in scopes.items():
+        hc, held = per(scope, rows, name)
+        # An employee without a team (department) matches no team (department) rows: nulls never join.
+        frame = frame.join(hc, on=["track", *scope], how="left", maintain_order="left")
+        frame = frame.join(held, on=["track", *scope], how="left", maintain_order="left")
+    any_row = pos.select(pl.len().alias("_rows"))
+    free = [pl.col(f"_hc_{n}") - pl.col(f"_held_{n}").fill_null(0) for n in scopes]
+    return frame.join(any_row, how="cross").select(
+        ID,
+        pl.when(pl.col("_hc_team").is_not_null())
+        .then(free[0])
+        .when(pl.col("_hc_department").is_not_null())
+        .then(free[1])
+        .when(pl.col("_hc_company").is_not_null())
+        .then(free[2])
+        .when(pl.col("_rows") > 0)
+        .then(0)
+        .cast(pl.Float64)
+        .alias(A),
+    )
 
 
 _DISPATCH = {

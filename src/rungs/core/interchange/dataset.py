@@ -11,40 +11,23 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-# Education codes, low to high; the reader maps 大专/专科 → associate etc. Rank is the index.
-EDUCATION_LEVELS: tuple[str, ...] = (
-    "middle_school",
-    "high_school",
-    "secondary_vocational",
-    "associate",
-    "bachelor",
-    "master",
-    "doctorate",
-)
+from rungs.core.periods import PERIOD_KINDS
+from rungs.core.vocabulary import EDUCATION_LEVELS, EDUCATION_WORDS, STATUS_WORDS
 
-# Words accepted for education and status (INTERCHANGE.md), mapped to their codes. Codes map to themselves.
-EDUCATION_WORDS: dict[str, str] = {
-    "初中": "middle_school",
-    "高中": "high_school",
-    "中专": "secondary_vocational",
-    "大专": "associate",
-    "专科": "associate",
-    "本科": "bachelor",
-    "硕士": "master",
-    "博士": "doctorate",
-    **{code: code for code in EDUCATION_LEVELS},
-}
-STATUS_WORDS: dict[str, str] = {
-    "试用": "probation",
-    "正式": "regular",
-    "离职": "left",
-    **{code: code for code in ("probation", "regular", "left")},
-}
+__all__ = [
+    "EDUCATION_LEVELS",
+    "EDUCATION_WORDS",
+    "FILES",
+    "PERIOD_KINDS",
+    "SCHEMAS",
+    "STATUS_WORDS",
+    "Dataset",
+    "empty",
+]
 
-# period_kind codes: M month (YYYY-MM), Q quarter (YYYY-Qn), H half (YYYY-Hn), Y year (YYYY).
-# seq is an ordinal within its kind, so "consecutive" means seq differs by 1:
-#   M: year*12 + month-1   Q: year*4 + q-1   H: year*2 + h-1   Y: year
-PERIOD_KINDS: tuple[str, ...] = ("M", "Q", "H", "Y")
+# The words of education and status (codes low to high, and the words accepted for them) and the period
+# kinds are defined once in rungs.core.vocabulary and rungs.core.periods; re-exported here for readers.
+# seq is the period's ordinal within its kind (rungs.core.periods.ordinal).
 # Memory: the KPI, evaluation and event files repeat a few dozen labels (periods, metric names, grades,
 # event types) over millions of rows. Stored as an Enum or a Categorical a cell takes 1 or 4 bytes instead
 # of 16, which at a million employees is ~2.5 GB. They compare with plain strings as usual; cast a

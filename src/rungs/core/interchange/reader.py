@@ -17,6 +17,8 @@ from fastexcel import FastExcelError
 
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
+from rungs.core.periods import ordinal
+from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "employees": ("employee_id", "name", "hire_date"),
@@ -26,7 +28,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "events": ("employee_id", "date", "type"),
     "positions": ("level", "headcount"),
 }
-ASSIGNMENT_KINDS = ("hire", "initial", "promotion", "demotion", "transfer", "acting")
+# Optional employee columns outside SCHEMAS (kept as attributes, as text) whose cells must be numbers:
+# base_pay is money, so it stays the text written (exact for Decimal) but a non-number is a data error.
+NUMERIC_ATTRIBUTES = ("base_pay",)
 DATE_FORMS = ("%Y-%m-%d", "%Y/%m/%d")
 PERIOD = r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$"
 _DERIVED = ("period_kind", "seq")  # computed from `period`, never read from a file
@@ -188,9 +192,11 @@ def validate_frame(name: str, df: pl.DataFrame, file: str, problems: list[Proble
     if missing:
         return pl.DataFrame(schema=schema)
     unknown = [c for c in df.columns if c not in schema or c in _DERIVED]
-    if unknown:
+    known_extra = [c for c in unknown if name == "employees" and c in NUMERIC_ATTRIBUTES]
+    if len(unknown) > len(known_extra):
         kept = "kept as attributes" if name == "employees" else "ignored"
-        warnings.append(f"{file}: unknown column(s) {', '.join(unknown)} ({kept})")
+        named = ", ".join(c for c in unknown if c not in known_extra)
+        warnings.append(f"{file}: unknown column(s) {named} ({kept})")
     df = df.with_row_index("_row", offset=2)  # the header is row 1, as a spreadsheet shows it
     for col in REQUIRED[name]:
         _report(problems, file, col, df.filter(pl.col(col).is_null()), "a value (required)")
@@ -217,6 +223,12 @@ def validate_frame(name: str, df: pl.DataFrame, file: str, problems: list[Proble
     if name == "employees":
         dup = df.filter(pl.col("employee_id").is_duplicated() & pl.col("employee_id").is_not_null())
         _report(problems, file, "employee_id", dup, "each employee_id once")
+        for col in known_extra:  # text, but each cell a number
+            text = df.get_column(col).cast(pl.String).str.strip_chars()
+            bad = df.select("_row", col).filter(
+                text.is_not_null() & text.cast(pl.Float64, strict=False).is_null()
+            )
+            _report(problems, file, col, bad, _EXPECTED[pl.Float64])
         typed = typed.with_columns(df.select(unknown))
     return typed.select(*schema, *(unknown if name == "employees" else []))
 
@@ -298,7 +310,9 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
         .when(y.is_not_null())
         .then(pl.lit("Y"))
         .cast(PERIOD_KIND),
-        seq=pl.coalesce(y * 12 + m - 1, y * 4 + q - 1, y * 2 + h - 1, y).cast(pl.Int32),
+        seq=pl.coalesce(
+            ordinal("M", y, m - 1), ordinal("Q", y, q - 1), ordinal("H", y, h - 1), ordinal("Y", y)
+        ).cast(pl.Int32),
     )
     codes = df.get_column("period").cast(pl.Enum(parsed.get_column("period").to_list())).to_physical()
     return df.with_columns(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from rungs.core.interchange.dataset import EDUCATION_WORDS, STATUS_WORDS
 from rungs.core.policy import model as m
-from rungs.core.policy.errors import one_of, suggest
+from rungs.core.policy.errors import one_of, one_of_zh, suggest, suggest_zh
 from rungs.core.policy.source import Mark, YList, YMap
+from rungs.core.vocabulary import EDUCATION_WORDS, EVENT_TYPES, STATUS_WORDS
 
 if TYPE_CHECKING:
     from rungs.core.policy.parse import _Parser
@@ -24,6 +25,31 @@ COMPARATORS = {
 SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
 AGGS = ("mean", "sum", "min", "max", "count")
 TENURES = ("level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step")
+ORDERING = (">=", "<=", ">", "<")
+
+
+def _attr(name: str, kind: str) -> tuple[str, m.AttributeType]:
+    return name, m.AttributeType(name, kind)  # type: ignore[arg-type]
+
+
+# The attributes every data set has (employees.csv columns, INTERCHANGE.md, and two derived ones) with
+# their types; the policy's `attributes:` section types the extra columns it uses.
+BUILTIN_ATTRIBUTES: dict[str, m.AttributeType] = dict(
+    [
+        _attr("education", "education"),
+        _attr("status", "status"),
+        _attr("age", "number"),  # whole years since birth_date
+        _attr("acting_gap", "number"),  # levels between the acting post and the current one
+        _attr("base_pay", "number"),
+        _attr("team", "text"),
+        _attr("department", "text"),
+        _attr("manager_id", "text"),
+        _attr("name", "text"),
+        _attr("hire_date", "date"),
+        _attr("regularized_on", "date"),
+        _attr("birth_date", "date"),
+    ]
+)
 
 
 def parse_block(
@@ -34,13 +60,17 @@ def parse_block(
     note = str(mp.get("note", ""))
     if block in ("all", "any", "not"):
         if any(k in mp for k in COMPARATORS):
-            raise p.fail(f'"{block}" combines criteria and takes no comparison', mp.mark)
+            raise p.fail(
+                f'"{block}" 用于组合条件，不带比较',
+                f'"{block}" combines criteria and takes no comparison',
+                mp.mark,
+            )
         items = raw if isinstance(raw, YList) else None
         if block == "not":
             child = p.criterion(raw, mark, ctx, track, named=False)
             return m.Criterion(cid, label, m.NotOf(child), None, note=note)
         if not items:
-            raise p.fail(f'"{block}": expected a list of criteria', mark)
+            raise p.fail(f'"{block}"：应为条件列表', f'"{block}": expected a list of criteria', mark)
         children = [
             p.criterion(c, mk, ctx, track, named=False) for c, mk in zip(items, items.item_marks, strict=True)
         ]
@@ -74,16 +104,33 @@ def comparison(
 ) -> tuple[str, m.Compare]:
     found = [k for k in mp if k in COMPARATORS]
     if len(found) > 1:
-        raise p.fail(f"{what}: only one comparison is allowed, found {one_of(found)}", mp.mark)
+        raise p.fail(
+            f"{what}：只能有一个比较，实际有 {one_of_zh(found)}",
+            f"{what}: only one comparison is allowed, found {one_of(found)}",
+            mp.mark,
+        )
     if not found:
         if default is None:
-            raise p.fail(f"{what}: a comparison is required: one of {one_of(COMPARATORS)}", mp.mark)
+            raise p.fail(
+                f"{what}：须有一个比较：{one_of_zh(COMPARATORS)} 之一",
+                f"{what}: a comparison is required: one of {one_of(COMPARATORS)}",
+                mp.mark,
+            )
         return kind, default
     key = found[0]
     op, raw, mark = COMPARATORS[key], mp[key], p.at(mp, key)
+    if op in ORDERING and kind in ("text", "status"):
+        raise p.fail(
+            f"{what}：{key} 比较大小，但取值为{'文字' if kind == 'text' else '状态'}，没有大小顺序；"
+            "请用 equals、not_equals 或 in（或在 attributes 中把该列声明为 number、date 或 {choice: [..]}）",
+            f"{what}: {key} orders values, but {'text' if kind == 'text' else 'a status'} has no order; "
+            "use equals, not_equals or in (or declare the column in attributes: as number, date or "
+            "{choice: [..]})",
+            p.key_at(mp, key),
+        )
     if op == "in":
         if not isinstance(raw, YList) or not raw:
-            raise p.fail(f"{what}: in: expected a list of values", mark)
+            raise p.fail(f"{what}：in 应为取值列表", f"{what}: in: expected a list of values", mark)
         kind = _resolve_kind(p, kind, raw[0], mark)
         return kind, m.Compare("in", tuple(_value(p, kind, v, mark) for v in raw))
     if isinstance(raw, YMap):
@@ -102,43 +149,58 @@ def _resolve_kind(p: _Parser, kind: str, raw: Any, mark: Mark) -> str:
     if not scales:
         known = [w for words in p.grades.values() for w in words]
         raise p.fail(
+            f"应为政策 grades 中的等级词（{one_of_zh(known) or '未声明'}），实际为 {raw!r}"
+            f"{suggest_zh(str(raw), known)}",
             f"expected a grade word from the policy's grades ({one_of(known) or 'none declared'}), "
             f"got {raw!r}{suggest(str(raw), known)}",
             mark,
         )
     if len(scales) > 1:
-        raise p.fail(f'grade "{raw}" is in several scales ({one_of(scales)}); add scale: <name>', mark)
+        raise p.fail(
+            f'等级 "{raw}" 出现在多个等级表中（{one_of_zh(scales)}）；请加 scale: <名称>',
+            f'grade "{raw}" is in several scales ({one_of(scales)}); add scale: <name>',
+            mark,
+        )
     return f"grade:{scales[0]}"
 
 
 def _value(p: _Parser, kind: str, raw: Any, mark: Mark) -> Any:
     if kind == "number":
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise p.fail(f"expected a number, got {raw!r}", mark)
+            raise p.fail(f"应为数字，实际为 {raw!r}", f"expected a number, got {raw!r}", mark)
         return raw
-    if kind.startswith("grade:"):
-        words = p.grades[kind[6:]]
+    if kind == "date":
+        if not isinstance(raw, dt.date):
+            raise p.fail(
+                f"应为日期 YYYY-MM-DD，实际为 {raw!r}", f"expected a date YYYY-MM-DD, got {raw!r}", mark
+            )
+        return raw
+    if kind.startswith("grade:") or kind.startswith("choice:"):
+        words = p.grades[kind[6:]] if kind.startswith("grade:") else p.attributes[kind[7:]].choices
+        what_zh, what = (
+            ("等级表", "a grade of scale") if kind.startswith("grade:") else ("属性", "a choice of")
+        )
         if str(raw) not in words:
             raise p.fail(
-                f"expected a grade of scale {kind[6:]} ({one_of(words)}), got {raw!r}"
+                f"应为{what_zh} {kind.partition(':')[2]} 的取值（{one_of_zh(words)}），实际为 {raw!r}"
+                f"{suggest_zh(str(raw), words)}",
+                f"expected {what} {kind.partition(':')[2]} ({one_of(words)}), got {raw!r}"
                 f"{suggest(str(raw), words)}",
                 mark,
             )
         return str(raw)
-    if kind == "education":
-        if str(raw) not in EDUCATION_WORDS:
+    if kind in ("education", "status"):
+        words = EDUCATION_WORDS if kind == "education" else STATUS_WORDS
+        what_zh, what = ("学历", "an education level") if kind == "education" else ("状态", "a status")
+        if str(raw) not in words:
             raise p.fail(
-                f"expected an education level ({one_of(EDUCATION_WORDS)}), got {raw!r}"
-                f"{suggest(str(raw), EDUCATION_WORDS)}",
+                f"应为{what_zh}（{one_of_zh(words)}），实际为 {raw!r}{suggest_zh(str(raw), words)}",
+                f"expected {what} ({one_of(words)}), got {raw!r}{suggest(str(raw), words)}",
                 mark,
             )
-        return EDUCATION_WORDS[str(raw)]
-    if kind == "status":
-        if str(raw) not in STATUS_WORDS:
-            raise p.fail(f"expected a status ({one_of(STATUS_WORDS)}), got {raw!r}", mark)
-        return STATUS_WORDS[str(raw)]
+        return words[str(raw)]
     if isinstance(raw, YMap | YList):
-        raise p.fail(f"expected a single value, got {raw!r}", mark)
+        raise p.fail(f"应为单个取值，实际为 {raw!r}", f"expected a single value, got {raw!r}", mark)
     return str(raw)
 
 
@@ -146,7 +208,11 @@ def _cases(p: _Parser, kind: str, raw: YMap, mark: Mark, ctx: dict[str, str], tr
     mp = p.mapping(raw, "cases", mark, ("cases", "else"))
     items = p.need(mp, "cases", "a value by cases")
     if not isinstance(items, YList) or not items:
-        raise p.fail("cases: expected a list of {when: <criterion>, value: <value>}", p.at(mp, "cases"))
+        raise p.fail(
+            "cases：应为 {when: <条件>, value: <取值>} 的列表",
+            "cases: expected a list of {when: <criterion>, value: <value>}",
+            p.at(mp, "cases"),
+        )
     out = []
     for item, imk in zip(items, items.item_marks, strict=True):
         cm = p.mapping(item, "case", imk, ("when", "value"))
@@ -162,7 +228,11 @@ def _cases(p: _Parser, kind: str, raw: YMap, mark: Mark, ctx: dict[str, str], tr
 def period(p: _Parser, mp: YMap, default: str | None = None) -> m.PeriodKind:
     word = mp.get("period", default)
     if word is None:
-        raise p.fail(f'"period" is required: one of {one_of(m.PERIOD_WORDS)}', mp.mark)
+        raise p.fail(
+            f'缺少 "period"：{one_of_zh(m.PERIOD_WORDS)} 之一',
+            f'"period" is required: one of {one_of(m.PERIOD_WORDS)}',
+            mp.mark,
+        )
     return m.PERIOD_WORDS[p.name(word, "period", p.at(mp, "period"), tuple(m.PERIOD_WORDS))]
 
 
@@ -173,14 +243,12 @@ def series(p: _Parser, raw: Any, mark: Mark, scale: str | None = None) -> m.Seri
         better = p.name(sm.get("better", "higher"), "better", p.at(sm, "better"), ("higher", "lower"))
         return m.Series(inner.source, inner.metric, inner.scale, lower_is_better=better == "lower")
     name = p.name(raw, "of", mark)
-    if name.startswith("metric."):
-        return m.Series("metric", metric=name[7:])
+    if name.startswith("metric.") and len(name) > 7:
+        return m.Series("metric", metric=name[7:])  # metric names are the data's own: warned of, not refused
     if name not in ("score", "grade", "coefficient", "rank"):
-        raise p.fail(
-            f'of: unknown measure "{name}"; expected one of: {one_of(SERIES)}{suggest(name, SERIES)}', mark
-        )
+        raise p.unknown("of", name, SERIES, mark, ("度量", "measure"))
     if scale and name == "grade" and scale not in p.grades:
-        raise p.fail(f'scale: unknown grade scale "{scale}"{suggest(scale, p.grades)}', mark)
+        raise p.unknown("scale", str(scale), tuple(p.grades), mark, ("等级表", "grade scale"))
     return m.Series(name, scale=scale if name == "grade" else None, lower_is_better=name == "rank")  # type: ignore[arg-type]
 
 
@@ -208,7 +276,11 @@ def rank_parts(p: _Parser, rm: YMap) -> tuple[m.Series, ...]:
     items = list(zip(raw, raw.item_marks, strict=True)) if isinstance(raw, YList) else [(raw, mark)]
     parts = tuple(series(p, r, mk) for r, mk in items)
     if any(s.source == "grade" for s in parts):
-        raise p.fail("rank: rank on scores or metrics, not on grade words", mark)
+        raise p.fail(
+            "rank：按分数或指标排名，不能按等级词排名",
+            "rank: rank on scores or metrics, not on grade words",
+            mark,
+        )
     return parts
 
 
@@ -216,12 +288,16 @@ def window(p: _Parser, mp: YMap, required: bool) -> m.Window | None:
     given = [k for k in ("last", "all", "since") if k in mp]
     if len(given) > 1:
         raise p.fail(
-            f"choose one window: last: N, all: true or since: level (found {one_of(given)})", mp.mark
+            f"只能选一个窗口：last: N、all: true 或 since: level（实际有 {one_of_zh(given)}）",
+            f"choose one window: last: N, all: true or since: level (found {one_of(given)})",
+            mp.mark,
         )
     if not given:
         if required:
             raise p.fail(
-                "a window is required: last: N (complete periods), all: true, or since: level", mp.mark
+                "须有一个窗口：last: N（完整周期）、all: true 或 since: level",
+                "a window is required: last: N (complete periods), all: true, or since: level",
+                mp.mark,
             )
         return None
     key = given[0]
@@ -238,6 +314,7 @@ def ref(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str]) -> str:
     if name.startswith("$"):
         if name not in ctx:
             raise p.fail(
+                f"{name} 只在晋升（或带 to: 的规则）中有意义；此处可用：{one_of_zh(ctx) or '无'}",
                 f"{name} is only known in a promotion (or a rule with to:); known here: "
                 f"{one_of(ctx) or 'none'}",
                 mark,
@@ -260,7 +337,7 @@ def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m
     of, kind = series_or_rank(p, mp)
     if "since" in mp:
         p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
-    kind, where = comparison(p, mp, kind, None, ctx, track, "consecutive: the condition for each period")
+    kind, where = comparison(p, mp, kind, None, ctx, track, "consecutive")
     of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
     return m.Consecutive(of, period(p, mp), where, "since" in mp), "number", None
 
@@ -272,17 +349,20 @@ def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
     of, kind = series_or_rank(p, mp)
     where = None
     if any(k in mp for k in COMPARATORS):
-        kind, where = comparison(p, mp, kind, None, ctx, track, "window: the condition for counting a period")
+        kind, where = comparison(p, mp, kind, None, ctx, track, "window")
         of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
     agg = p.name(mp.get("agg", "count" if where else "mean"), "agg", p.at(mp, "agg"), AGGS)
     if where is not None and agg != "count":
         raise p.fail(
-            "window: with a condition the aggregate is count (the number of periods meeting it)", mp.mark
+            "window：带条件时汇总方式为 count（满足条件的周期数）",
+            "window: with a condition the aggregate is count (the number of periods meeting it)",
+            mp.mark,
         )
     out_kind = "number"
     if kind.startswith("grade") and where is None:
         if agg not in ("min", "max"):
             raise p.fail(
+                f"window：等级词不能求和或求平均（agg {agg}）；请用 min、max 或一个条件",
                 f"window: grade words cannot be summed or averaged (agg {agg}); use min, max or a condition",
                 p.at(mp, "agg"),
             )
@@ -302,7 +382,9 @@ def _change(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
     s = series(p, p.need(mp, "of", "change"), p.at(mp, "of"))
     if s.source == "grade":
         raise p.fail(
-            "change: compares averages, so it needs scores or metrics, not grade words", p.at(mp, "of")
+            "change：比较平均值，需要分数或指标，不能用等级词",
+            "change: compares averages, so it needs scores or metrics, not grade words",
+            p.at(mp, "of"),
         )
     return (
         m.Change(s, period(p, mp), p.integer(p.need(mp, "last", "change"), "last", p.at(mp, "last"), 1)),
@@ -319,7 +401,9 @@ def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track)
     combine = p.name(mp.get("combine", "sum"), "combine", p.at(mp, "combine"), ("sum", "each"))
     if "since" in mp:  # everyone ranked must be measured over the same periods
         raise p.fail(
-            "rank: use last: N or all: true; since: level differs from person to person", p.at(mp, "since")
+            "rank：请用 last: N 或 all: true；since: level 因人而异，无法同口径排名",
+            "rank: use last: N or all: true; since: level differs from person to person",
+            p.at(mp, "since"),
         )
     return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
 
@@ -330,14 +414,24 @@ EVENT_WINDOWS = ("previous_year", "since_level", "ever")
 def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
     keys = ("event", "ref", "exclude_refs", "months", "window", "measure", "unoffset")
     mp = p.mapping(raw, "count", mark, keys)
-    event = p.name(p.need(mp, "event", "count"), "event", p.at(mp, "event"))
+    event = p.name(p.need(mp, "event", "count"), "count.event", p.at(mp, "event"))
+    if event not in EVENT_TYPES:  # the event types are fixed (INTERCHANGE.md): a misspelling counts nothing
+        raise p.fail(
+            f'未知的事件类型 "{event}"，应为 {one_of_zh(EVENT_TYPES)} 之一{suggest_zh(event, EVENT_TYPES)}',
+            f'unknown event type "{event}"; expected one of: {one_of(EVENT_TYPES)}{suggest(event, EVENT_TYPES)}',
+            p.at(mp, "event"),
+        )
     refs = tuple(
         ref(p, r, p.at(mp, "ref"), ctx)
         for r in (mp["ref"] if isinstance(mp.get("ref"), YList) else [mp["ref"]] if "ref" in mp else [])
     )
     exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
     if "months" in mp and "window" in mp:
-        raise p.fail("count: give either months: N or window: …, not both", mp.mark)
+        raise p.fail(
+            "count：months: N 与 window: … 只能给一个",
+            "count: give either months: N or window: …, not both",
+            mp.mark,
+        )
     if "months" in mp:
         win = m.EventWindow("months", p.integer(mp["months"], "months", p.at(mp, "months"), 1))
     else:
@@ -345,9 +439,7 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
     measure = p.name(
         mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs")
     )
-    unoffset = mp.get("unoffset", False)
-    if not isinstance(unoffset, bool):
-        raise p.fail(f"unoffset: expected true or false, got {unoffset!r}", p.at(mp, "unoffset"))
+    unoffset = p.boolean(mp.get("unoffset", False), "unoffset", p.at(mp, "unoffset"))
     return m.Count(event, refs, exclude, win, measure, unoffset), "number", None  # type: ignore[arg-type]
 
 
@@ -364,7 +456,11 @@ def _latest_event(p: _Parser, event: str, raw: Any, mark: Mark, ctx: dict[str, s
 
 
 def _exam(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    return _latest_event(p, "exam", raw, mark, ctx), "number", m.Compare(">=", p.exam_pass)
+    return (
+        _latest_event(p, "exam", raw, mark, ctx),
+        "number",
+        m.Compare(">=", p.exam_pass),
+    )  # defaults.exam_pass
 
 
 def _attestation(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
@@ -381,18 +477,23 @@ def _certificate(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m
 
 def _attribute(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
     name = p.name(raw, "attribute", mark)
-    kind = {"education": "education", "status": "status", "age": "number", "acting_gap": "number"}.get(
-        name, "text"
-    )
-    return m.Attribute(name), kind, None
+    if name not in p.attributes:
+        raise p.fail(
+            f'未知的属性 "{name}"，应为 {one_of_zh(p.attributes)} 之一{suggest_zh(name, p.attributes)}；'
+            "employees.csv 的其他列须先在 attributes: 中声明类型（number、date、text 或 {choice: [..]}）",
+            f'unknown attribute "{name}"; expected one of: {one_of(p.attributes)}{suggest(name, p.attributes)}; '
+            "declare the type of another employees.csv column in attributes: (number, date, text or "
+            "{choice: [..]})",
+            mark,
+        )
+    kind = p.attributes[name].value_kind
+    return m.Attribute(name, kind), kind, None
 
 
 def _vacancy(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
     level = ref(p, raw, mark, ctx)
     if level not in track.level_ids():
-        raise p.fail(
-            f'vacancy: unknown level "{level}" in track {track.id}{suggest(level, track.level_ids())}', mark
-        )
+        raise p.unknown(f"vacancy（通道 {track.id} / track {track.id}）", level, track.level_ids(), mark)
     return m.Vacancy(level), "number", m.Compare(">", 0)
 
 
@@ -411,3 +512,4 @@ BUILDERS = {
     "attribute": _attribute,
     "vacancy": _vacancy,
 }
+BLOCKS: tuple[str, ...] = (*BUILDERS, "all", "any", "not")

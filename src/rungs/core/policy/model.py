@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
+
+from rungs.core.vocabulary import OTHER_RULE_KINDS
 
 PeriodKind = Literal["M", "Q", "H", "Y"]
 PERIOD_WORDS: dict[str, PeriodKind] = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
-RULE_KINDS = ("demotion", "warning", "unqualified_leader", "acting_conversion", "pay_step")
+RULE_KINDS = OTHER_RULE_KINDS  # the kinds a `rules:` entry may have (promotions have their own section)
 
 
 @dataclass(frozen=True)
@@ -176,17 +179,22 @@ class LatestEvent:
 
 @dataclass(frozen=True)
 class Attribute:
-    """education (ordered codes), status, age (whole years), acting_gap, team, department, or an extra
-    column of employees.csv."""
+    """A column of the employee: education (ordered codes), status, age (whole years), acting_gap, team,
+    department, base_pay …, or an extra column of employees.csv typed in the policy's `attributes:`."""
 
     name: str
+    kind: str = (
+        "text"  # its AttributeType.value_kind: number | date | text | education | status | choice:<name>
+    )
 
 
 @dataclass(frozen=True)
 class Vacancy:
-    """Headcount of the level (positions.csv) minus its current holders."""
+    """Free posts at the level for the employee: headcount (positions.csv) minus current holders, counted
+    in the employee's own team where positions are given per team, else in their own department where
+    they are given per department, else company-wide (see measures._vacancy)."""
 
-    level: str  # a level id or "$to"
+    level: str  # a level id ("$to" is resolved when the policy is loaded)
 
 
 @dataclass(frozen=True)
@@ -252,12 +260,31 @@ class Track:
 
 
 @dataclass(frozen=True)
-class PayEffect:
-    """How pay changes: a percentage of base pay, and/or a monthly raise range in yuan."""
+class AttributeType:
+    """The type of an employee attribute: number, date, text, or an ordered choice (words low to high).
+    Built-in attributes have theirs (parse.BUILTIN_ATTRIBUTES); the policy declares extra columns'."""
 
-    base_pct: float | None = None
-    raise_min: int | None = None
-    raise_max: int | None = None
+    name: str
+    type: Literal["number", "date", "text", "choice", "education", "status"]
+    choices: tuple[str, ...] = ()  # for choice: the words, lowest first
+
+    @property
+    def value_kind(self) -> str:
+        """How a criterion on it keeps and shows its values (Criterion.value_kind)."""
+        return f"choice:{self.name}" if self.type == "choice" else self.type
+
+    @property
+    def ordered(self) -> bool:
+        return self.type in ("number", "date", "choice", "education")
+
+
+@dataclass(frozen=True)
+class PayEffect:
+    """How pay changes: a percentage of base pay, and/or a monthly raise range in yuan (the rewards use it)."""
+
+    base_pct: Decimal | None = None
+    raise_min: Decimal | None = None
+    raise_max: Decimal | None = None
     note: str = ""
 
 
@@ -279,6 +306,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Authority:
+    """Who proposes, reviews and approves promotions to these levels (role codes of rungs.core.roles)."""
+
     levels: tuple[str, ...]
     proposes: str
     approves: str
@@ -287,14 +316,17 @@ class Authority:
 
 @dataclass(frozen=True)
 class Procedure:
+    """How a promotion round runs. Read by the promotion rounds, not by the evaluation."""
+
     windows: tuple[int, ...] = ()  # months in which regular rounds happen (e.g. 6, 12)
     every_years: int = 1
-    effective: str = ""  # e.g. next_january, next_month, immediate
+    effective: str = "immediate"  # a code of EFFECTIVE (parse.py)
     notice_working_days: int = 0
     steps: tuple[str, ...] = ()
     authority: tuple[Authority, ...] = ()
-    skip_level: str = ""  # who may approve skipping levels; empty = not allowed
+    skip_level: str = ""  # the role that may approve skipping levels; empty = not allowed
     one_level_at_a_time: bool = True
+    lateral: tuple[tuple[str, ...], ...] = ()  # groups of equivalent "track.level" (交叉晋升)
 
 
 @dataclass(frozen=True)
@@ -307,9 +339,16 @@ class Policy:
     grades: dict[str, tuple[str, ...]]  # scale name → words, low to high
     rules: tuple[Rule, ...]
     procedure: Procedure = field(default_factory=Procedure)
-    equivalences: tuple[tuple[str, ...], ...] = ()
-    defaults: dict[str, Any] = field(default_factory=dict)
+    exam_pass: float = 60  # defaults.exam_pass: the pass mark of `exam:` without a comparison
+    attributes: dict[str, AttributeType] = field(default_factory=dict)  # declared extra columns
     source: str = ""  # file name it came from
 
     def promotions(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "promotion")
+
+    @property
+    def scales(self) -> dict[str, tuple[str, ...]]:
+        """Ordered words by value kind: the grade scales by name, and `choice:<attribute>` lists."""
+        out = dict(self.grades)
+        out.update({a.value_kind: a.choices for a in self.attributes.values() if a.type == "choice"})
+        return out

@@ -2,103 +2,123 @@
 
 The grammar is documented in docs/policy-language.md. Every check a manager could get wrong is made
 here, at load time: unknown names (with the closest valid one), wrong types, levels that do not exist,
-transitions to nowhere, loops in a path, grades compared with numbers.
+transitions to nowhere, loops in a path, grades compared with numbers, approvers nobody can be. Whatever
+the language accepts either acts in the evaluation or is carried, typed, for the promotion rounds and the
+rewards (procedure, pay); nothing is accepted and then ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rungs.core.policy import model as m
-from rungs.core.policy.blocks import COMPARATORS, parse_block
-from rungs.core.policy.errors import PolicyError, one_of, suggest
+from rungs.core.policy.blocks import BLOCKS, BUILTIN_ATTRIBUTES, COMPARATORS, parse_block
+from rungs.core.policy.errors import PolicyError, closest, one_of, one_of_zh
 from rungs.core.policy.source import Mark, YList, YMap, load_yaml
+from rungs.core.roles import ROLE_CODES
 
-BLOCKS = (
-    "tenure",
-    "consecutive",
-    "window",
-    "latest",
-    "change",
-    "rank",
-    "count",
-    "exam",
-    "attestation",
-    "course",
-    "certificate",
-    "attribute",
-    "vacancy",
-    "all",
-    "any",
-    "not",
-)
-ROLES = (
-    "agent",
-    "team_lead",
-    "supervisor",
-    "qa_training",
-    "department_manager",
-    "hr",
-    "executive",
-    "chairman",
-    "general_manager",
-    "vice_president",
-    "director",
-    "admin",
-    "committee",
-)
-NUMERIC_ATTRIBUTES = ("age", "acting_gap")
+# When promotion results take effect (procedure.effective).
+EFFECTIVE: dict[str, tuple[str, str]] = {
+    "immediate": ("立即生效", "immediately"),
+    "next_month": ("次月生效", "from the next month"),
+    "next_quarter": ("下一季度生效", "from the next quarter"),
+    "next_january": ("次年一月生效", "from January of the next year"),
+    "after_onboarding_assessment": ("新岗位考核通过后生效", "after the new post's assessment is passed"),
+}
+ATTRIBUTE_TYPES = ("number", "date", "text")  # or {choice: [..]}
+
+
+def _hint(word: str, choices: Any) -> tuple[str, str]:
+    """The zh and en suggestion suffixes for a misspelled name."""
+    c = closest(word, choices)
+    return (f'，是否应为 "{c}"？', f'; did you mean "{c}"?') if c else ("", "")
 
 
 class _Parser:
     def __init__(self, file: str) -> None:
         self.file = file
         self.grades: dict[str, tuple[str, ...]] = {}
+        self.attributes: dict[str, m.AttributeType] = dict(BUILTIN_ATTRIBUTES)
         self.exam_pass: float = 60
         self.tracks: dict[str, m.Track] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def fail(self, msg: str, mark: Mark | None) -> PolicyError:
+    def fail(self, zh: str, en: str, mark: Mark | None) -> PolicyError:
         return PolicyError(
-            msg, file=self.file, line=mark.line if mark else 0, column=mark.column if mark else 0
+            zh, en, file=self.file, line=mark.line if mark else 0, column=mark.column if mark else 0
+        )
+
+    def unknown(
+        self, what: str, value: str, choices: Any, mark: Mark | None, noun: tuple[str, str] = ("", "")
+    ) -> PolicyError:
+        """<what>：未知的<noun> "x"，应为 a、b 之一 · <what>: unknown <noun> "x"; expected one of: a, b —
+        with the closest name."""
+        zh_hint, en_hint = _hint(value, choices)
+        en_noun = f"{noun[1]} " if noun[1] else ""
+        return self.fail(
+            f'{what}：未知的{noun[0]} "{value}"，应为 {one_of_zh(choices)} 之一{zh_hint}',
+            f'{what}: unknown {en_noun}"{value}"; expected one of: {one_of(choices)}{en_hint}',
+            mark,
         )
 
     def mapping(self, value: Any, what: str, mark: Mark | None, allowed: tuple[str, ...]) -> YMap:
         if not isinstance(value, YMap):
-            raise self.fail(f"{what}: expected a mapping (key: value lines), got {value!r}", mark)
+            raise self.fail(
+                f"{what}：应为映射（键: 值 的若干行），实际为 {value!r}",
+                f"{what}: expected a mapping (key: value lines), got {value!r}",
+                mark,
+            )
         for key in value:
             if key not in allowed:
+                zh_hint, en_hint = _hint(key, allowed)
                 raise self.fail(
-                    f'{what}: unknown key "{key}"; expected one of: {one_of(allowed)}{suggest(key, allowed)}',
+                    f'{what}：未知的键 "{key}"，应为 {one_of_zh(allowed)} 之一{zh_hint}',
+                    f'{what}: unknown key "{key}"; expected one of: {one_of(allowed)}{en_hint}',
                     value.key_marks[key],
                 )
         return value
 
     def need(self, mp: YMap, key: str, what: str) -> Any:
         if key not in mp:
-            raise self.fail(f'{what}: "{key}" is required', mp.mark)
+            raise self.fail(f'{what}：缺少 "{key}"', f'{what}: "{key}" is required', mp.mark)
         return mp[key]
 
     def at(self, mp: YMap, key: str) -> Mark:
         return mp.value_marks.get(key, mp.mark)
 
+    def key_at(self, mp: YMap, key: str) -> Mark:
+        return mp.key_marks.get(key, mp.mark)
+
     def name(self, value: Any, what: str, mark: Mark, choices: tuple[str, ...] | None = None) -> str:
         if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
-            raise self.fail(f"{what}: expected a name, got {value!r}", mark)
+            raise self.fail(
+                f"{what}：应为一个名称，实际为 {value!r}", f"{what}: expected a name, got {value!r}", mark
+            )
         value = str(value)
         if choices is not None and value not in choices:
-            raise self.fail(
-                f'{what}: unknown "{value}"; expected one of: {one_of(choices)}{suggest(value, choices)}',
-                mark,
-            )
+            raise self.unknown(what, value, choices, mark)
         return value
 
     def integer(self, value: Any, what: str, mark: Mark, minimum: int = 0) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.fail(f"{what}: expected a whole number ≥ {minimum}, got {value!r}", mark)
+            raise self.fail(
+                f"{what}：应为不小于 {minimum} 的整数，实际为 {value!r}",
+                f"{what}: expected a whole number ≥ {minimum}, got {value!r}",
+                mark,
+            )
+        return value
+
+    def boolean(self, value: Any, what: str, mark: Mark) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(
+                f"{what}：应为 true 或 false，实际为 {value!r}",
+                f"{what}: expected true or false, got {value!r}",
+                mark,
+            )
         return value
 
     def names(
@@ -117,6 +137,13 @@ class _Parser:
         zh = str(self.need(mp, "zh", "label"))
         return m.Label(zh, str(mp.get("en", zh)))
 
+    def text(self, value: Any, what: str, mark: Mark) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, YMap | YList):
+            raise self.fail(f"{what}：应为一段文字", f"{what}: expected a text", mark)
+        return str(value)
+
     # -- the document ------------------------------------------------------------------------------
 
     def policy(self, doc: Any) -> m.Policy:
@@ -128,30 +155,44 @@ class _Parser:
             "effective_from",
             "defaults",
             "grades",
+            "attributes",
             "tracks",
-            "equivalences",
             "procedure",
             "promotions",
             "rules",
             "notes",
         )
+        if isinstance(doc, YMap) and "equivalences" in doc:
+            raise self.fail(
+                "equivalences 已改为 procedure.lateral（交叉晋升的等同职级组，由晋升流程使用）",
+                "equivalences is now procedure.lateral (groups of equivalent levels for lateral moves, "
+                "used by the promotion rounds)",
+                doc.key_marks["equivalences"],
+            )
         doc = self.mapping(doc, "policy", Mark(1, 1), keys)
         if doc.get("rungs", 1) != 1:
             raise self.fail(
-                f"rungs: this program reads policy format 1, got {doc['rungs']!r}", self.at(doc, "rungs")
+                f"rungs：本程序读取政策格式 1，实际为 {doc['rungs']!r}",
+                f"rungs: this program reads policy format 1, got {doc['rungs']!r}",
+                self.at(doc, "rungs"),
             )
         pid = self.name(self.need(doc, "id", "policy"), "id", self.at(doc, "id"))
         effective = doc.get("effective_from")
         if effective is not None and not isinstance(effective, dt.date):
             raise self.fail(
+                f"effective_from：应为日期 YYYY-MM-DD，实际为 {effective!r}",
                 f"effective_from: expected a date YYYY-MM-DD, got {effective!r}",
                 self.at(doc, "effective_from"),
             )
         defaults = self.mapping(
-            doc.get("defaults", YMap()), "defaults", self.at(doc, "defaults"), ("exam_pass", "rank_top")
+            doc.get("defaults", YMap()), "defaults", self.at(doc, "defaults"), ("exam_pass",)
         )
-        self.exam_pass = defaults.get("exam_pass", 60)
+        if "exam_pass" in defaults:
+            self.exam_pass = self.number(
+                defaults["exam_pass"], "defaults.exam_pass", self.at(defaults, "exam_pass")
+            )
         self.grades = self.grade_scales(doc.get("grades", YMap()), self.at(doc, "grades"))
+        self.attribute_types(doc.get("attributes", YMap()), self.at(doc, "attributes"))
         tracks = self.need(doc, "tracks", "policy")
         tracks = self.mapping(
             tracks, "tracks", self.at(doc, "tracks"), tuple(tracks) if isinstance(tracks, YMap) else ()
@@ -160,7 +201,7 @@ class _Parser:
             self.tracks[tid] = self.track(tid, tracks[tid], tracks.value_marks[tid])
         rules = [self.promotion(p, mk) for p, mk in self.items(doc, "promotions")]
         rules += [self.rule(r, mk) for r, mk in self.items(doc, "rules")]
-        self.check_unique([(r.id, r) for r in rules], "rule id")
+        self.check_unique([(r.id, r) for r in rules], "rule id", "规则 id")
         self.check_no_loops(rules)
         return m.Policy(
             id=pid,
@@ -171,15 +212,26 @@ class _Parser:
             grades=self.grades,
             rules=tuple(rules),
             procedure=self.procedure(doc.get("procedure", YMap()), self.at(doc, "procedure")),
-            equivalences=self.equivalences(doc.get("equivalences", YList()), self.at(doc, "equivalences")),
-            defaults=dict(defaults),
+            exam_pass=self.exam_pass,
+            attributes={k: v for k, v in self.attributes.items() if k not in BUILTIN_ATTRIBUTES},
             source=self.file,
         )
+
+    def number(self, value: Any, what: str, mark: Mark) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(
+                f"{what}：应为数字，实际为 {value!r}", f"{what}: expected a number, got {value!r}", mark
+            )
+        return value
 
     def items(self, doc: YMap, key: str) -> list[tuple[Any, Mark]]:
         value = doc.get(key, YList())
         if not isinstance(value, YList):
-            raise self.fail(f"{key}: expected a list (lines starting with -)", self.at(doc, key))
+            raise self.fail(
+                f"{key}：应为列表（以 - 开头的若干行）",
+                f"{key}: expected a list (lines starting with -)",
+                self.at(doc, key),
+            )
         return list(zip(value, value.item_marks, strict=True))
 
     def grade_scales(self, value: Any, mark: Mark) -> dict[str, tuple[str, ...]]:
@@ -188,17 +240,53 @@ class _Parser:
         for name, words in mp.items():
             if not isinstance(words, YList) or len(words) < 2:
                 raise self.fail(
-                    f"grades.{name}: expected a list of grade words, lowest first", mp.value_marks[name]
+                    f"grades.{name}：应为等级词列表，由低到高",
+                    f"grades.{name}: expected a list of grade words, lowest first",
+                    mp.value_marks[name],
                 )
             out[name] = tuple(str(w) for w in words)
         return out
+
+    def attribute_types(self, value: Any, mark: Mark) -> None:
+        """`attributes:` the types of extra columns of employees.csv: number, date, text or {choice: [..]}."""
+        mp = self.mapping(value, "attributes", mark, tuple(value) if isinstance(value, YMap) else ())
+        for name, spec in mp.items():
+            at = mp.value_marks[name]
+            if name in BUILTIN_ATTRIBUTES:
+                raise self.fail(
+                    f"attributes.{name}：{name} 是内置属性，类型已确定（{BUILTIN_ATTRIBUTES[name].type}），无需声明",
+                    f"attributes.{name}: {name} is built in, its type is fixed "
+                    f"({BUILTIN_ATTRIBUTES[name].type}); do not declare it",
+                    mp.key_marks[name],
+                )
+            if isinstance(spec, YMap):
+                cm = self.mapping(spec, f"attributes.{name}", at, ("choice",))
+                words = self.need(cm, "choice", f"attributes.{name}")
+                if not isinstance(words, YList) or len(words) < 2 or len(set(map(str, words))) != len(words):
+                    raise self.fail(
+                        f"attributes.{name}.choice：应为至少两个不同取值的列表，由低到高",
+                        f"attributes.{name}.choice: expected a list of at least two different words, lowest first",
+                        self.at(cm, "choice"),
+                    )
+                self.attributes[name] = m.AttributeType(name, "choice", tuple(str(w) for w in words))
+                continue
+            kind = self.name(spec, f"attributes.{name}", at, (*ATTRIBUTE_TYPES, "choice"))
+            if kind == "choice":
+                raise self.fail(
+                    f"attributes.{name}：有序选项需列出取值，例如 {{choice: [C, B, A]}}",
+                    f"attributes.{name}: an ordered choice lists its words, e.g. {{choice: [C, B, A]}}",
+                    at,
+                )
+            self.attributes[name] = m.AttributeType(name, kind)  # type: ignore[arg-type]
 
     def track(self, tid: str, value: Any, mark: Mark) -> m.Track:
         mp = self.mapping(value, f"track {tid}", mark, ("label", "levels", "path"))
         levels_map = self.need(mp, "levels", f"track {tid}")
         if not isinstance(levels_map, YMap) or not levels_map:
             raise self.fail(
-                f"track {tid}: levels: expected a mapping of level id → label", self.at(mp, "levels")
+                f"track {tid}：levels 应为 职级 id → 名称 的映射",
+                f"track {tid}: levels: expected a mapping of level id → label",
+                self.at(mp, "levels"),
             )
         levels = tuple(
             m.Level(lid, self.label(lab, levels_map.value_marks[lid], lid)) for lid, lab in levels_map.items()
@@ -208,7 +296,9 @@ class _Parser:
         if len(set(path)) != len(path):
             again = next(p for i, p in enumerate(path) if p in path[:i])
             raise self.fail(
-                f'track {tid}: the normal path loops: "{again}" appears twice', self.at(mp, "path")
+                f'track {tid}：常规路径成环："{again}" 出现两次',
+                f'track {tid}: the normal path loops: "{again}" appears twice',
+                self.at(mp, "path"),
             )
         return m.Track(tid, self.label(mp.get("label"), mark, tid), levels, path)
 
@@ -229,12 +319,15 @@ class _Parser:
             dst = track.path[track.path.index(src) + 1]
         else:
             raise self.fail(
+                f'从 "{src}" 的晋升：它是通道 {track.id} 常规路径的最高职级，须用 "to" 指明晋升到哪个职级',
                 f'promotion from "{src}": it is the top of the normal path of track {track.id}, '
                 f'so "to" must name the level it leads to',
                 mp.mark,
             )
         if dst == src:
-            raise self.fail(f'promotion from "{src}" leads to itself', self.at(mp, "to"))
+            raise self.fail(
+                f'从 "{src}" 的晋升指向自身', f'promotion from "{src}" leads to itself', self.at(mp, "to")
+            )
         rid = str(mp.get("id", f"{track.id}.{src}-{dst}"))
         lab = self.label(mp.get("label"), mp.mark, f"{src} → {dst}")
         ctx = {"$from": src, "$to": dst}
@@ -247,7 +340,7 @@ class _Parser:
             dst,
             self.criteria(mp, ctx, track),
             pay=self.pay(mp.get("pay"), self.at(mp, "pay")),
-            note=str(mp.get("note", "")),
+            note=self.text(mp.get("note"), "note", self.at(mp, "note")),
         )
 
     def rule(self, value: Any, mark: Mark) -> m.Rule:
@@ -274,44 +367,63 @@ class _Parser:
             self.criteria(mp, ctx, track),
             match,  # type: ignore[arg-type]
             pay=self.pay(mp.get("pay"), self.at(mp, "pay")),
-            note=str(mp.get("note", "")),
+            note=self.text(mp.get("note"), "note", self.at(mp, "note")),
         )
 
     def pay(self, value: Any, mark: Mark) -> m.PayEffect | None:
+        """pay: {base_pct: 10} (a share of base pay, negative for a cut) and/or {raise: [min, max]} (yuan per
+        month), or only a note (a pay change the policy describes in words); amounts as Decimal."""
         if value is None:
             return None
         mp = self.mapping(value, "pay", mark, ("base_pct", "raise", "note"))
-        pct = mp.get("base_pct")
-        if pct is not None and not isinstance(pct, int | float):
-            raise self.fail(
-                f"pay.base_pct: expected a number such as 10 or -10, got {pct!r}", self.at(mp, "base_pct")
-            )
+        pct = None
+        if "base_pct" in mp:
+            raw = mp["base_pct"]
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or raw == 0:
+                raise self.fail(
+                    f"pay.base_pct：应为非零数字，例如 10 或 -10，实际为 {raw!r}",
+                    f"pay.base_pct: expected a non-zero number such as 10 or -10, got {raw!r}",
+                    self.at(mp, "base_pct"),
+                )
+            pct = Decimal(str(raw))
         lo = hi = None
         if "raise" in mp:
             rng = mp["raise"]
             if (
-                not (isinstance(rng, YList) and len(rng) == 2 and all(isinstance(x, int) for x in rng))
+                not (
+                    isinstance(rng, YList)
+                    and len(rng) == 2
+                    and all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in rng)
+                )
                 or rng[0] > rng[1]
             ):
                 raise self.fail(
-                    f"pay.raise: expected [min, max] in yuan per month, got {rng!r}", self.at(mp, "raise")
+                    f"pay.raise：应为 [最低, 最高]（每月元，正整数），实际为 {rng!r}",
+                    f"pay.raise: expected [min, max] in yuan per month (whole numbers > 0), got {rng!r}",
+                    self.at(mp, "raise"),
                 )
-            lo, hi = rng
-        return m.PayEffect(pct, lo, hi, str(mp.get("note", "")))
+            lo, hi = Decimal(rng[0]), Decimal(rng[1])
+        return m.PayEffect(pct, lo, hi, self.text(mp.get("note"), "pay.note", self.at(mp, "note")))
 
     def criteria(self, mp: YMap, ctx: dict[str, str], track: m.Track) -> tuple[m.Criterion, ...]:
         items = self.items(mp, "criteria")
         if not items:
-            raise self.fail('"criteria" is required: a list of at least one criterion', mp.mark)
+            raise self.fail(
+                '缺少 "criteria"：至少一个条件的列表',
+                '"criteria" is required: a list of at least one criterion',
+                mp.mark,
+            )
         out = tuple(self.criterion(c, mk, ctx, track, named=True) for c, mk in items)
-        self.check_unique([(c.id, c) for c in out], "criterion id")
+        self.check_unique([(c.id, c) for c in out], "criterion id", "条件 id")
         return out
 
-    def check_unique(self, pairs: list[tuple[str, Any]], what: str) -> None:
+    def check_unique(self, pairs: list[tuple[str, Any]], what: str, what_zh: str) -> None:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise PolicyError(f'{what} "{key}" is used twice', file=self.file)
+                raise PolicyError(
+                    f'{what_zh} "{key}" 重复使用', f'{what} "{key}" is used twice', file=self.file
+                )
             seen.add(key)
 
     def check_no_loops(self, rules: list[m.Rule]) -> None:
@@ -326,11 +438,15 @@ class _Parser:
                 for nxt in edges.get((track, stack.pop()), ()):
                     if nxt == start:
                         raise PolicyError(
-                            f'promotions on track {track} loop back to "{start}"', file=self.file
+                            f'通道 {track} 的晋升绕回 "{start}"',
+                            f'promotions on track {track} loop back to "{start}"',
+                            file=self.file,
                         )
                     if nxt not in seen:
                         seen.add(nxt)
                         stack.append(nxt)
+
+    # -- the procedure (read by the promotion rounds) --------------------------------------------------
 
     def procedure(self, value: Any, mark: Mark) -> m.Procedure:
         keys = (
@@ -342,57 +458,99 @@ class _Parser:
             "authority",
             "skip_level",
             "one_level_at_a_time",
+            "lateral",
         )
         mp = self.mapping(value, "procedure", mark, keys)
-        windows = tuple(
-            self.integer(w, "procedure.windows (a month 1-12)", self.at(mp, "windows"), 1)
-            for w in (mp.get("windows") or ())
-        )
-        if any(w > 12 for w in windows):
-            raise self.fail("procedure.windows: months are 1 to 12", self.at(mp, "windows"))
-        authority = []
-        for a, amk in self.items(mp, "authority"):
-            am = self.mapping(a, "authority", amk, ("levels", "proposes", "approves", "reviews"))
-            all_levels = tuple(lv for t in self.tracks.values() for lv in t.level_ids())
-            authority.append(
-                m.Authority(
-                    self.names(
-                        self.need(am, "levels", "authority"),
-                        "authority levels",
-                        self.at(am, "levels"),
-                        all_levels,
-                    ),
-                    self.name(
-                        self.need(am, "proposes", "authority"), "proposes", self.at(am, "proposes"), ROLES
-                    ),
-                    self.name(
-                        self.need(am, "approves", "authority"), "approves", self.at(am, "approves"), ROLES
-                    ),
-                    self.names(am.get("reviews", YList()), "reviews", self.at(am, "reviews"), ROLES),
-                )
+        windows: tuple[int, ...] = ()
+        if "windows" in mp:
+            raw = mp["windows"]
+            items = raw if isinstance(raw, YList) else YList([raw])
+            marks = raw.item_marks if isinstance(raw, YList) else [self.at(mp, "windows")]
+            windows = tuple(
+                self.integer(w, "procedure.windows", mk, 1) for w, mk in zip(items, marks, strict=True)
             )
+            if any(w > 12 for w in windows) or len(set(windows)) != len(windows):
+                raise self.fail(
+                    "procedure.windows：月份为 1 到 12，且各不相同",
+                    "procedure.windows: months are 1 to 12, each once",
+                    self.at(mp, "windows"),
+                )
+        steps = self.names(mp["steps"], "procedure.steps", self.at(mp, "steps")) if "steps" in mp else ()
+        if len(set(steps)) != len(steps):
+            again = next(s for i, s in enumerate(steps) if s in steps[:i])
+            raise self.fail(
+                f'procedure.steps："{again}" 出现两次',
+                f'procedure.steps: "{again}" appears twice',
+                self.at(mp, "steps"),
+            )
+        skip = mp.get("skip_level", "")
         return m.Procedure(
             windows=windows,
-            every_years=self.integer(mp.get("every_years", 1), "every_years", self.at(mp, "every_years"), 1),
-            effective=str(mp.get("effective", "")),
-            notice_working_days=self.integer(
-                mp.get("notice_working_days", 0), "notice_working_days", self.at(mp, "notice_working_days")
+            every_years=self.integer(
+                mp.get("every_years", 1), "procedure.every_years", self.at(mp, "every_years"), 1
             ),
-            steps=tuple(str(s) for s in mp.get("steps", ())),
-            authority=tuple(authority),
-            skip_level=str(mp.get("skip_level", "") or ""),
-            one_level_at_a_time=bool(mp.get("one_level_at_a_time", True)),
+            effective=self.name(
+                mp.get("effective", "immediate"),
+                "procedure.effective",
+                self.at(mp, "effective"),
+                tuple(EFFECTIVE),
+            ),
+            notice_working_days=self.integer(
+                mp.get("notice_working_days", 0),
+                "procedure.notice_working_days",
+                self.at(mp, "notice_working_days"),
+            ),
+            steps=steps,
+            authority=tuple(self.authority(a, amk) for a, amk in self.items(mp, "authority")),
+            skip_level=self.name(skip, "procedure.skip_level", self.at(mp, "skip_level"), ROLE_CODES)
+            if skip not in ("", None)
+            else "",
+            one_level_at_a_time=self.boolean(
+                mp.get("one_level_at_a_time", True),
+                "procedure.one_level_at_a_time",
+                self.at(mp, "one_level_at_a_time"),
+            ),
+            lateral=self.lateral(mp.get("lateral", YList()), self.at(mp, "lateral")),
         )
 
-    def equivalences(self, value: Any, mark: Mark) -> tuple[tuple[str, ...], ...]:
+    def authority(self, value: Any, mark: Mark) -> m.Authority:
+        am = self.mapping(value, "procedure.authority", mark, ("levels", "proposes", "approves", "reviews"))
+        all_levels = tuple(dict.fromkeys(lv for t in self.tracks.values() for lv in t.level_ids()))
+        what = "procedure.authority"
+        return m.Authority(
+            self.names(self.need(am, "levels", what), f"{what}.levels", self.at(am, "levels"), all_levels),
+            self.name(
+                self.need(am, "proposes", what), f"{what}.proposes", self.at(am, "proposes"), ROLE_CODES
+            ),
+            self.name(
+                self.need(am, "approves", what), f"{what}.approves", self.at(am, "approves"), ROLE_CODES
+            ),
+            self.names(am["reviews"], f"{what}.reviews", self.at(am, "reviews"), ROLE_CODES)
+            if "reviews" in am
+            else (),
+        )
+
+    def lateral(self, value: Any, mark: Mark) -> tuple[tuple[str, ...], ...]:
+        """Groups of equivalent levels on different tracks, [track.level, track.level, …]."""
         if not isinstance(value, YList):
-            raise self.fail("equivalences: expected a list of [track.level, track.level] groups", mark)
+            raise self.fail(
+                "procedure.lateral：应为 [通道.职级, 通道.职级] 组的列表",
+                "procedure.lateral: expected a list of [track.level, track.level] groups",
+                mark,
+            )
         out = []
         for group, gmk in zip(value, value.item_marks, strict=True):
-            for ref in group if isinstance(group, YList) else [group]:
+            if not isinstance(group, YList) or len(group) < 2:
+                raise self.fail(
+                    "procedure.lateral：每组至少两个 通道.职级",
+                    "procedure.lateral: each group names at least two track.level",
+                    gmk,
+                )
+            for ref, rmk in zip(group, group.item_marks, strict=True):
                 tid, _, lid = str(ref).partition(".")
                 if tid not in self.tracks or lid not in self.tracks[tid].level_ids():
-                    raise self.fail(f'equivalences: "{ref}" is not track.level', gmk)
+                    known = [f"{t}.{lv}" for t, tr in self.tracks.items() for lv in tr.level_ids()]
+                    raise self.unknown("procedure.lateral", str(ref), known, rmk)
             out.append(tuple(str(r) for r in group))
         return tuple(out)
 
@@ -405,15 +563,18 @@ class _Parser:
         mp = self.mapping(value, "criterion", mark, keys)
         blocks = [k for k in mp if k in BLOCKS]
         if len(blocks) != 1:
+            found = len(blocks) or "none"
             raise self.fail(
-                f"a criterion needs exactly one building block ({one_of(BLOCKS)}), "
-                f"found {len(blocks) or 'none'}",
+                f"一个条件须恰有一个构件（{one_of_zh(BLOCKS)}），实际为 {len(blocks) or '零'} 个",
+                f"a criterion needs exactly one building block ({one_of(BLOCKS)}), found {found}",
                 mp.mark,
             )
         cid = self.name(mp["id"], "criterion id", self.at(mp, "id")) if "id" in mp else blocks[0]
         if named and "id" not in mp:
             raise self.fail(
-                f'criterion "{blocks[0]}": an "id" is required (a short name such as tenure)', mp.mark
+                f'条件 "{blocks[0]}"：须有 "id"（一个简短名称，例如 tenure）',
+                f'criterion "{blocks[0]}": an "id" is required (a short name such as tenure)',
+                mp.mark,
             )
         return parse_block(self, mp, blocks[0], cid, ctx, track)
 
@@ -429,5 +590,7 @@ def load_policy(path: str | Path) -> m.Policy:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"cannot read the policy: {exc}", file=str(path)) from None
+        raise PolicyError(
+            f"无法读取政策文件：{exc}", f"cannot read the policy: {exc}", file=str(path)
+        ) from None
     return parse_policy(text, str(path))

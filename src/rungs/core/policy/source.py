@@ -51,10 +51,17 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, file: str) -> Any:
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int):
-                raise PolicyError("a key must be a name", file=file, **_mark(key_node).__dict__)
+                raise PolicyError(
+                    "键应为一个名称", "a key must be a name", file=file, **_mark(key_node).__dict__
+                )
             key = str(key)
             if key in out:
-                raise PolicyError(f'key "{key}" appears twice', file=file, **_mark(key_node).__dict__)
+                raise PolicyError(
+                    f'键 "{key}" 出现两次',
+                    f'key "{key}" appears twice',
+                    file=file,
+                    **_mark(key_node).__dict__,
+                )
             out[key] = _build(value_node, loader, file)
             out.key_marks[key] = _mark(key_node)
             out.value_marks[key] = _mark(value_node)
@@ -72,13 +79,17 @@ def load_yaml(text: str, file: str = "<policy>") -> Any:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise PolicyError("the policy file is empty", file=file)
+            raise PolicyError("政策文件为空", "the policy file is empty", file=file)
         return _build(node, loader, file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise PolicyError(
-            f"not valid YAML: {exc.problem or exc.context}", file=file, line=line, column=col
+            f"不是有效的 YAML：{exc.problem or exc.context}",
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=file,
+            line=line,
+            column=col,
         ) from None
     finally:
         loader.dispose()

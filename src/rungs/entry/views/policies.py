@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
 from rungs.accounts.authority import abilities, may, requires
-from rungs.core.engine.report import kind_label
 from rungs.core.policy.errors import PolicyError
+from rungs.core.vocabulary import kind_label
 from rungs.entry.forms import PolicyForm, RunForm
 from rungs.people.models import Employee
 from rungs.policies.models import EvaluationRun, Policy
