@@ -4,8 +4,13 @@ a login is never deleted — deactivate it, so the facts it entered keep who ent
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from rungs.accounts.models import User
-from rungs.accounts.services import snapshot, user_save
+from rungs.accounts.models import User, UserFunction
+from rungs.accounts.services import functions_recorded, snapshot, user_save
+
+
+class FunctionInline(admin.TabularInline):
+    model = UserFunction
+    extra = 1
 
 
 @admin.register(User)
@@ -13,12 +18,18 @@ class RungsUserAdmin(UserAdmin):
     fieldsets = [*UserAdmin.fieldsets, ("Rungs", {"fields": ["role", "employee", "department", "team"]})]
     list_display = ["username", "role", "department", "team", "is_active"]
     list_filter = ["role", "department", "is_active"]
+    inlines = [FunctionInline]
 
     def save_model(self, request, obj, form, change):
         before = snapshot(User.objects.get(pk=obj.pk)) if change else None
         user_save(
             user=obj, before=before, actor=request.user, password_changed="password1" in form.changed_data
         )
+
+    def save_related(self, request, form, formsets, change):
+        before = sorted(form.instance.functions.values_list("function", flat=True))
+        super().save_related(request, form, formsets, change)
+        functions_recorded(user=form.instance, before=before, actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -133,6 +133,16 @@ def abilities(user) -> dict[str, bool]:
     }
 
 
+def holders(code: str):
+    """The active users who are `code` of rungs.core.roles: by their role, or by a function they hold."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model().objects.filter(Q(role=code) | Q(functions__function=code), is_active=True).distinct()
+    )
+
+
 def requires(action: str):
     """A view decorator: 403 with the reason unless the signed-in user may take `action`."""
 

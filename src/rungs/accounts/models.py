@@ -2,10 +2,16 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from rungs.core.roles import ROLES
 
 
 class Role(models.TextChoices):
+    """The user roles of rungs.core.roles (test_roles checks they are the same, labels included)."""
+
     AGENT = "agent", _("普通客服")
     TEAM_LEAD = "team_lead", _("组长")
     SUPERVISOR = "supervisor", _("主管")
@@ -50,3 +56,27 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("登录失败")
         verbose_name_plural = _("登录失败")
+
+
+def _in_language(role):
+    """The function's label in the active language, from the one vocabulary (not a second copy here)."""
+    return lazy(lambda: role.label(get_language() or "zh"), str)()
+
+
+FUNCTIONS = [(code, _in_language(r)) for code, r in ROLES.items() if not r.user_role]
+
+
+class UserFunction(models.Model):
+    """A decider's function a scheme names (董事长, 总经理, 总监, 评定小组成员 …) held by a user beside their
+    role, so every approver a policy may name (rungs.core.roles) is someone a user can be."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="functions", verbose_name=_("用户"))
+    function = models.CharField(_("职能"), max_length=40, choices=FUNCTIONS)
+
+    class Meta:
+        verbose_name = _("职能")
+        verbose_name_plural = _("职能")
+        constraints = [models.UniqueConstraint(fields=["user", "function"], name="one_function_per_user")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_function_display()}"

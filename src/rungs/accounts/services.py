@@ -40,3 +40,23 @@ def user_save(*, user, before: dict | None, actor, password_changed: bool = Fals
             after=changed,
         )
     return user
+
+
+@transaction.atomic
+def functions_recorded(*, user, before: list[str], actor) -> None:
+    """Audits a change of the functions a user holds (董事长, 评定小组成员 …), as the admin saved them."""
+    check(actor, "user.manage")
+    after = sorted(user.functions.values_list("function", flat=True))
+    if after != before:
+        record(actor, "user.manage", user, before={"functions": before}, after={"functions": after})
+
+
+@transaction.atomic
+def function_grant(*, user, function: str, actor):
+    """Gives a user a decider's function; only an administrator or HR may."""
+    from rungs.accounts.models import UserFunction
+
+    check(actor, "user.manage")
+    before = sorted(user.functions.values_list("function", flat=True))
+    UserFunction.objects.get_or_create(user=user, function=function)
+    functions_recorded(user=user, before=before, actor=actor)
