@@ -7,10 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from rungs.board.charts import Point
 from rungs.board.gaps import Projection, display_pair, flatten, gap_text, months_short, projected_date
 from rungs.board.policy_view import PolicyView
 from rungs.board.selectors import RISK_KINDS, row_status
+from rungs.core.engine.context import ID
+from rungs.core.engine.context import level_starts as core_level_starts
+from rungs.core.engine.series import ranks_in_groups
 from rungs.core.periods import month_label, seq_of_date
 from rungs.people.models import Assignment, Employee
 from rungs.policies.models import Decision, EvaluationRun
@@ -56,32 +61,23 @@ def tenure_starts(employee: Employee, level_began: dt.date | None) -> dict[str, 
     return {"company": employee.hire_date, "regularized": employee.regularized_on, "level": level_began}
 
 
-def level_starts(wanted: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], dt.date | None]:
-    """For each (employee pk, track, level): the start of the current stretch at that level on that track
-    (back-to-back rows at one level, e.g. a transfer between departments, count as one stretch). One query
-    for all of them."""
-    rows: dict[tuple[int, str], list] = {}
-    history = (
-        Assignment.objects.filter(employee__in={pk for pk, _, _ in wanted})
+def level_starts(employees: set[int], as_of: dt.date) -> dict[tuple[int, str], dt.date | None]:
+    """(employee pk, track) → the start of the current level, by the engine's own definition (core
+    level_starts) over their non-acting assignments that began by the evaluation date. One query."""
+    rows = list(
+        Assignment.objects.filter(employee__in=employees, start_date__lte=as_of)
         .exclude(kind=Assignment.Kind.ACTING)
-        .order_by("-start_date")
-        .values_list("employee", "track", "level", "start_date", "end_date")
+        .values_list("employee", "track", "level", "start_date")
     )
-    for pk, track, *row in history:
-        rows.setdefault((pk, track), []).append(row)
-    return {(pk, t, lv): _stretch_start(rows.get((pk, t), []), lv) for pk, t, lv in wanted}
-
-
-def _stretch_start(rows: list, level: str) -> dt.date | None:
-    """The start of the latest unbroken stretch at `level`, from rows newest first."""
-    start = None
-    for lv, begin, end in rows:
-        if lv != level or (start is not None and end is not None and (start - end).days > 1):
-            if start is not None:
-                break
-            continue
-        start = begin
-    return start
+    if not rows:
+        return {}
+    history = pl.LazyFrame(
+        rows,
+        schema={ID: pl.Int64, "track": pl.String, "level": pl.String, "start_date": pl.Date},
+        orient="row",
+    )
+    starts = core_level_starts(history).collect()
+    return {(pk, track): start for pk, track, start in starts.iter_rows()}
 
 
 def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: dict) -> Step:
@@ -121,11 +117,11 @@ def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: d
 
 def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
     decisions = list(run.decisions.filter(employee=employee).order_by("pk"))
-    began = level_starts([(employee.pk, d.track, d.from_level) for d in decisions if d.kind == "promotion"])
+    began = level_starts({employee.pk}, run.as_of)
     steps, risks = [], []
     for d in decisions:
         if d.kind == "promotion":
-            starts = tenure_starts(employee, began[(employee.pk, d.track, d.from_level)])
+            starts = tenure_starts(employee, began.get((employee.pk, d.track)))
             steps.append(build_step(d, pv, lang, run.as_of, starts))
         elif d.kind in RISK_KINDS and d.eligible:
             triggered = [
@@ -168,21 +164,23 @@ def monthly_scores(employee: Employee, as_of: dt.date) -> tuple[list[Point], lis
 
 
 def _team_ranks(employee: Employee, seqs: list[int]) -> dict[int, float | None]:
+    """The person's rank in their team per month, by the engine's definition (core ranks_in_groups):
+    among the team's active members with a score that month."""
     if employee.team_id is None:
         return {}
-    team = Evaluation.objects.filter(
-        employee__team_id=employee.team_id,
-        period_kind="M",
-        seq__gte=seqs[0],
-        seq__lte=seqs[-1],
-        score__isnull=False,
-    ).values_list("seq", "employee_id", "score")
-    by_seq: dict[int, list[tuple[float, int]]] = {}
-    for seq, emp, score in team:
-        by_seq.setdefault(seq, []).append((score, emp))
-    ranks: dict[int, float | None] = {}
-    for seq, entries in by_seq.items():
-        mine = next((s for s, e in entries if e == employee.pk), None)
-        if mine is not None:
-            ranks[seq] = 1 + sum(1 for s, _ in entries if s > mine)
-    return ranks
+    members = list(Employee.objects.filter(team_id=employee.team_id).values_list("pk", "status", "team_id"))
+    scores = list(
+        Evaluation.objects.filter(
+            employee__team_id=employee.team_id,
+            period_kind="M",
+            seq__gte=seqs[0],
+            seq__lte=seqs[-1],
+            score__isnull=False,
+        ).values_list("employee_id", "seq", "score")
+    )
+    if not scores:
+        return {}
+    values = pl.LazyFrame(scores, schema={ID: pl.Int64, "seq": pl.Int32, "v": pl.Float64}, orient="row")
+    people = pl.LazyFrame(members, schema={ID: pl.Int64, "status": pl.String, "team": pl.Int64}, orient="row")
+    ranked = ranks_in_groups(values, people, "team").filter(pl.col(ID) == employee.pk)
+    return dict(ranked.select("seq", "v").collect().iter_rows())

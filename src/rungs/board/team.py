@@ -71,10 +71,10 @@ def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date,
         .order_by("missing", Coalesce("soon_months", 99), "employee__employee_id", "pk")[:LIST_LIMIT]
     )
     shorts = {d.pk: time_shorts(d.rule, d.criteria, pv) for d in shown}
-    starts = level_starts([(d.employee_id, d.track, d.from_level) for d in shown if shorts[d.pk]])
+    starts = level_starts({d.employee_id for d in shown if shorts[d.pk]}, as_of)
     out = []
     for d in shown:
-        begin = tenure_starts(d.employee, starts.get((d.employee_id, d.track, d.from_level)))
+        begin = tenure_starts(d.employee, starts.get((d.employee_id, d.track)))
         dates = [
             projected_date(as_of, actual, actual + short, begin.get(of)) for of, actual, short in shorts[d.pk]
         ]

@@ -20,10 +20,12 @@ from rungs.core.periods import add_months, months_between, seq_of_date, seq_of_d
 
 ID = "employee_id"
 __all__ = [
+    "ACTIVE",
     "ID",
     "Context",
     "add_months",
     "build_context",
+    "level_starts",
     "months_between",
     "seq_of_date",
     "seq_of_date_expr",
@@ -47,12 +49,42 @@ class Context:
         return pl.lit(self.as_of, dtype=pl.Date)
 
 
+def _group_edge(step: int) -> pl.Expr:
+    """True on the first (step 1) or last (step -1) row of each employee and track, in sorted rows."""
+    return pl.any_horizontal(c.ne_missing(c.shift(step)) for c in (pl.col(ID), pl.col("track")))
+
+
+ACTIVE = pl.col("status").fill_null("regular") != "left"  # who is evaluated, ranked and counted
+
+
+def level_starts(history: pl.LazyFrame) -> pl.LazyFrame:
+    """The one definition of "the start of the current level" (engine and pages alike): rows are one
+    employee's non-acting assignments on a track; a stretch is a run of consecutive rows at the same
+    level (transfers between departments included, a gap in the dates does not break it), and the current
+    level began where the last stretch began. LazyFrame[employee_id, track, level_start]."""
+    history = history.sort(ID, "track", "start_date", maintain_order=True)
+    # Sorted by employee, track and start: group boundaries and stretch starts are found by comparing each
+    # row with the one before.
+    first, last = _group_edge(1), _group_edge(-1)
+    new_run = first | (pl.col("level") != pl.col("level").shift(1)).fill_null(True)
+    return (
+        history.select(
+            ID,
+            "track",
+            last.alias("_last"),
+            pl.when(new_run).then(pl.col("start_date")).forward_fill().alias("level_start"),
+        )
+        .filter("_last")
+        .drop("_last")
+    )
+
+
 def build_context(data: Dataset, as_of: dt.date) -> Context:
     """The shared per-employee frames, computed once (eagerly) so every rule and criterion reuses them."""
     day = pl.lit(as_of, dtype=pl.Date)
     emp = (
         data.employees.lazy()
-        .filter(pl.col("status").fill_null("regular") != "left")
+        .filter(ACTIVE)
         .with_columns(
             age=(months_between(pl.col("birth_date"), day) // 12),
         )
@@ -67,27 +99,10 @@ def build_context(data: Dataset, as_of: dt.date) -> Context:
         .sort(ID, "track", "start_date", maintain_order=True)
     )
     emp_df, history_df = pl.collect_all([emp, history])
-    # A run is a stretch of consecutive rows at the same level (transfers between departments included);
-    # the current level began where the employee's last run began. Rows are sorted by employee, track and
-    # start, so group boundaries and run starts are found by comparing each row with the one before.
-    key = (pl.col(ID), pl.col("track"))
-    first = pl.any_horizontal(c.ne_missing(c.shift(1)) for c in key)
-    last = pl.any_horizontal(c.ne_missing(c.shift(-1)) for c in key)
-    new_run = first | (pl.col("level") != pl.col("level").shift(1)).fill_null(True)
-    starts = (
-        history_df.lazy()
-        .select(
-            ID,
-            "track",
-            last.alias("_last"),
-            pl.when(new_run).then(pl.col("start_date")).forward_fill().alias("level_start"),
-        )
-        .filter("_last")
-        .drop("_last")
-    )
+    starts = level_starts(history_df.lazy())
     open_rows = history_df.lazy().filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
     current = (
-        open_rows.filter(last)
+        open_rows.filter(_group_edge(-1))
         .select(ID, "track", "level", pl.col("department").alias("level_department"))
         .join(starts, on=[ID, "track"], how="left")
     )

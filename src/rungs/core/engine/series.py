@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from rungs.core.engine.context import ID, Context
+from rungs.core.engine.context import ACTIVE, ID, Context
 from rungs.core.policy import model as m
 
 Measure = m.Series | m.RankSeries
@@ -36,10 +36,21 @@ def series_frame(ctx: Context, of: Measure, kind: str, grades: dict[str, tuple[s
     return src.filter(pl.col("seq") <= last).select(ID, "seq", value.alias("v")).drop_nulls("v")
 
 
-def _grouped(ctx: Context, frame: pl.LazyFrame, within: str) -> pl.LazyFrame:
-    # Someone without a team/department has no colleagues to be ranked among: their rank is missing.
-    groups = ctx.employees.select(ID, pl.col(within).alias("g")).drop_nulls("g")
+def _grouped(employees: pl.LazyFrame, frame: pl.LazyFrame, within: str) -> pl.LazyFrame:
+    # Someone without a team/department has no colleagues to be ranked among: their rank is missing;
+    # people who have left are not ranked (nor counted in others' ranks).
+    groups = employees.filter(ACTIVE).select(ID, pl.col(within).alias("g")).drop_nulls("g")
     return frame.join(groups, on=ID, how="inner")
+
+
+def ranks_in_groups(
+    values: pl.LazyFrame, employees: pl.LazyFrame, within: str, lower_is_better: bool = False
+) -> pl.LazyFrame:
+    """The one definition of a period rank (engine and pages alike): among the active employees of the
+    same `within` group with a value that period; ties share the best rank (1, 2, 2, 4).
+    values: [employee_id, seq, v]; employees: [employee_id, status, <within>]. → [employee_id, seq, v]."""
+    f = _grouped(employees, values, within)
+    return f.select(ID, "seq", rank_within(f, ["g", "seq"], lower_is_better).cast(pl.Float64).alias("v"))
 
 
 def rank_within(frame: pl.LazyFrame, keys: list[str], lower_is_better: bool = False) -> pl.Expr:
@@ -57,7 +68,7 @@ def rank_frame(
     """Per period rank within the group, on one measure or several combined."""
     ranked = []
     for i, part in enumerate(parts):
-        f = _grouped(ctx, series_frame(ctx, part, kind, grades), within)
+        f = _grouped(ctx.employees, series_frame(ctx, part, kind, grades), within)
         ranked.append(
             f.select(ID, "seq", "g", rank_within(f, ["g", "seq"], part.lower_is_better).alias(f"r{i}"))
         )
