@@ -331,6 +331,8 @@ class Reference:
             start = emp["hire_date"]
         elif b.of == "regularized":
             start = emp["regularized_on"]
+            if start is None and emp["status"] == "regular" and b.track is not None:
+                start = self.regularized_from_history(subject["id"], emp, b)
         elif b.of == "acting":
             start = subject["acting_start"]
         elif b.of == "last_pay_step":
@@ -352,6 +354,24 @@ class Reference:
                 total += months_between(row["start_date"], end)
             return float(total)
         return None if start is None else float(months_between(start, self.as_of))
+
+    def regularized_from_history(self, emp_id: str, emp: dict, b: m.Tenure) -> dt.date | None:
+        """A regular employee with no regularized_on was regularized when their first level on the track
+        ended (their second level began), or at hire if their history starts above the first level."""
+        rows = sorted(
+            (
+                a
+                for a in self.assignments.get(emp_id, [])
+                if a["track"] == b.track and a["kind"] != "acting" and a["start_date"] <= self.as_of
+            ),
+            key=lambda a: a["start_date"],
+        )
+        if not rows:
+            return None
+        if rows[0]["level"] != b.first_level:
+            return emp["hire_date"]
+        later = [a["start_date"] for a in rows if a["level"] != rows[0]["level"]]
+        return min(later) if later else None
 
     def last_complete(self, kind: str) -> int:
         return period_number(kind, self.as_of) - 1

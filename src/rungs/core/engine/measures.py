@@ -33,10 +33,13 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
     if b.of in ("level", "acting"):
         start = "level_start" if b.of == "level" else "acting_start"
         return subj.select(ID, months_between(pl.col(start), day).alias(A))
-    if b.of in ("company", "regularized"):
-        col = "hire_date" if b.of == "company" else "regularized_on"
-        return subj.join(ctx.employees.select(ID, col), on=ID, how="left", maintain_order="left").select(
-            ID, months_between(pl.col(col), day).alias(A)
+    if b.of == "company":
+        return subj.join(
+            ctx.employees.select(ID, "hire_date"), on=ID, how="left", maintain_order="left"
+        ).select(ID, months_between(pl.col("hire_date"), day).alias(A))
+    if b.of == "regularized":
+        return subj.join(_regularized_on(ctx, b), on=ID, how="left", maintain_order="left").select(
+            ID, months_between(pl.col("_reg"), day).alias(A)
         )
     if b.of == "last_pay_step":
         steps = _events(ctx, "pay_step").group_by(ID).agg(pl.col("date").max().alias("_d"))
@@ -53,6 +56,39 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
         on=ID,
         how="left",
         maintain_order="left",
+    )
+
+
+def _regularized_on(ctx: Context, b: m.Tenure) -> pl.LazyFrame:
+    """employee_id, _reg: regularized_on, or for a regular employee whose date is blank (SEEDS.md) the start
+    of their second level on the track, or the hire date when their history there starts above the first
+    level. Null when neither can be told (no history on the track, or still at the first level)."""
+    emp = ctx.employees.select(ID, "status", "regularized_on", "hire_date")
+    if b.track is None:
+        return emp.select(ID, pl.col("regularized_on").alias("_reg"))
+    first = pl.col("level").first()  # history is sorted by start date within each employee and track
+    rows = (
+        ctx.history.filter(pl.col("track") == b.track)
+        .group_by(ID)
+        .agg(
+            first.alias("_first"),
+            pl.col("start_date").filter(pl.col("level") != first).min().alias("_second"),
+        )
+    )
+    derived = (
+        pl.when(pl.col("_first").is_null())
+        .then(None)
+        .when(pl.col("_first") == b.first_level)
+        .then(pl.col("_second"))
+        .otherwise(pl.col("hire_date"))
+    )
+    return emp.join(rows, on=ID, how="left").select(
+        ID,
+        pl.when(pl.col("regularized_on").is_not_null())
+        .then(pl.col("regularized_on"))
+        .when(pl.col("status") == "regular")
+        .then(derived)
+        .alias("_reg"),
     )
 
 

@@ -252,7 +252,10 @@ Built = tuple[m.Block, str, "m.Compare | None"]
 
 
 def _tenure(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    return m.Tenure(p.name(raw, "tenure", mark, TENURES)), "number", None  # type: ignore[arg-type]
+    of = p.name(raw, "tenure", mark, TENURES)
+    if of == "regularized":  # a blank regularized_on is dated from the history on this track
+        return m.Tenure("regularized", track.id, track.path[0] if track.path else None), "number", None
+    return m.Tenure(of), "number", None  # type: ignore[arg-type]
 
 
 def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:

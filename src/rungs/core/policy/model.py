@@ -85,11 +85,17 @@ class Window:
 
 @dataclass(frozen=True)
 class Tenure:
-    """Whole calendar months from a start date to the evaluation date."""
+    """Whole calendar months from a start date to the evaluation date.
+
+    For `regularized`, `track` and `first_level` say how to date a regularization that employees.csv
+    leaves blank for a regular employee: the start of their second level on the track, or the hire date
+    when their history there starts above the first level."""
 
     of: Literal[
         "level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step"
     ]
+    track: str | None = None
+    first_level: str | None = None
 
 
 @dataclass(frozen=True)

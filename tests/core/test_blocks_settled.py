@@ -1,0 +1,40 @@
+"""Building-block options added for readings SEEDS.md settles, each on a tiny hand-made frame; `check`
+also runs the plain-Python reference evaluator and requires it to agree with the engine.
+
+Evaluated on 2026-12-01 unless said otherwise (latest complete year 2025, quarter 2026-Q3).
+"""
+
+from __future__ import annotations
+
+from .test_engine_vs_reference import D, actuals, asg, check, dataset, emp, one_rule
+
+AS_OF = D(2026, 12, 1)
+
+
+def test_a_blank_regularization_is_dated_from_the_history():
+    policy = one_rule("      - {id: reg, tenure: regularized, at_least: 3}\n", "warning")  # every level
+    data = dataset(
+        [
+            emp("given", regularized_on=D(2025, 12, 1)),  # a date on file is used as it is
+            emp("second", hire_date=D(2025, 3, 1)),  # l1 then l2 from 2025-06-01: regularized then
+            emp("above", hire_date=D(2024, 2, 1)),  # history starts at l2: regularized at hire
+            emp("still", hire_date=D(2026, 5, 1)),  # only l1 so far: nothing to date it by
+            emp("trial", hire_date=D(2025, 3, 1), status="probation"),  # not regular: no date
+        ],
+        [
+            asg("given", "l1", D(2020, 1, 15)),
+            asg("second", "l1", D(2025, 3, 1), D(2025, 6, 1)),
+            asg("second", "l2", D(2025, 6, 1)),
+            asg("above", "l2", D(2024, 2, 1)),
+            asg("still", "l1", D(2026, 5, 1)),
+            asg("trial", "l1", D(2025, 3, 1), D(2025, 6, 1)),
+            asg("trial", "l2", D(2025, 6, 1)),
+        ],
+    )
+    got = actuals(check(policy, data, AS_OF))
+    assert got[("given", "reg")] == 12  # 2025-12-01 → 2026-12-01
+    assert got[("second", "reg")] == 18  # 2025-06-01 → 2026-12-01
+    assert got[("above", "reg")] == 34  # 2024-02-01 → 2026-12-01
+    assert got[("still", "reg")] is None
+    assert got[("trial", "reg")] is None
+    assert policy.rules[0].criteria[0].block.first_level == "l1"
