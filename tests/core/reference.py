@@ -506,7 +506,10 @@ class Reference:
     def count(self, subject: dict, b: m.Count) -> float:
         emp_id = subject["id"]
         mine = [e for e in self.events.get(emp_id, []) if e["date"] < self.as_of]
-        offset_refs = {e["ref"] for e in mine if e["type"] == "penalty_offset" and e["ref"] is not None}
+        offsets = {
+            (e["ref"], e["date"].year) for e in mine if e["type"] == "penalty_offset" and e["ref"] is not None
+        }
+        offset_refs = {r for r, _ in offsets}
         picked = []
         for e in mine:
             if e["type"] != b.event:
@@ -522,7 +525,8 @@ class Reference:
                 continue
             if w.kind == "since_level" and e["date"] < subject["pos"]["start"]:
                 continue
-            if b.unoffset and e["ref"] is not None and e["ref"] in offset_refs:
+            offset = (e["ref"], e["date"].year) in offsets if b.offset_same_year else e["ref"] in offset_refs
+            if b.unoffset and e["ref"] is not None and offset:
                 continue
             picked.append(e)
         if b.measure == "sum":

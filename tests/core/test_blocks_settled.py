@@ -38,3 +38,23 @@ def test_a_blank_regularization_is_dated_from_the_history():
     assert got[("still", "reg")] is None
     assert got[("trial", "reg")] is None
     assert policy.rules[0].criteria[0].block.first_level == "l1"
+
+
+def test_an_offset_lifts_a_penalty_only_within_its_year():
+    policy = one_rule("""\
+      - {id: any_offset, count: {event: penalty, window: previous_year, unoffset: true}, equals: 0}
+      - {id: same_year, count: {event: penalty, window: previous_year, unoffset: same_year}, equals: 0}
+""")
+    ev = [  # penalties of 2025 (the previous year at 2026-12-01)
+        ("a", "2025-03-01", "penalty", "p1"),
+        ("a", "2025-11-20", "penalty_offset", "p1"),  # offset in 2025: lifted under both readings
+        ("b", "2025-10-01", "penalty", "p2"),
+        ("b", "2026-02-01", "penalty_offset", "p2"),  # offset in 2026: lifted only under any_offset
+        ("c", "2025-06-01", "penalty", "p3"),  # never offset: counts under both
+    ]
+    events = [{"employee_id": e, "date": D.fromisoformat(d), "type": t, "ref": r} for e, d, t, r in ev]
+    data = dataset([emp(x) for x in "abc"], [asg(x, "l1", D(2024, 1, 1)) for x in "abc"], events=events)
+    got = actuals(check(policy, data, AS_OF))
+    assert (got[("a", "any_offset")], got[("a", "same_year")]) == (0, 0)
+    assert (got[("b", "any_offset")], got[("b", "same_year")]) == (0, 1)
+    assert (got[("c", "any_offset")], got[("c", "same_year")]) == (1, 1)

@@ -266,8 +266,11 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
     elif w.kind == "since_level":
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
     if b.unoffset:  # a penalty whose ref was offset no longer counts
-        offsets = _events(ctx, "penalty_offset").select(ID, "ref").drop_nulls()
-        ev = ev.join(offsets, on=[ID, "ref"], how="anti")
+        offsets = _events(ctx, "penalty_offset").select(ID, "ref", _y=pl.col("date").dt.year()).drop_nulls()
+        if b.offset_same_year:  # 年度内未抵消: only an offset dated in the penalty's year lifts it
+            ev = ev.with_columns(_y=pl.col("date").dt.year()).join(offsets, on=[ID, "ref", "_y"], how="anti")
+        else:
+            ev = ev.join(offsets.drop("_y"), on=[ID, "ref"], how="anti")
     agg = {
         "count": pl.len(),
         "sum": pl.col("value").sum(),

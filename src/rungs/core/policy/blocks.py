@@ -349,9 +349,16 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
         mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs")
     )
     unoffset = mp.get("unoffset", False)
-    if not isinstance(unoffset, bool):
-        raise p.fail(f"unoffset: expected true or false, got {unoffset!r}", p.at(mp, "unoffset"))
-    return m.Count(event, refs, exclude, win, measure, unoffset), "number", None  # type: ignore[arg-type]
+    if unoffset != "same_year" and not isinstance(unoffset, bool):
+        raise p.fail(
+            f"unoffset: expected true, false or same_year (年度内抵消), got {unoffset!r}",
+            p.at(mp, "unoffset"),
+        )
+    return (
+        m.Count(event, refs, exclude, win, measure, bool(unoffset), offset_same_year=unoffset == "same_year"),  # type: ignore[arg-type]
+        "number",
+        None,
+    )
 
 
 def _latest_event(p: _Parser, event: str, raw: Any, mark: Mark, ctx: dict[str, str]) -> m.LatestEvent:

@@ -168,6 +168,7 @@ class Count:
     window: EventWindow = EventWindow("ever")
     measure: Literal["count", "sum", "distinct_refs"] = "count"
     unoffset: bool = False  # drop penalties whose ref has a penalty_offset
+    offset_same_year: bool = False  # with unoffset: only an offset dated in the penalty's calendar year
 
 
 @dataclass(frozen=True)
