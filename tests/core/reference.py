@@ -530,7 +530,12 @@ class Reference:
                 continue
             picked.append(e)
         if b.measure == "sum":
-            return float(sum(e["value"] for e in picked if e["value"] is not None))
+            allowed = dict(b.allowances)
+            total = sum(e["value"] for e in picked if e["value"] is not None and e["ref"] not in allowed)
+            for ref, days in allowed.items():  # each entitlement covers that many days; beyond it they count
+                taken = sum(e["value"] for e in picked if e["ref"] == ref and e["value"] is not None)
+                total += max(taken - days, 0)
+            return float(total)
         if b.measure == "distinct_refs":
             return float(len({e["ref"] for e in picked if e["ref"] is not None}))
         return float(len(picked))

@@ -6,6 +6,10 @@ Evaluated on 2026-12-01 unless said otherwise (latest complete year 2025, quarte
 
 from __future__ import annotations
 
+import pytest
+
+from rungs.core.policy.errors import PolicyError
+
 from .test_engine_vs_reference import D, actuals, asg, check, dataset, emp, one_rule
 
 AS_OF = D(2026, 12, 1)
@@ -58,3 +62,31 @@ def test_an_offset_lifts_a_penalty_only_within_its_year():
     assert (got[("a", "any_offset")], got[("a", "same_year")]) == (0, 0)
     assert (got[("b", "any_offset")], got[("b", "same_year")]) == (0, 1)
     assert (got[("c", "any_offset")], got[("c", "same_year")]) == (1, 1)
+
+
+def test_excluded_leave_is_excluded_only_up_to_the_entitlement():
+    policy = one_rule("""\
+      - {id: leave, count: {event: leave, measure: sum, months: 12, exclude_refs: {marriage: 3, bereavement: 3}}, below: 23}
+      - {id: plain, count: {event: leave, measure: sum, months: 12, exclude_refs: [marriage, bereavement]}, below: 23}
+""")
+    ev = [
+        ("2026-02-01", 10, "sick"),
+        ("2026-03-01", 2, "marriage"),
+        ("2026-03-10", 3, "marriage"),  # marriage 2 + 3 = 5 in the window: 3 entitled, 2 count
+        ("2026-05-01", 3, "bereavement"),  # exactly the entitlement: 0 count
+        ("2025-11-01", 9, "marriage"),  # before the 12 months (2025-12-01 ≤ date): not in the window
+        ("2026-06-01", 4, None),  # leave without a ref counts in full
+    ]
+    events = [
+        {"employee_id": "a", "date": D.fromisoformat(d), "type": "leave", "value": v, "ref": r}
+        for d, v, r in ev
+    ]
+    data = dataset([emp("a")], [asg("a", "l1", D(2024, 1, 1))], events=events)
+    got = actuals(check(policy, data, AS_OF))
+    assert got[("a", "leave")] == 16  # 10 + 2 + 0 + 4
+    assert got[("a", "plain")] == 14  # 10 + 4, marriage and bereavement wholly excluded
+
+
+def test_entitlements_need_a_sum():
+    with pytest.raises(PolicyError, match="measure: sum"):
+        one_rule("      - {id: n, count: {event: leave, exclude_refs: {marriage: 3}}, below: 2}\n")

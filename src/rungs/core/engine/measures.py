@@ -271,6 +271,26 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
             ev = ev.with_columns(_y=pl.col("date").dt.year()).join(offsets, on=[ID, "ref", "_y"], how="anti")
         else:
             ev = ev.join(offsets.drop("_y"), on=[ID, "ref"], how="anti")
+    if b.allowances:  # excluded up to the entitlement: per ref, only the days beyond it count
+        refs, allowed = [r for r, _ in b.allowances], [a for _, a in b.allowances]
+        entitled = ev.filter(pl.col("ref").is_in(refs).fill_null(False))
+        beyond = (
+            entitled.group_by(ID, "ref")
+            .agg(pl.col("value").sum())
+            .select(
+                ID,
+                (
+                    pl.col("value")
+                    - pl.col("ref").cast(pl.String).replace_strict(refs, allowed, return_dtype=pl.Float64)
+                )
+                .clip(lower_bound=0)
+                .alias("value"),
+            )
+        )
+        rest = ev.filter(~pl.col("ref").is_in(refs).fill_null(False)).select(
+            ID, pl.col("value").cast(pl.Float64)
+        )
+        ev = pl.concat([rest, beyond], how="vertical_relaxed")
     agg = {
         "count": pl.len(),
         "sum": pl.col("value").sum(),

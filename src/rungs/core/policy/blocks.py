@@ -338,7 +338,12 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
         ref(p, r, p.at(mp, "ref"), ctx)
         for r in (mp["ref"] if isinstance(mp.get("ref"), YList) else [mp["ref"]] if "ref" in mp else [])
     )
-    exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
+    allowances: tuple[tuple[str, float], ...] = ()
+    if isinstance(mp.get("exclude_refs"), YMap):  # excluded up to an entitlement: {marriage: 3, …}
+        allowances = _allowances(p, mp["exclude_refs"], p.at(mp, "exclude_refs"))
+        exclude: tuple[str, ...] = ()
+    else:
+        exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
     if "months" in mp and "window" in mp:
         raise p.fail("count: give either months: N or window: …, not both", mp.mark)
     if "months" in mp:
@@ -348,6 +353,11 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
     measure = p.name(
         mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs")
     )
+    if allowances and measure != "sum":
+        raise p.fail(
+            "exclude_refs with entitlements ({ref: days}) needs measure: sum (the days beyond count)",
+            p.at(mp, "exclude_refs"),
+        )
     unoffset = mp.get("unoffset", False)
     if unoffset != "same_year" and not isinstance(unoffset, bool):
         raise p.fail(
@@ -355,10 +365,29 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
             p.at(mp, "unoffset"),
         )
     return (
-        m.Count(event, refs, exclude, win, measure, bool(unoffset), offset_same_year=unoffset == "same_year"),  # type: ignore[arg-type]
+        m.Count(
+            event,
+            refs,
+            exclude,
+            win,
+            measure,  # type: ignore[arg-type]
+            bool(unoffset),
+            offset_same_year=unoffset == "same_year",
+            allowances=allowances,
+        ),
         "number",
         None,
     )
+
+
+def _allowances(p: _Parser, mp: YMap, mark: Mark) -> tuple[tuple[str, float], ...]:
+    out = []
+    for key in mp:
+        value = mp[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise p.fail(f"exclude_refs.{key}: expected the entitlement, a number ≥ 0, got {value!r}", mark)
+        out.append((str(key), float(value)))
+    return tuple(out)
 
 
 def _latest_event(p: _Parser, event: str, raw: Any, mark: Mark, ctx: dict[str, str]) -> m.LatestEvent:

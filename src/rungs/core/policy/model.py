@@ -169,6 +169,9 @@ class Count:
     measure: Literal["count", "sum", "distinct_refs"] = "count"
     unoffset: bool = False  # drop penalties whose ref has a penalty_offset
     offset_same_year: bool = False  # with unoffset: only an offset dated in the penalty's calendar year
+    # exclude_refs given with entitlements ({marriage: 3, …}, measure sum): each ref's values in the window
+    # are excluded up to its entitlement, and what is beyond it counts
+    allowances: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
