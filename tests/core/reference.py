@@ -335,6 +335,8 @@ class Reference:
                 start = self.regularized_from_history(subject["id"], emp, b)
         elif b.of == "acting":
             start = subject["acting_start"]
+        elif b.of == "department":
+            start = self.department_entered(subject)
         elif b.of == "last_pay_step":
             steps = [
                 e["date"]
@@ -354,6 +356,22 @@ class Reference:
                 total += months_between(row["start_date"], end)
             return float(total)
         return None if start is None else float(months_between(start, self.as_of))
+
+    def department_entered(self, subject: dict) -> dt.date | None:
+        """The start of the rows in the current post's department after the latest row elsewhere."""
+        emp, pos = self.employees[subject["id"]], subject["pos"]
+
+        def dept(row: dict) -> Any:
+            return row["department"] if row["department"] is not None else emp["department"]
+
+        elsewhere = [r["start_date"] for r in pos["rows"] if dept(r) != pos["department"]]
+        left = max(elsewhere, default=None)
+        here = [
+            r["start_date"]
+            for r in pos["rows"]
+            if dept(r) == pos["department"] and (left is None or r["start_date"] > left)
+        ]
+        return min(here, default=None)
 
     def regularized_from_history(self, emp_id: str, emp: dict, b: m.Tenure) -> dt.date | None:
         """A regular employee with no regularized_on was regularized when their first level on the track
@@ -506,6 +524,7 @@ class Reference:
     def count(self, subject: dict, b: m.Count) -> float:
         emp_id = subject["id"]
         mine = [e for e in self.events.get(emp_id, []) if e["date"] < self.as_of]
+        entered = self.department_entered(subject) if b.window.kind == "since_department" else None
         offsets = {
             (e["ref"], e["date"].year) for e in mine if e["type"] == "penalty_offset" and e["ref"] is not None
         }
@@ -524,6 +543,8 @@ class Reference:
             if w.kind == "previous_year" and e["date"].year != self.as_of.year - 1:
                 continue
             if w.kind == "since_level" and e["date"] < subject["pos"]["start"]:
+                continue
+            if w.kind == "since_department" and (entered is None or e["date"] < entered):
                 continue
             offset = (e["ref"], e["date"].year) in offsets if b.offset_same_year else e["ref"] in offset_refs
             if b.unoffset and e["ref"] is not None and offset:

@@ -90,3 +90,41 @@ def test_excluded_leave_is_excluded_only_up_to_the_entitlement():
 def test_entitlements_need_a_sum():
     with pytest.raises(PolicyError, match="measure: sum"):
         one_rule("      - {id: n, count: {event: leave, exclude_refs: {marriage: 3}}, below: 2}\n")
+
+
+def test_months_and_events_since_entering_the_department():
+    policy = one_rule(
+        """\
+      - {id: months, tenure: department, at_least: 3}
+      - {id: talks, count: {event: career_talk, window: since_department}, at_least: 1}
+""",
+        "warning",
+    )
+    data = dataset(
+        [emp("stay"), emp("moved"), emp("back")],
+        [
+            # stay: l1 then l2, both in d1 → entered d1 at 2024-01-01 (a promotion does not restart it)
+            asg("stay", "l1", D(2024, 1, 1), D(2025, 1, 1), department="d1"),
+            asg("stay", "l2", D(2025, 1, 1), department="d1"),
+            # moved: d1, then a transfer to d2 on 2026-10-15 → 1 month in d2 (2026-10-15 → 2026-12-01)
+            asg("moved", "l1", D(2023, 1, 1), D(2026, 10, 15), department="d1"),
+            asg("moved", "l1", D(2026, 10, 15), department="d2"),
+            # back: d1, d2, then d1 again from 2026-06-01 → 6 months; the earlier d1 time does not count
+            asg("back", "l1", D(2022, 1, 1), D(2024, 1, 1), department="d1"),
+            asg("back", "l1", D(2024, 1, 1), D(2026, 6, 1), department="d2"),
+            asg("back", "l2", D(2026, 6, 1), department="d1"),
+        ],
+        events=[
+            {"employee_id": "stay", "date": D(2024, 2, 1), "type": "career_talk"},
+            {
+                "employee_id": "moved",
+                "date": D(2024, 2, 1),
+                "type": "career_talk",
+            },  # in d1: before entering d2
+            {"employee_id": "back", "date": D(2026, 6, 1), "type": "career_talk"},  # on the day of entry
+        ],
+    )
+    got = actuals(check(policy, data, AS_OF))
+    assert got[("stay", "months")] == 35 and got[("stay", "talks")] == 1  # 2024-01-01 → 2026-12-01
+    assert got[("moved", "months")] == 1 and got[("moved", "talks")] == 0
+    assert got[("back", "months")] == 6 and got[("back", "talks")] == 1

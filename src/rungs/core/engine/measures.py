@@ -41,6 +41,8 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
         return subj.join(_regularized_on(ctx, b), on=ID, how="left", maintain_order="left").select(
             ID, months_between(pl.col("_reg"), day).alias(A)
         )
+    if b.of == "department":
+        return _department_starts(ctx, subj).select(ID, months_between(pl.col("_entered"), day).alias(A))
     if b.of == "last_pay_step":
         steps = _events(ctx, "pay_step").group_by(ID).agg(pl.col("date").max().alias("_d"))
         return subj.join(steps, on=ID, how="left", maintain_order="left").select(
@@ -57,6 +59,23 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
         how="left",
         maintain_order="left",
     )
+
+
+def _department_starts(ctx: Context, subj: pl.LazyFrame) -> pl.LazyFrame:
+    """employee_id, _entered: when the employee entered the department of their current post on the track,
+    the start of their rows there after the latest row in another department (a transfer back in starts
+    again)."""
+    rows = ctx.history.join(subj.select(ID, "track", "level_department"), on=[ID, "track"])
+    here = pl.col("department").eq_missing(pl.col("level_department"))
+    left_last = rows.filter(~here).group_by(ID).agg(pl.col("start_date").max().alias("_o"))
+    entered = (
+        rows.filter(here)
+        .join(left_last, on=ID, how="left")
+        .filter(pl.col("_o").is_null() | (pl.col("start_date") > pl.col("_o")))
+        .group_by(ID)
+        .agg(pl.col("start_date").min().alias("_entered"))
+    )
+    return subj.select(ID).join(entered, on=ID, how="left", maintain_order="left")
 
 
 def _regularized_on(ctx: Context, b: m.Tenure) -> pl.LazyFrame:
@@ -265,6 +284,8 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
         ev = ev.filter(pl.col("date").dt.year() == y)
     elif w.kind == "since_level":
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
+    elif w.kind == "since_department":
+        ev = ev.join(_department_starts(ctx, subj), on=ID).filter(pl.col("date") >= pl.col("_entered"))
     if b.unoffset:  # a penalty whose ref was offset no longer counts
         offsets = _events(ctx, "penalty_offset").select(ID, "ref", _y=pl.col("date").dt.year()).drop_nulls()
         if b.offset_same_year:  # 年度内未抵消: only an offset dated in the penalty's year lifts it

@@ -23,7 +23,16 @@ COMPARATORS = {
 }
 SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
 AGGS = ("mean", "sum", "min", "max", "count")
-TENURES = ("level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step")
+TENURES = (
+    "level",
+    "level_in_department",
+    "level_total",
+    "company",
+    "regularized",
+    "acting",
+    "last_pay_step",
+    "department",
+)
 
 
 def parse_block(
@@ -327,7 +336,7 @@ def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track)
     return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
 
 
-EVENT_WINDOWS = ("previous_year", "since_level", "ever")
+EVENT_WINDOWS = ("previous_year", "since_level", "since_department", "ever")
 
 
 def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:

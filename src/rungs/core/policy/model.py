@@ -92,7 +92,14 @@ class Tenure:
     when their history there starts above the first level."""
 
     of: Literal[
-        "level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step"
+        "level",
+        "level_in_department",
+        "level_total",
+        "company",
+        "regularized",
+        "acting",
+        "last_pay_step",
+        "department",  # since entering the current department (a transfer into it starts again)
     ]
     track: str | None = None
     first_level: str | None = None
@@ -152,9 +159,9 @@ class Rank:
 @dataclass(frozen=True)
 class EventWindow:
     """Which event dates count: the n months before the evaluation date, the previous calendar year,
-    since the current level began, or ever."""
+    since the current level began, since the employee entered their current department, or ever."""
 
-    kind: Literal["months", "previous_year", "since_level", "ever"]
+    kind: Literal["months", "previous_year", "since_level", "since_department", "ever"]
     n: int = 0
 
 
