@@ -469,6 +469,17 @@ class Reference:
         kind = _kind(b.of)
         last = self.last_complete(b.period)
         good = {s for s, v in values.items() if self.holds_where(v, b.where, kind)}
+        if b.in_latest_year:  # the longest run among the periods of the latest year with an annual value
+            annual = self.series(subject["id"], b.of, "Y")
+            per_year = {"M": 12, "Q": 4, "H": 2}[b.period]
+            if not annual or not any(s // per_year == max(annual) for s in values):
+                return None
+            first = max(annual) * per_year
+            best = run = 0
+            for s in range(first, first + per_year):
+                run = run + 1 if s in good else 0
+                best = max(best, run)
+            return float(best)
         if not b.since_level:
             run, s = 0, last
             while s in good:

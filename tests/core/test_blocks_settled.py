@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from rungs.core.policy.errors import PolicyError
+from rungs.core.policy.parse import parse_policy
 
 from .test_engine_vs_reference import D, actuals, asg, check, dataset, emp, one_rule
 
@@ -128,3 +129,54 @@ def test_months_and_events_since_entering_the_department():
     assert got[("stay", "months")] == 35 and got[("stay", "talks")] == 1  # 2024-01-01 → 2026-12-01
     assert got[("moved", "months")] == 1 and got[("moved", "talks")] == 0
     assert got[("back", "months")] == 6 and got[("back", "talks")] == 1
+
+
+def test_a_run_of_quarters_within_the_year_of_the_latest_annual_grade():
+    policy = parse_policy("""\
+rungs: 1
+id: t
+grades:
+  appraisal: [不可接受, 需要改进, 达到要求]
+tracks:
+  skill:
+    levels: {l1: 一级}
+rules:
+  - id: r
+    kind: unqualified_leader
+    track: skill
+    criteria:
+      - {id: ending, consecutive: {of: grade, period: quarter, equals: 不可接受}, at_least: 2}
+      - {id: in_year, consecutive: {of: grade, period: quarter, equals: 不可接受, year: latest_annual}, at_least: 2}
+""")
+
+    def grades(eid: str, rows: dict[str, str]) -> list[dict]:
+        out = []
+        for period, grade in rows.items():
+            y, _, q = period.partition("-Q")
+            kind, seq = ("Q", int(y) * 4 + int(q) - 1) if q else ("Y", int(y))
+            out.append({"employee_id": eid, "period_kind": kind, "seq": seq, "grade": grade})
+        return out
+
+    evaluations = [
+        # a: 2025-Q1, Q2 不可接受, Q3, Q4 fine; annual 2025 → in 2025 a run of 2; the run ending 2026-Q1 is 0
+        *grades(
+            "a",
+            {
+                "2025": "需要改进",
+                "2025-Q1": "不可接受",
+                "2025-Q2": "不可接受",
+                "2025-Q3": "达到要求",
+                "2025-Q4": "达到要求",
+                "2026-Q1": "达到要求",
+            },
+        ),
+        # b: 2025-Q4 and 2026-Q1 不可接受: a run of 2 ending 2026-Q1, but only 1 of them in 2025
+        *grades("b", {"2025": "需要改进", "2025-Q4": "不可接受", "2026-Q1": "不可接受"}),
+        # c: no annual grade on file → the year is unknown: missing data
+        *grades("c", {"2025-Q1": "不可接受", "2025-Q2": "不可接受"}),
+    ]
+    data = dataset([emp(x) for x in "abc"], [asg(x, "l1", D(2020, 1, 1)) for x in "abc"], evaluations)
+    got = actuals(check(policy, data, D(2026, 5, 15)))  # latest complete quarter 2026-Q1, year 2025
+    assert (got[("a", "ending")], got[("a", "in_year")]) == (0, 2)
+    assert (got[("b", "ending")], got[("b", "in_year")]) == (2, 1)
+    assert (got[("c", "ending")], got[("c", "in_year")]) == (0, None)

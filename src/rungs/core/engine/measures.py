@@ -140,11 +140,15 @@ def _window_filter(
 
 def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     s = series_frame(ctx, b.of, b.period, grades)
+    if b.in_latest_year:  # only the periods of the latest year with an annual value; none: missing data
+        per_year = {"M": 12, "Q": 4, "H": 2}[b.period]
+        year = series_frame(ctx, b.of, "Y", grades).group_by(ID).agg(pl.col("seq").max().alias("_y"))
+        s = s.join(year, on=ID).filter((pl.col("seq") // per_year) == pl.col("_y")).drop("_y")
     has_data = s.select(ID).unique()
     if b.since_level:
         s = _window_filter(ctx, s, m.Window("since_level"), b.period, subj)
     ok = s.filter(where_expr(pl.col("v"), b.where, _kind(b.of), grades)).select(ID, "seq")
-    if b.since_level:
+    if b.since_level or b.in_latest_year:
         # Longest run anywhere since the level began: seq minus its position is constant within a run.
         runs = (
             ok.with_columns(_k=pl.col("seq") - pl.col("seq").rank("ordinal").over(ID).cast(pl.Int32))

@@ -268,13 +268,22 @@ def _tenure(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
 
 
 def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    mp = p.mapping(raw, "consecutive", mark, ("of", "period", "since", "scale", *COMPARATORS))
+    mp = p.mapping(raw, "consecutive", mark, ("of", "period", "since", "year", "scale", *COMPARATORS))
     of, kind = series_or_rank(p, mp)
     if "since" in mp:
         p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
+    if "year" in mp:  # 同时: the periods of the year of the latest annual value (e.g. that year's quarters)
+        p.name(mp["year"], "year", p.at(mp, "year"), ("latest_annual",))
+        if "since" in mp or isinstance(of, m.RankSeries):
+            raise p.fail(
+                "consecutive: year: latest_annual takes a score, grade or metric and no since:", mp.mark
+            )
     kind, where = comparison(p, mp, kind, None, ctx, track, "consecutive: the condition for each period")
     of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
-    return m.Consecutive(of, period(p, mp), where, "since" in mp), "number", None
+    per = period(p, mp)
+    if "year" in mp and per == "Y":
+        raise p.fail("consecutive: year: latest_annual needs a period shorter than a year", p.at(mp, "year"))
+    return m.Consecutive(of, per, where, "since" in mp, in_latest_year="year" in mp), "number", None
 
 
 def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:

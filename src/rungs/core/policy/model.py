@@ -108,12 +108,15 @@ class Tenure:
 @dataclass(frozen=True)
 class Consecutive:
     """Length of the run of periods meeting `where`: ending with the latest complete period, or (with
-    since_level) the longest run since the current level began. A period without data breaks a run."""
+    since_level) the longest run since the current level began, or (with in_latest_year) the longest run
+    within the latest year that has an annual value of the same measure (its quarters or months). A period
+    without data breaks a run."""
 
     of: Series | RankSeries
     period: PeriodKind
     where: Compare
     since_level: bool = False
+    in_latest_year: bool = False
 
 
 @dataclass(frozen=True)
