@@ -180,3 +180,29 @@ rules:
     assert (got[("a", "ending")], got[("a", "in_year")]) == (0, 2)
     assert (got[("b", "ending")], got[("b", "in_year")]) == (2, 1)
     assert (got[("c", "ending")], got[("c", "in_year")]) == (0, None)
+
+
+def test_priority_rules_count_the_conditions_met_and_are_named_in_chinese():
+    from rungs.core.engine.report import kind_label
+
+    policy = one_rule(
+        """\
+      - id: priority
+        any:
+          - {id: teamwork, attestation: teamwork}
+          - {id: key_role, attestation: key_role}
+""",
+        "priority",
+    )
+    events = [
+        {"employee_id": "a", "date": D(2026, 3, 1), "type": "attestation", "value": 1, "ref": "teamwork"}
+    ]
+    out = check(
+        policy,
+        dataset([emp("a"), emp("b")], [asg(x, "l1", D(2024, 1, 1)) for x in "ab"], events=events),
+        AS_OF,
+    )
+    got = actuals(out)
+    assert (got[("a", "priority")], got[("b", "priority")]) == (1, 0)  # conditions met, of 2
+    assert {r["kind"] for r in out["results"]} == {"priority"}
+    assert (kind_label("priority"), kind_label("priority", "en")) == ("优先条件", "priority")

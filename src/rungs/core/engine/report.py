@@ -26,6 +26,7 @@ KIND_LABELS = {
     "unqualified_leader": ("不合格领导者", "unqualified leader"),
     "acting_conversion": ("代理转正", "acting conversion"),
     "pay_step": ("晋级", "pay step"),
+    "priority": ("优先条件", "priority"),
 }
 
 

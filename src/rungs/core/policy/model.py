@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 PeriodKind = Literal["M", "Q", "H", "Y"]
 PERIOD_WORDS: dict[str, PeriodKind] = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
-RULE_KINDS = ("demotion", "warning", "unqualified_leader", "acting_conversion", "pay_step")
+# priority: conditions that rank candidates for the same post without gating eligibility (优先条件)
+RULE_KINDS = ("demotion", "warning", "unqualified_leader", "acting_conversion", "pay_step", "priority")
 
 
 @dataclass(frozen=True)
