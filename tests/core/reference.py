@@ -358,7 +358,8 @@ class Reference:
         return None if start is None else float(months_between(start, self.as_of))
 
     def department_entered(self, subject: dict) -> dt.date | None:
-        """The start of the rows in the current post's department after the latest row elsewhere."""
+        """The start of the rows in the current post's department after the latest row elsewhere; with no
+        row elsewhere, the hire date if it is earlier."""
         emp, pos = self.employees[subject["id"]], subject["pos"]
 
         def dept(row: dict) -> Any:
@@ -371,7 +372,10 @@ class Reference:
             for r in pos["rows"]
             if dept(r) == pos["department"] and (left is None or r["start_date"] > left)
         ]
-        return min(here, default=None)
+        entered = min(here, default=None)
+        if entered is not None and left is None and emp["hire_date"] is not None:
+            entered = min(entered, emp["hire_date"])
+        return entered
 
     def regularized_from_history(self, emp_id: str, emp: dict, b: m.Tenure) -> dt.date | None:
         """A regular employee with no regularized_on was regularized when their first level on the track

@@ -102,9 +102,9 @@ def test_months_and_events_since_entering_the_department():
         "warning",
     )
     data = dataset(
-        [emp("stay"), emp("moved"), emp("back")],
+        [emp("stay"), emp("moved"), emp("back"), emp("late", hire_date=D(2022, 3, 1))],
         [
-            # stay: l1 then l2, both in d1 → entered d1 at 2024-01-01 (a promotion does not restart it)
+            # stay: l1 then l2, both in d1 → in d1 since hire (2020-01-15; a promotion does not restart it)
             asg("stay", "l1", D(2024, 1, 1), D(2025, 1, 1), department="d1"),
             asg("stay", "l2", D(2025, 1, 1), department="d1"),
             # moved: d1, then a transfer to d2 on 2026-10-15 → 1 month in d2 (2026-10-15 → 2026-12-01)
@@ -114,6 +114,8 @@ def test_months_and_events_since_entering_the_department():
             asg("back", "l1", D(2022, 1, 1), D(2024, 1, 1), department="d1"),
             asg("back", "l1", D(2024, 1, 1), D(2026, 6, 1), department="d2"),
             asg("back", "l2", D(2026, 6, 1), department="d1"),
+            # late: hired 2022-03-01, history on file only from 2026-09-01 and all in d1 → since hire
+            asg("late", "l2", D(2026, 9, 1), department="d1"),
         ],
         events=[
             {"employee_id": "stay", "date": D(2024, 2, 1), "type": "career_talk"},
@@ -126,9 +128,10 @@ def test_months_and_events_since_entering_the_department():
         ],
     )
     got = actuals(check(policy, data, AS_OF))
-    assert got[("stay", "months")] == 35 and got[("stay", "talks")] == 1  # 2024-01-01 → 2026-12-01
+    assert got[("stay", "months")] == 82 and got[("stay", "talks")] == 1  # 2020-01-15 → 2026-12-01
     assert got[("moved", "months")] == 1 and got[("moved", "talks")] == 0
     assert got[("back", "months")] == 6 and got[("back", "talks")] == 1
+    assert got[("late", "months")] == 57 and got[("late", "talks")] == 0  # 2022-03-01 → 2026-12-01
 
 
 def test_a_run_of_quarters_within_the_year_of_the_latest_annual_grade():

@@ -64,7 +64,7 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
 def _department_starts(ctx: Context, subj: pl.LazyFrame) -> pl.LazyFrame:
     """employee_id, _entered: when the employee entered the department of their current post on the track,
     the start of their rows there after the latest row in another department (a transfer back in starts
-    again)."""
+    again); with no row in another department, the hire date (the history may begin after it)."""
     rows = ctx.history.join(subj.select(ID, "track", "level_department"), on=[ID, "track"])
     here = pl.col("department").eq_missing(pl.col("level_department"))
     left_last = rows.filter(~here).group_by(ID).agg(pl.col("start_date").max().alias("_o"))
@@ -73,7 +73,15 @@ def _department_starts(ctx: Context, subj: pl.LazyFrame) -> pl.LazyFrame:
         .join(left_last, on=ID, how="left")
         .filter(pl.col("_o").is_null() | (pl.col("start_date") > pl.col("_o")))
         .group_by(ID)
-        .agg(pl.col("start_date").min().alias("_entered"))
+        .agg(pl.col("start_date").min().alias("_first"), pl.col("_o").is_null().all().alias("_only"))
+        .join(ctx.employees.select(ID, "hire_date"), on=ID, how="left")
+        .select(
+            ID,
+            pl.when(pl.col("_only"))
+            .then(pl.min_horizontal("hire_date", "_first"))
+            .otherwise(pl.col("_first"))
+            .alias("_entered"),
+        )
     )
     return subj.select(ID).join(entered, on=ID, how="left", maintain_order="left")
 
