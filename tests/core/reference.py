@@ -331,8 +331,12 @@ class Reference:
             start = emp["hire_date"]
         elif b.of == "regularized":
             start = emp["regularized_on"]
+            if start is None and emp["status"] == "regular" and b.track is not None:
+                start = self.regularized_from_history(subject["id"], emp, b)
         elif b.of == "acting":
             start = subject["acting_start"]
+        elif b.of == "department":
+            start = self.department_entered(subject)
         elif b.of == "last_pay_step":
             steps = [
                 e["date"]
@@ -352,6 +356,44 @@ class Reference:
                 total += months_between(row["start_date"], end)
             return float(total)
         return None if start is None else float(months_between(start, self.as_of))
+
+    def department_entered(self, subject: dict) -> dt.date | None:
+        """The start of the rows in the current post's department after the latest row elsewhere; with no
+        row elsewhere, the hire date if it is earlier."""
+        emp, pos = self.employees[subject["id"]], subject["pos"]
+
+        def dept(row: dict) -> Any:
+            return row["department"] if row["department"] is not None else emp["department"]
+
+        elsewhere = [r["start_date"] for r in pos["rows"] if dept(r) != pos["department"]]
+        left = max(elsewhere, default=None)
+        here = [
+            r["start_date"]
+            for r in pos["rows"]
+            if dept(r) == pos["department"] and (left is None or r["start_date"] > left)
+        ]
+        entered = min(here, default=None)
+        if entered is not None and left is None and emp["hire_date"] is not None:
+            entered = min(entered, emp["hire_date"])
+        return entered
+
+    def regularized_from_history(self, emp_id: str, emp: dict, b: m.Tenure) -> dt.date | None:
+        """A regular employee with no regularized_on was regularized when their first level on the track
+        ended (their second level began), or at hire if their history starts above the first level."""
+        rows = sorted(
+            (
+                a
+                for a in self.assignments.get(emp_id, [])
+                if a["track"] == b.track and a["kind"] != "acting" and a["start_date"] <= self.as_of
+            ),
+            key=lambda a: a["start_date"],
+        )
+        if not rows:
+            return None
+        if rows[0]["level"] != b.first_level:
+            return emp["hire_date"]
+        later = [a["start_date"] for a in rows if a["level"] != rows[0]["level"]]
+        return min(later) if later else None
 
     def last_complete(self, kind: str) -> int:
         return period_number(kind, self.as_of) - 1
@@ -431,6 +473,17 @@ class Reference:
         kind = _kind(b.of)
         last = self.last_complete(b.period)
         good = {s for s, v in values.items() if self.holds_where(v, b.where, kind)}
+        if b.in_latest_year:  # the longest run among the periods of the latest year with an annual value
+            annual = self.series(subject["id"], b.of, "Y")
+            per_year = {"M": 12, "Q": 4, "H": 2}[b.period]
+            if not annual or not any(s // per_year == max(annual) for s in values):
+                return None
+            first = max(annual) * per_year
+            best = run = 0
+            for s in range(first, first + per_year):
+                run = run + 1 if s in good else 0
+                best = max(best, run)
+            return float(best)
         if not b.since_level:
             run, s = 0, last
             while s in good:
@@ -486,7 +539,11 @@ class Reference:
     def count(self, subject: dict, b: m.Count) -> float:
         emp_id = subject["id"]
         mine = [e for e in self.events.get(emp_id, []) if e["date"] < self.as_of]
-        offset_refs = {e["ref"] for e in mine if e["type"] == "penalty_offset" and e["ref"] is not None}
+        entered = self.department_entered(subject) if b.window.kind == "since_department" else None
+        offsets = {
+            (e["ref"], e["date"].year) for e in mine if e["type"] == "penalty_offset" and e["ref"] is not None
+        }
+        offset_refs = {r for r, _ in offsets}
         picked = []
         for e in mine:
             if e["type"] != b.event:
@@ -502,11 +559,19 @@ class Reference:
                 continue
             if w.kind == "since_level" and e["date"] < subject["pos"]["start"]:
                 continue
-            if b.unoffset and e["ref"] is not None and e["ref"] in offset_refs:
+            if w.kind == "since_department" and (entered is None or e["date"] < entered):
+                continue
+            offset = (e["ref"], e["date"].year) in offsets if b.offset_same_year else e["ref"] in offset_refs
+            if b.unoffset and e["ref"] is not None and offset:
                 continue
             picked.append(e)
         if b.measure == "sum":
-            return float(sum(e["value"] for e in picked if e["value"] is not None))
+            allowed = dict(b.allowances)
+            total = sum(e["value"] for e in picked if e["value"] is not None and e["ref"] not in allowed)
+            for ref, days in allowed.items():  # each entitlement covers that many days; beyond it they count
+                taken = sum(e["value"] for e in picked if e["ref"] == ref and e["value"] is not None)
+                total += max(taken - days, 0)
+            return float(total)
         if b.measure == "distinct_refs":
             return float(len({e["ref"] for e in picked if e["ref"] is not None}))
         return float(len(picked))

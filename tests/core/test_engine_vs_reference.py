@@ -52,6 +52,7 @@ EVENT_REFS: dict[str, tuple[Any, ...]] = {
     "mentored": (None, "n1"),
     "major_incident": (None,),
     "complaint": (None, "c1"),
+    "career_talk": (None,),
 }
 
 
@@ -401,11 +402,13 @@ def test_the_kitchen_sink_uses_every_building_block_and_rule_kind():
         "regularized",
         "acting",
         "last_pay_step",
+        "department",
     }
     assert {c.block.window.kind for c in crits if isinstance(c.block, m.Count)} == {
         "months",
         "previous_year",
         "since_level",
+        "since_department",
         "ever",
     }
     assert {c.block.agg for c in crits if isinstance(c.block, m.Aggregate)} == {

@@ -35,7 +35,7 @@ METRICS = ("csat", "resolution_rate", "complaint_rate", "response_rate", "ticket
 ATTESTATIONS = (
     ["independent_operation"] * 4
     + ["office_skills"] * 3
-    + ["office_visio", "major_exception_handling", "client_engagement", "led_training"]
+    + ["office_visio", "major_exception_handling", "client_engagement", "led_training", "learning_ability"]
 )
 LEAVE_REFS = ["sick", "personal", "annual", "marriage", "maternity", "bereavement"]
 
@@ -221,6 +221,8 @@ def _events(rng, ids, ability, epoch):
         ("complaint", 0.25 * (1 - good), None, None),
         ("major_incident", 0.05 * (1 - good), None, None),
         ("penalty", 0.4 * (1 - good), None, None),
+        # last, so the streams above stay as they were: some complaints are major (only those demote)
+        ("complaint", 0.08 * (1 - good), ["major"], None),
     ]
     parts = []
     for kind, rate, refs, value in kinds:

@@ -57,6 +57,8 @@ RULE_KINDS: dict[str, RuleKind] = {
         RuleKind("unqualified_leader", "不合格领导者", "unqualified leader", risk=True),
         RuleKind("acting_conversion", "代理转正", "acting conversion"),
         RuleKind("pay_step", "晋级", "pay step"),
+        # Conditions that rank candidates for the same post without gating eligibility (优先条件).
+        RuleKind("priority", "优先条件", "priority"),
     )
 }
 OTHER_RULE_KINDS: tuple[str, ...] = tuple(k for k in RULE_KINDS if k != "promotion")  # `rules:` entries

@@ -7,7 +7,9 @@ complete year is 2025; event counts use 2025-12-01 ≤ date < 2026-12-01.
 Annual scores 2025 in 客服部 among active employees: E07 95, E10 93, E08 90, E12 90, E11 85 → ranks
 1, 2, 3, 3, 5 (ties share the best rank). E15 (98) has left and is not ranked; E14 (99) is in 运营部.
 The policy defines promotions on the skill track only (the management track's criteria are not in the
-document's text), and one demotion rule on skill junior … expert.
+document's text), and the incident demotion for everyone below senior management: one rule on the whole
+skill track, one on the management track below vice_president. Incidents count since the current level
+began; excluded leave (marriage, maternity, bereavement) is excluded only up to 3 / 98 / 3 days.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from rungs.core.evaluate_cli import main as evaluate_main
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.policy.parse import load_policy
 
-from .support import crit, data_path, has_result, policy_path, result, run
+from .support import crit, data_path, policy_path, result, run
 
 AS_OF = dt.date(2026, 12, 1)
 SCHEME = "dual-track-logistics"
@@ -57,7 +59,10 @@ def test_policy_loads_with_canonical_ids():
         "skill.intermediate-senior",
         "skill.senior-expert",
         "incident-demotion",
+        "management-incident-demotion",
     }
+    management = next(r for r in p.rules if r.id == "management-incident-demotion")
+    assert "vice_president" not in management.levels and "director" not in management.levels
 
 
 def test_no_warnings(out):
@@ -116,9 +121,12 @@ def test_assistant_latest_attestation_counts(out):
     }
 
 
-def test_assistants_are_not_subject_to_demotion(out):
+def test_assistants_are_subject_to_the_incident_demotion_too(out):
+    # "everyone below senior management": assistants have a result, with nothing recorded → not triggered.
     for emp in ("E01", "E02", "E03"):
-        assert not has_result(out, emp, "incident-demotion")
+        r = result(out, emp, "incident-demotion")
+        assert r["eligible"] is False
+        assert [c["actual"] for c in r["criteria"]] == [0, 0, 0, 0]
 
 
 # -- junior → intermediate ------------------------------------------------------------------------
@@ -179,8 +187,9 @@ def test_junior_transfer_keeps_the_stretch_and_missing_exam_fails(out):
 def test_intermediate_all_twelve_conditions_met(out):
     # E07 (本科): intermediate since 2025-12-01 → 12 months ≥ 12 (本科 is not below 专科 → 12 applies);
     # education bachelor ≥ associate and hired 2024-06-01 → 30 months ≥ 30 → any 2 of 2;
-    # leave in window: annual 10 + personal 12 = 22 (marriage 10 excluded; personal 5 on 2025-11-28 too old)
-    # → 22 < 23; office_skills 1; mentored 1; customer 1; reserve_cadre 1; internal 1;
+    # leave in window: annual 10 + personal 5 + marriage 10 − 3 entitled = 7 → 22 (personal 5 on 2025-11-28
+    # too old) → 22 < 23; office_skills 1; learning_ability 1; mentored 1; customer 1; reserve_cadre 1;
+    # internal 1;
     # tickets 2025-12 … 2026-11 alternate 500/540 → mean 520 ≥ 500 (2025-11's 100 is outside the window);
     # no amount rows → null; any passes 1 of 2; 2025 score 95 → rank 1 ≤ 3; exam 80 ≥ 60 → eligible.
     r = result(out, "E07", "skill.intermediate-senior")
@@ -193,6 +202,7 @@ def test_intermediate_all_twelve_conditions_met(out):
     assert crit(r, "leave") == {**crit(r, "leave"), "passed": True, "actual": 22, "required": "< 23"}
     for cid in (
         "office_skills",
+        "learning_ability",
         "mentored",
         "commendation_customer",
         "reserve_cadre",
@@ -209,7 +219,8 @@ def test_intermediate_all_twelve_conditions_met(out):
 def test_intermediate_below_associate_needs_18_months_and_leave_at_the_limit_fails(out):
     # E08 (中专, below 专科): intermediate since 2025-06-01 → exactly 18 months, required 18 → pass;
     # education fails but hired 2024-06-01 → exactly 30 months ≥ 30 → any 1 of 2 → pass;
-    # leave: sick 13 + personal 10 = 23 (bereavement 3 excluded) → 23 is not < 23 → fails;
+    # leave: sick 13 + personal 10 = 23 (bereavement 3, within its 3-day entitlement, excluded) → 23 is not
+    # < 23 → fails; learning_ability 1;
     # workload: tickets mean 450 < 500, amount 600,000/700,000 alternating → mean 650,000 ≥ 600,000 → pass
     # (就高不就低); 2025 score 90 tied with E12 → both rank 3 ≤ 3 → pass; exam exactly 60 ≥ 60 → pass.
     # Only the leave fails → not eligible.
@@ -233,7 +244,7 @@ def test_intermediate_below_associate_needs_18_months_and_leave_at_the_limit_fai
 def test_intermediate_missing_data_fails_with_null(out):
     # E09 (高中): intermediate since 2025-09-01 → 15 months < 18 (the 12 would have passed);
     # education fails and hired 2024-09-01 → 27 months < 30 → any 0 of 2; no leave → 0 < 23 passes;
-    # office_skills never recorded → null; no events → counts 0; no tickets/amount at all → both windows
+    # office_skills and learning_ability never recorded → null; no events → counts 0; no tickets/amount at all → both windows
     # null → workload 0 of 2; no annual score → rank null; exam never taken → null.
     r = result(out, "E09", "skill.intermediate-senior")
     assert r["eligible"] is False
@@ -243,6 +254,7 @@ def test_intermediate_missing_data_fails_with_null(out):
     assert [c["actual"] for c in eos["criteria"]] == ["high_school", 27]
     assert crit(r, "leave") == {**crit(r, "leave"), "passed": True, "actual": 0}
     assert crit(r, "office_skills") == {**crit(r, "office_skills"), "passed": False, "actual": None}
+    assert crit(r, "learning_ability") == {**crit(r, "learning_ability"), "passed": False, "actual": None}
     for cid in ("mentored", "commendation_customer", "reserve_cadre", "commendation_internal"):
         assert crit(r, cid) == {**crit(r, cid), "passed": False, "actual": 0}
     assert crit(r, "workload") == {**crit(r, "workload"), "passed": False, "actual": 0}
@@ -360,44 +372,86 @@ def test_left_employee_is_neither_evaluated_nor_ranked(out):
 
 def test_top_of_skill_track_and_management_only_have_no_promotion(out):
     # E12 is expert, the top of the skill path; E13 holds only a management post (supervisor), for which
-    # the policy defines no promotion and no rule → no results at all.
+    # the policy defines no promotion → only the management incident demotion.
     assert not any(r["employee_id"] == "E12" and r["kind"] == "promotion" for r in out["results"])
-    assert not any(r["employee_id"] == "E13" for r in out["results"])
+    assert [r["rule"] for r in out["results"] if r["employee_id"] == "E13"] == [
+        "management-incident-demotion"
+    ]
 
 
 # -- demotion -------------------------------------------------------------------------------------
 
 
 def test_demotion_by_major_incident(out):
-    # E12 (expert): major_incident 2026-03-01 within 12 months → 1 ≥ 1 → triggered (match: any).
+    # E12 (expert since 2023-01-01): major_incident 2026-03-01 since the level began → 1 ≥ 1 → triggered
+    # (match: any).
     r = result(out, "E12", "incident-demotion")
     assert r["kind"] == "demotion"
     assert r["eligible"] is True
     assert crit(r, "major_incident") == {**crit(r, "major_incident"), "passed": True, "actual": 1}
-    assert crit(r, "complaint") == {**crit(r, "complaint"), "passed": False, "actual": 0}
+    assert crit(r, "major_complaint") == {**crit(r, "major_complaint"), "passed": False, "actual": 0}
 
 
-def test_demotion_by_complaint_including_the_window_start(out):
-    # E09: complaint 2026-10-10 → 1 → triggered; E08: complaint on 2025-12-01, exactly 12 months before
-    # (D − 12 months ≤ date) → 1 → triggered.
-    for emp in ("E09", "E08"):
-        r = result(out, emp, "incident-demotion")
-        assert r["eligible"] is True
-        assert crit(r, "complaint") == {**crit(r, "complaint"), "passed": True, "actual": 1}
-        assert crit(r, "major_incident")["actual"] == 0
+def test_incidents_count_since_the_level_began_not_12_months(out):
+    # E10 (senior since 2024-12-01): major_incident on 2025-11-30 is more than 12 months ago but after the
+    # level began → 1 → triggered (under a 12-month window it was not).
+    r = result(out, "E10", "incident-demotion")
+    assert r["eligible"] is True
+    assert crit(r, "major_incident")["actual"] == 1
+    # E04 (junior since 2025-12-01): red_line on 2025-11-01, before the level began → 0 → not triggered.
+    r = result(out, "E04", "incident-demotion")
+    assert r["eligible"] is False
+    assert crit(r, "red_line") == {**crit(r, "red_line"), "passed": False, "actual": 0}
 
 
-def test_demotion_not_triggered(out):
-    # E10: major_incident on 2025-11-30, one day before the 12-month window → 0; no complaint → not
-    # triggered. E07, E04 (junior) and E11 have neither.
-    for emp in ("E10", "E07", "E04", "E11"):
-        r = result(out, emp, "incident-demotion")
-        assert r["eligible"] is False
-        assert crit(r, "major_incident")["actual"] == 0
-        assert crit(r, "complaint")["actual"] == 0
-    # The rule covers skill junior … expert held by active employees: E04–E12 and E14.
+def test_only_a_major_complaint_triggers(out):
+    # E09: complaint ref major on 2026-10-10 (intermediate since 2025-09-01) → 1 → triggered;
+    # E08: an ordinary complaint (no ref) on 2025-12-01 → major_complaint 0 → not triggered.
+    r = result(out, "E09", "incident-demotion")
+    assert r["eligible"] is True
+    assert crit(r, "major_complaint") == {**crit(r, "major_complaint"), "passed": True, "actual": 1}
+    r = result(out, "E08", "incident-demotion")
+    assert r["eligible"] is False
+    assert crit(r, "major_complaint")["actual"] == 0
+
+
+def test_red_line_and_circulated_notice_on_both_tracks(out):
+    # E06 (junior since 2025-06-01, the transfer of 2026-03-01 keeps the stretch): red_line 2026-08-01 → 1
+    # → triggered. E13 (management supervisor since 2022-01-01): circulated_notice 2026-05-01 → 1 →
+    # triggered by the management-track rule.
+    r = result(out, "E06", "incident-demotion")
+    assert (r["eligible"], crit(r, "red_line")["actual"]) == (True, 1)
+    r = result(out, "E13", "management-incident-demotion")
+    assert (r["kind"], r["track"], r["from_level"]) == ("demotion", "management", "supervisor")
+    assert r["eligible"] is True
+    assert crit(r, "circulated_notice") == {**crit(r, "circulated_notice"), "passed": True, "actual": 1}
+
+
+def test_demotion_subjects(out):
+    # The skill rule covers every skill level held by active employees: E01–E12 and E14; the management
+    # rule covers E13 only. Nothing is recorded for E01–E03, E05, E07, E11, E14.
     subjects = sorted(r["employee_id"] for r in out["results"] if r["rule"] == "incident-demotion")
-    assert subjects == ["E04", "E05", "E06", "E07", "E08", "E09", "E10", "E11", "E12", "E14"]
+    assert subjects == [f"E{i:02d}" for i in range(1, 13)] + ["E14"]
+    for emp in ("E01", "E02", "E03", "E05", "E07", "E11", "E14"):
+        assert result(out, emp, "incident-demotion")["eligible"] is False
+
+
+# -- excluded leave beyond the entitlement -------------------------------------------------------
+
+
+def test_marriage_leave_beyond_the_entitlement_counts(tmp_path):
+    # E07's marriage leave made 11 days instead of 10: annual 10 + personal 5 + (11 − 3) = 23 → not < 23 →
+    # the leave fails and E07 is no longer eligible (with the whole marriage leave excluded it would be 15).
+    data = tmp_path / "data"
+    shutil.copytree(data_path(SCHEME), data)
+    events = (data / "events.csv").read_text(encoding="utf-8")
+    (data / "events.csv").write_text(
+        events.replace("E07,2026-05-01,leave,10,", "E07,2026-05-01,leave,11,"), "utf-8"
+    )
+    obj = to_json_obj(evaluate(load_policy(policy_path(SCHEME)), read_dataset(data), AS_OF), "en")
+    r = result(obj, "E07", "skill.intermediate-senior")
+    assert crit(r, "leave") == {**crit(r, "leave"), "passed": False, "actual": 23}
+    assert r["eligible"] is False
 
 
 # -- a metric the data set never mentions ---------------------------------------------------------
@@ -453,8 +507,9 @@ def test_cli_json_follows_the_contract(capsys):
     assert obj["policy"] == SCHEME
     assert obj["as_of"] == "2026-12-01"
     results = obj["results"]
-    # 3 assistants + 3 juniors + 4 intermediates + 2 seniors promotions, 10 demotion subjects.
-    assert len(results) == 22
+    # 3 assistants + 3 juniors + 4 intermediates + 2 seniors promotions, 13 skill demotion subjects and
+    # one management demotion subject (E13).
+    assert len(results) == 26
     for r in results:
         assert {"employee_id", "kind", "track", "from_level", "to_level", "eligible", "criteria"} <= r.keys()
         assert isinstance(r["eligible"], bool)
@@ -473,13 +528,13 @@ def test_cli_json_follows_the_contract(capsys):
         ("E10", "skill.senior-expert"),
     ]
     triggered = sorted(r["employee_id"] for r in results if r["kind"] == "demotion" and r["eligible"])
-    assert triggered == ["E08", "E09", "E12"]
+    assert triggered == ["E06", "E09", "E10", "E12", "E13"]
     # Labels default to Chinese; the contract example's shape for one criterion.
     r = result(obj, "E08", "skill.intermediate-senior")
     leave = crit(r, "leave")
     assert leave == {
         "id": "leave",
-        "label": "近12个月请假少于23天(婚产丧假除外)",
+        "label": "近12个月请假少于23天(婚产丧假在规定假期内除外)",
         "passed": False,
         "actual": 23,
         "required": "< 23",
@@ -492,18 +547,18 @@ def test_cli_table_in_chinese_with_eligible_first(capsys):
     assert code == 0
     assert "客服人员晋升通道及管理办法(试行)" in text
     assert "【晋升】客服助理 → 初级客服专员" in text
-    assert "【降级】重大事故、客诉或红头文件通报：降级/免职/调岗" in text
+    assert "【降级】重大事故、重大客诉、红头文件通报或触犯高压线：降级/免职/调岗" in text
     assert "入职满6个月 (5 / 6)" in text  # E02's missing criterion with actual / required
     assert "无数据" in text  # a null actual
     sections = text.split("【")[1:]
-    assert len(sections) == 5
+    assert len(sections) == 6
     for section in sections:
         rows = [line.split() for line in section.splitlines()[2:] if line.startswith("E")]
         verdicts = [row[2] for row in rows]
         hits = [v in ("符合", "触发") for v in verdicts]
         assert hits == sorted(hits, reverse=True), section  # eligible / triggered first
         assert any(hits)
-    # E03 (eligible) is listed before E01 and E02; E08, E09, E12 (triggered) before E04.
+    # E03 (eligible) is listed before E01 and E02; E06, E09, E10, E12 (triggered) before E04.
     assistants = sections[0]
     assert assistants.index("E03") < assistants.index("E01") < assistants.index("E02")
     demotion = sections[4]

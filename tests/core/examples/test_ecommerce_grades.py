@@ -119,11 +119,11 @@ def test_probation_warning_not_for_a_pass_or_before_assessment(out):
 
 
 def test_d_to_c_eligible(out):
-    # D1: grade_d since 2025-05-01 → 14 ≥ 12; run 4 ≥ 3; the complaint of 2026-03-31 is before 2026-04-01
+    # D1: hired 2025-04-01 → 15 months ≥ 12 (counted from hire, SEEDS.md); run 4 ≥ 3; the complaint of 2026-03-31 is before 2026-04-01
     # → 0 in 3 months; excellent employee 2026-05-20 → 1 ≥ 1 → eligible.
     r = result(out, "D1", D2C)
     assert r["eligible"] is True
-    assert crit(r, "tenure")["actual"] == 14
+    assert crit(r, "tenure")["actual"] == 15
     assert crit(r, "top3_months")["actual"] == 4
     assert crit(r, "no_complaint")["actual"] == 0
     assert crit(r, "excellent_employee")["actual"] == 1
@@ -131,29 +131,31 @@ def test_d_to_c_eligible(out):
 
 def test_d_to_c_rank_four_resets_the_count(out):
     # D2: rank 4 in 2026-05 resets; only 2026-06 (rank 2) counts → 1 < 3 → fail
-    # (16 months since 2025-03-01; award 2026-04-10 → 1; no complaint).
+    # (hired 2025-02-01 → 17 months; award 2026-04-10 → 1; no complaint).
     r = result(out, "D2", D2C)
     assert r["eligible"] is False
     assert crit(r, "top3_months") == {**crit(r, "top3_months"), "passed": False, "actual": 1}
-    assert crit(r, "tenure")["actual"] == 16
+    assert crit(r, "tenure")["actual"] == 17
     assert crit(r, "excellent_employee")["passed"] is True
 
 
 def test_d_to_c_complaint_in_last_three_months(out):
-    # D3: run 3 ≥ 3 (passes exactly); complaint 2026-05-15 → 1 ≠ 0 → fail; 13 months; award 2026-06-05.
+    # D3: run 3 ≥ 3 (passes exactly); complaint 2026-05-15 → 1 ≠ 0 → fail; hired 2025-05-01 → 14 months;
+    # award 2026-06-05.
     r = result(out, "D3", D2C)
     assert r["eligible"] is False
     assert crit(r, "top3_months") == {**crit(r, "top3_months"), "passed": True, "actual": 3}
     assert crit(r, "no_complaint") == {**crit(r, "no_complaint"), "passed": False, "actual": 1}
-    assert crit(r, "tenure")["actual"] == 13
+    assert crit(r, "tenure")["actual"] == 14
 
 
-def test_d_to_c_short_tenure_no_award_and_combined_rank(out):
-    # D4: grade_d since 2025-08-01 → 11 < 12 → fail; first on KPI score in 2026-06 but combined rank 4 →
-    # run 0; the only award (2026-03-15) is before 2026-04-01 → 0 < 1.
+def test_d_to_c_tenure_from_hire_no_award_and_combined_rank(out):
+    # D4: hired 2025-07-01 (intern), grade_d since 2025-08-01: employed 12 months ≥ 12 → passes (counted
+    # at the grade it would be 11 and fail); first on KPI score in 2026-06 but combined rank 4 → run 0; the
+    # only award (2026-03-15) is before 2026-04-01 → 0 < 1 → not eligible.
     r = result(out, "D4", D2C)
     assert r["eligible"] is False
-    assert crit(r, "tenure") == {**crit(r, "tenure"), "passed": False, "actual": 11}
+    assert crit(r, "tenure") == {**crit(r, "tenure"), "passed": True, "actual": 12}
     assert crit(r, "top3_months")["actual"] == 0
     assert crit(r, "excellent_employee") == {**crit(r, "excellent_employee"), "passed": False, "actual": 0}
     # D5: always last → run 0.

@@ -172,3 +172,12 @@ def test_supervisor_failing_the_practical_exam(sept):
 def test_the_manager_is_at_the_top(june, sept):
     # P08 is manager (top of the path) in June and holds no post on 2026-09-01 → no results.
     assert [r for r in june["results"] + sept["results"] if r["employee_id"] == "P08"] == []
+
+
+def test_interviewees_are_picked_by_written_score_in_the_procedure():
+    # SEEDS.md: the hiring department picks the interviewees from the written results; the shortlist is a
+    # procedure step after both written exams and before the interview.
+    steps = load_policy(policy_path("posting-exam")).procedure.steps
+    shortlist = steps.index("interview_shortlist_by_written_score")
+    assert steps.index("theory_exam") < shortlist and steps.index("practical_exam") < shortlist
+    assert shortlist < steps.index("interview")

@@ -90,7 +90,8 @@ def test_junior_promoted(out):
 
 
 def test_junior_not_yet_in_quarterly_reviews(out):
-    # J2: regularized 2026-05-10 → 1 whole month < 2 → not yet reviewed → fail, although Q2 is 90.
+    # J2: 正式 with regularized_on blank → regularized when probation ended, at the start of junior
+    # 2026-05-10 → 1 whole month < 2 → not yet reviewed → fail, although Q2 is 90.
     r = result(out, "J2", J2S)
     assert r["eligible"] is False
     assert crit(r, "review_eligible") == {**crit(r, "review_eligible"), "passed": False, "actual": 1}
@@ -110,10 +111,12 @@ def test_senior_promoted_at_exactly_85(out):
     assert r["eligible"] is True
     assert crit(r, "quarterly_score")["actual"] == 85
     assert crit(r, "review_eligible")["actual"] == 28
-    # S3: Q2 75 < 85 → not eligible.
+    # S3: Q2 75 < 85 → not eligible. Its regularized_on is blank and its history starts at senior, above
+    # probation → regularized at hire 2023-05-01 → 38 months ≥ 2 (a blank date no longer fails it).
     r = result(out, "S3", S2E)
     assert r["eligible"] is False
     assert crit(r, "quarterly_score")["passed"] is False
+    assert crit(r, "review_eligible") == {**crit(r, "review_eligible"), "passed": True, "actual": 38}
 
 
 def test_expert_to_supervisor(out):

@@ -110,7 +110,8 @@ def test_latest_attestation_counts_and_missing_attestation_fails(out):
 
 
 def test_unoffset_penalty_of_previous_year_blocks(out):
-    # E06: penalty P-0601 on 2025-08-10 (year 2025 = previous year), no offset → 1 ≠ 0 → blocked.
+    # E06: penalty P-0601 on 2025-08-10 (year 2025 = previous year); its offset is dated 2026-03-01, not
+    # within 2025 (年度内未抵消) → still counts → 1 ≠ 0 → blocked. (Under "any offset lifts it" E06 passed.)
     for rule in ("title.star3-star4", "position.agent-assistant"):
         r = result(out, "E06", rule)
         assert r["eligible"] is False

@@ -183,7 +183,8 @@ def test_unqualified_annual_unacceptable(out):
 
 
 def test_unqualified_two_quarters_and_needs_improvement(out):
-    # L2 (supervisor): 2025-Q3 and Q4 不可接受 → run 2 ≥ 2; 2025 annual 需要改进 → both parts → triggered.
+    # L2 (supervisor): 2025-Q3 and Q4 不可接受 → a run of 2 within 2025, the year of the latest annual
+    # appraisal; 2025 annual 需要改进 → both parts → triggered.
     r = result(out, "L2", LEADER)
     assert r["eligible"] is True
     assert crit(r, "quarters_unacceptable")["passed"] is True
@@ -201,10 +202,11 @@ def test_unqualified_two_years_only_meets(out):
 
 
 def test_leader_not_unqualified(out):
-    # L4: 2025-Q3 不可接受 but Q4 需要改进 → quarterly run 0; annual 需要改进 ≠ 不可接受; 2025 not 达到要求 → run 0.
+    # L4: 2025-Q3 不可接受 but Q4 需要改进 → the longest run in 2025 is 1 < 2; annual 需要改进 ≠ 不可接受;
+    # 2025 not 达到要求 → run 0.
     r = result(out, "L4", LEADER)
     assert r["eligible"] is False
-    assert crit(r, "quarters_unacceptable.quarters")["actual"] == 0
+    assert crit(r, "quarters_unacceptable.quarters")["actual"] == 1
     assert crit(r, "quarters_unacceptable.annual")["passed"] is True
     assert crit(r, "years_meets_only")["actual"] == 0
     # P6 (team_lead, 2025 杰出, no quarterly grades) → not triggered; agents are not leaders.
@@ -214,21 +216,51 @@ def test_leader_not_unqualified(out):
     assert not has_result(out, "P1", LEADER)
 
 
+def test_the_two_quarters_are_of_the_annual_appraisals_year_whenever_it_runs():
+    # At 2026-04-15 the latest complete quarter is 2026-Q1 (L2: 达到要求) and the latest annual 2025. The
+    # quarters that count are 2025's (同时): Q3, Q4 不可接受 → 2, so L2 is still unqualified. (A run ending
+    # with the latest quarter would be 0 and miss it.)
+    r = result(run("zhangshang-game", dt.date(2026, 4, 15)), "L2", LEADER)
+    assert r["eligible"] is True
+    assert crit(r, "quarters_unacceptable.quarters") == {
+        **crit(r, "quarters_unacceptable.quarters"),
+        "passed": True,
+        "actual": 2,
+    }
+
+
 # ---- career development warnings ----------------------------------------------------------------------
 
 
 def test_career_talk_missing(out):
-    # P4: joined 2023-01-01 → 36 months ≥ 3, no career_talk → flagged.
+    # P4: in 客服部 since hire 2023-01-01 (no row elsewhere) → 36 months ≥ 3, no career_talk → flagged.
     r = result(out, "P4", "career-talk-missing")
     assert r["eligible"] is True
     assert crit(r, "no_career_talk")["actual"] == 0
-    # P5: joined 2025-11-01 → 2 months < 3, not yet due → not flagged; P1 had a talk → not flagged.
+    # P5: joined 2025-11-01 → 2 months < 3, not yet due → not flagged; P1 had a talk (2024-07-15, in 客服部
+    # since 2024-06-01) → not flagged.
     r = result(out, "P5", "career-talk-missing")
     assert r["eligible"] is False
     assert crit(r, "joined_3_months") == {**crit(r, "joined_3_months"), "passed": False, "actual": 2}
     r = result(out, "P1", "career-talk-missing")
     assert r["eligible"] is False
     assert crit(r, "no_career_talk")["actual"] == 1
+
+
+def test_a_transfer_into_the_department_starts_the_three_months_again(out):
+    # P2: 运营部 until 2025-03-01, then 客服部 → 2025-03-01 → 2026-01-15 is 10 months ≥ 3; the only talk
+    # (2022-07-01) was held in 运营部 → 0 since entering 客服部 → flagged. P3: 客服部 since 2025-06-01 → 7
+    # months, talk 2023-09-01 in 运营部 → flagged. (Counted from hire, both had a talk and were not flagged.)
+    for emp, months in (("P2", 10), ("P3", 7)):
+        r = result(out, emp, "career-talk-missing")
+        assert r["eligible"] is True
+        assert crit(r, "joined_3_months") == {**crit(r, "joined_3_months"), "passed": True, "actual": months}
+        assert crit(r, "no_career_talk") == {**crit(r, "no_career_talk"), "passed": True, "actual": 0}
+    # A2: history on file only from 2024-03-01, all in 客服部 → since hire 2022-03-01 → 46 months; talk
+    # 2022-04-01 counts → not flagged.
+    r = result(out, "A2", "career-talk-missing")
+    assert r["eligible"] is False
+    assert (crit(r, "joined_3_months")["actual"], crit(r, "no_career_talk")["actual"]) == (46, 1)
 
 
 def test_career_plan_missing(out):

@@ -79,7 +79,7 @@ def independent(b: m.Block) -> bool:
     if isinstance(b, m.Rank):
         return b.window is None or b.window.kind != "since_level"
     if isinstance(b, m.Count):
-        return b.window.kind != "since_level"
+        return b.window.kind not in ("since_level", "since_department")
     if isinstance(b, m.Attribute):
         return b.name not in _SUBJECT_COLUMNS
     return isinstance(b, m.Latest | m.Change)

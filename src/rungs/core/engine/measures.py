@@ -33,11 +33,16 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
     if b.of in ("level", "acting"):
         start = "level_start" if b.of == "level" else "acting_start"
         return subj.select(ID, months_between(pl.col(start), day).alias(A))
-    if b.of in ("company", "regularized"):
-        col = "hire_date" if b.of == "company" else "regularized_on"
-        return subj.join(ctx.employees.select(ID, col), on=ID, how="left", maintain_order="left").select(
-            ID, months_between(pl.col(col), day).alias(A)
+    if b.of == "company":
+        return subj.join(
+            ctx.employees.select(ID, "hire_date"), on=ID, how="left", maintain_order="left"
+        ).select(ID, months_between(pl.col("hire_date"), day).alias(A))
+    if b.of == "regularized":
+        return subj.join(_regularized_on(ctx, b), on=ID, how="left", maintain_order="left").select(
+            ID, months_between(pl.col("_reg"), day).alias(A)
         )
+    if b.of == "department":
+        return _department_starts(ctx, subj).select(ID, months_between(pl.col("_entered"), day).alias(A))
     if b.of == "last_pay_step":
         steps = _events(ctx, "pay_step").group_by(ID).agg(pl.col("date").max().alias("_d"))
         return subj.join(steps, on=ID, how="left", maintain_order="left").select(
@@ -53,6 +58,64 @@ def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.L
         on=ID,
         how="left",
         maintain_order="left",
+    )
+
+
+def _department_starts(ctx: Context, subj: pl.LazyFrame) -> pl.LazyFrame:
+    """employee_id, _entered: when the employee entered the department of their current post on the track,
+    the start of their rows there after the latest row in another department (a transfer back in starts
+    again); with no row in another department, the hire date (the history may begin after it)."""
+    rows = ctx.history.join(subj.select(ID, "track", "level_department"), on=[ID, "track"])
+    here = pl.col("department").eq_missing(pl.col("level_department"))
+    left_last = rows.filter(~here).group_by(ID).agg(pl.col("start_date").max().alias("_o"))
+    entered = (
+        rows.filter(here)
+        .join(left_last, on=ID, how="left")
+        .filter(pl.col("_o").is_null() | (pl.col("start_date") > pl.col("_o")))
+        .group_by(ID)
+        .agg(pl.col("start_date").min().alias("_first"), pl.col("_o").is_null().all().alias("_only"))
+        .join(ctx.employees.select(ID, "hire_date"), on=ID, how="left")
+        .select(
+            ID,
+            pl.when(pl.col("_only"))
+            .then(pl.min_horizontal("hire_date", "_first"))
+            .otherwise(pl.col("_first"))
+            .alias("_entered"),
+        )
+    )
+    return subj.select(ID).join(entered, on=ID, how="left", maintain_order="left")
+
+
+def _regularized_on(ctx: Context, b: m.Tenure) -> pl.LazyFrame:
+    """employee_id, _reg: regularized_on, or for a regular employee whose date is blank (SEEDS.md) the start
+    of their second level on the track, or the hire date when their history there starts above the first
+    level. Null when neither can be told (no history on the track, or still at the first level)."""
+    emp = ctx.employees.select(ID, "status", "regularized_on", "hire_date")
+    if b.track is None:
+        return emp.select(ID, pl.col("regularized_on").alias("_reg"))
+    first = pl.col("level").first()  # history is sorted by start date within each employee and track
+    rows = (
+        ctx.history.filter(pl.col("track") == b.track)
+        .group_by(ID)
+        .agg(
+            first.alias("_first"),
+            pl.col("start_date").filter(pl.col("level") != first).min().alias("_second"),
+        )
+    )
+    derived = (
+        pl.when(pl.col("_first").is_null())
+        .then(None)
+        .when(pl.col("_first") == b.first_level)
+        .then(pl.col("_second"))
+        .otherwise(pl.col("hire_date"))
+    )
+    return emp.join(rows, on=ID, how="left").select(
+        ID,
+        pl.when(pl.col("regularized_on").is_not_null())
+        .then(pl.col("regularized_on"))
+        .when(pl.col("status") == "regular")
+        .then(derived)
+        .alias("_reg"),
     )
 
 
@@ -85,11 +148,15 @@ def _window_filter(
 
 def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
     s = series_frame(ctx, b.of, b.period, grades)
+    if b.in_latest_year:  # only the periods of the latest year with an annual value; none: missing data
+        per_year = {"M": 12, "Q": 4, "H": 2}[b.period]
+        year = series_frame(ctx, b.of, "Y", grades).group_by(ID).agg(pl.col("seq").max().alias("_y"))
+        s = s.join(year, on=ID).filter((pl.col("seq") // per_year) == pl.col("_y")).drop("_y")
     has_data = s.select(ID).unique()
     if b.since_level:
         s = _window_filter(ctx, s, m.Window("since_level"), b.period, subj)
     ok = s.filter(where_expr(pl.col("v"), b.where, _kind(b.of), grades)).select(ID, "seq")
-    if b.since_level:
+    if b.since_level or b.in_latest_year:
         # Longest run anywhere since the level began: seq minus its position is constant within a run.
         runs = (
             ok.with_columns(_k=pl.col("seq") - pl.col("seq").rank("ordinal").over(ID).cast(pl.Int32))
@@ -229,9 +296,34 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
         ev = ev.filter(pl.col("date").dt.year() == y)
     elif w.kind == "since_level":
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
+    elif w.kind == "since_department":
+        ev = ev.join(_department_starts(ctx, subj), on=ID).filter(pl.col("date") >= pl.col("_entered"))
     if b.unoffset:  # a penalty whose ref was offset no longer counts
-        offsets = _events(ctx, "penalty_offset").select(ID, "ref").drop_nulls()
-        ev = ev.join(offsets, on=[ID, "ref"], how="anti")
+        offsets = _events(ctx, "penalty_offset").select(ID, "ref", _y=pl.col("date").dt.year()).drop_nulls()
+        if b.offset_same_year:  # 年度内未抵消: only an offset dated in the penalty's year lifts it
+            ev = ev.with_columns(_y=pl.col("date").dt.year()).join(offsets, on=[ID, "ref", "_y"], how="anti")
+        else:
+            ev = ev.join(offsets.drop("_y"), on=[ID, "ref"], how="anti")
+    if b.allowances:  # excluded up to the entitlement: per ref, only the days beyond it count
+        refs, allowed = [r for r, _ in b.allowances], [a for _, a in b.allowances]
+        entitled = ev.filter(pl.col("ref").is_in(refs).fill_null(False))
+        beyond = (
+            entitled.group_by(ID, "ref")
+            .agg(pl.col("value").sum())
+            .select(
+                ID,
+                (
+                    pl.col("value")
+                    - pl.col("ref").cast(pl.String).replace_strict(refs, allowed, return_dtype=pl.Float64)
+                )
+                .clip(lower_bound=0)
+                .alias("value"),
+            )
+        )
+        rest = ev.filter(~pl.col("ref").is_in(refs).fill_null(False)).select(
+            ID, pl.col("value").cast(pl.Float64)
+        )
+        ev = pl.concat([rest, beyond], how="vertical_relaxed")
     agg = {
         "count": pl.len(),
         "sum": pl.col("value").sum(),

@@ -24,7 +24,16 @@ COMPARATORS = {
 }
 SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
 AGGS = ("mean", "sum", "min", "max", "count")
-TENURES = ("level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step")
+TENURES = (
+    "level",
+    "level_in_department",
+    "level_total",
+    "company",
+    "regularized",
+    "acting",
+    "last_pay_step",
+    "department",
+)
 ORDERING = (">=", "<=", ">", "<")
 
 
@@ -329,17 +338,35 @@ Built = tuple[m.Block, str, "m.Compare | None"]
 
 
 def _tenure(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    return m.Tenure(p.name(raw, "tenure", mark, TENURES)), "number", None  # type: ignore[arg-type]
+    of = p.name(raw, "tenure", mark, TENURES)
+    if of == "regularized":  # a blank regularized_on is dated from the history on this track
+        return m.Tenure("regularized", track.id, track.path[0] if track.path else None), "number", None
+    return m.Tenure(of), "number", None  # type: ignore[arg-type]
 
 
 def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
-    mp = p.mapping(raw, "consecutive", mark, ("of", "period", "since", "scale", *COMPARATORS))
+    mp = p.mapping(raw, "consecutive", mark, ("of", "period", "since", "year", "scale", *COMPARATORS))
     of, kind = series_or_rank(p, mp)
     if "since" in mp:
         p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
+    if "year" in mp:  # 同时: the periods of the year of the latest annual value (e.g. that year's quarters)
+        p.name(mp["year"], "year", p.at(mp, "year"), ("latest_annual",))
+        if "since" in mp or isinstance(of, m.RankSeries):
+            raise p.fail(
+                "consecutive：year: latest_annual 只用于得分、等级或指标，且不能与 since: 同用",
+                "consecutive: year: latest_annual takes a score, grade or metric and no since:",
+                mp.mark,
+            )
     kind, where = comparison(p, mp, kind, None, ctx, track, "consecutive")
     of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
-    return m.Consecutive(of, period(p, mp), where, "since" in mp), "number", None
+    per = period(p, mp)
+    if "year" in mp and per == "Y":
+        raise p.fail(
+            "consecutive：year: latest_annual 须用短于一年的周期",
+            "consecutive: year: latest_annual needs a period shorter than a year",
+            p.at(mp, "year"),
+        )
+    return m.Consecutive(of, per, where, "since" in mp, in_latest_year="year" in mp), "number", None
 
 
 def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
@@ -408,7 +435,7 @@ def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track)
     return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
 
 
-EVENT_WINDOWS = ("previous_year", "since_level", "ever")
+EVENT_WINDOWS = ("previous_year", "since_level", "since_department", "ever")
 
 
 def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
@@ -425,7 +452,12 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
         ref(p, r, p.at(mp, "ref"), ctx)
         for r in (mp["ref"] if isinstance(mp.get("ref"), YList) else [mp["ref"]] if "ref" in mp else [])
     )
-    exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
+    allowances: tuple[tuple[str, float], ...] = ()
+    if isinstance(mp.get("exclude_refs"), YMap):  # excluded up to an entitlement: {marriage: 3, …}
+        allowances = _allowances(p, mp["exclude_refs"], p.at(mp, "exclude_refs"))
+        exclude: tuple[str, ...] = ()
+    else:
+        exclude = p.names(mp.get("exclude_refs", YList()), "exclude_refs", p.at(mp, "exclude_refs"))
     if "months" in mp and "window" in mp:
         raise p.fail(
             "count：months: N 与 window: … 只能给一个",
@@ -439,8 +471,47 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
     measure = p.name(
         mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs")
     )
-    unoffset = p.boolean(mp.get("unoffset", False), "unoffset", p.at(mp, "unoffset"))
-    return m.Count(event, refs, exclude, win, measure, unoffset), "number", None  # type: ignore[arg-type]
+    if allowances and measure != "sum":
+        raise p.fail(
+            "exclude_refs 带额度（{ref: 天数}）时须写 measure: sum（计超出额度的天数）",
+            "exclude_refs with entitlements ({ref: days}) needs measure: sum (the days beyond count)",
+            p.at(mp, "exclude_refs"),
+        )
+    unoffset = mp.get("unoffset", False)
+    if unoffset != "same_year" and not isinstance(unoffset, bool):
+        raise p.fail(
+            f"unoffset：应为 true、false 或 same_year（年度内抵消），实际为 {unoffset!r}",
+            f"unoffset: expected true, false or same_year (年度内抵消), got {unoffset!r}",
+            p.at(mp, "unoffset"),
+        )
+    return (
+        m.Count(
+            event,
+            refs,
+            exclude,
+            win,
+            measure,  # type: ignore[arg-type]
+            bool(unoffset),
+            offset_same_year=unoffset == "same_year",
+            allowances=allowances,
+        ),
+        "number",
+        None,
+    )
+
+
+def _allowances(p: _Parser, mp: YMap, mark: Mark) -> tuple[tuple[str, float], ...]:
+    out = []
+    for key in mp:
+        value = mp[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise p.fail(
+                f"exclude_refs.{key}：应为额度天数（≥ 0 的数），实际为 {value!r}",
+                f"exclude_refs.{key}: expected the entitlement, a number ≥ 0, got {value!r}",
+                mark,
+            )
+        out.append((str(key), float(value)))
+    return tuple(out)
 
 
 def _latest_event(p: _Parser, event: str, raw: Any, mark: Mark, ctx: dict[str, str]) -> m.LatestEvent:

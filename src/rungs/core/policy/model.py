@@ -88,22 +88,38 @@ class Window:
 
 @dataclass(frozen=True)
 class Tenure:
-    """Whole calendar months from a start date to the evaluation date."""
+    """Whole calendar months from a start date to the evaluation date.
+
+    For `regularized`, `track` and `first_level` say how to date a regularization that employees.csv
+    leaves blank for a regular employee: the start of their second level on the track, or the hire date
+    when their history there starts above the first level."""
 
     of: Literal[
-        "level", "level_in_department", "level_total", "company", "regularized", "acting", "last_pay_step"
+        "level",
+        "level_in_department",
+        "level_total",
+        "company",
+        "regularized",
+        "acting",
+        "last_pay_step",
+        "department",  # since entering the current department (a transfer into it starts again)
     ]
+    track: str | None = None
+    first_level: str | None = None
 
 
 @dataclass(frozen=True)
 class Consecutive:
     """Length of the run of periods meeting `where`: ending with the latest complete period, or (with
-    since_level) the longest run since the current level began. A period without data breaks a run."""
+    since_level) the longest run since the current level began, or (with in_latest_year) the longest run
+    within the latest year that has an annual value of the same measure (its quarters or months). A period
+    without data breaks a run."""
 
     of: Series | RankSeries
     period: PeriodKind
     where: Compare
     since_level: bool = False
+    in_latest_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,9 +165,9 @@ class Rank:
 @dataclass(frozen=True)
 class EventWindow:
     """Which event dates count: the n months before the evaluation date, the previous calendar year,
-    since the current level began, or ever."""
+    since the current level began, since the employee entered their current department, or ever."""
 
-    kind: Literal["months", "previous_year", "since_level", "ever"]
+    kind: Literal["months", "previous_year", "since_level", "since_department", "ever"]
     n: int = 0
 
 
@@ -165,6 +181,10 @@ class Count:
     window: EventWindow = EventWindow("ever")
     measure: Literal["count", "sum", "distinct_refs"] = "count"
     unoffset: bool = False  # drop penalties whose ref has a penalty_offset
+    offset_same_year: bool = False  # with unoffset: only an offset dated in the penalty's calendar year
+    # exclude_refs given with entitlements ({marriage: 3, …}, measure sum): each ref's values in the window
+    # are excluded up to its entitlement, and what is beyond it counts
+    allowances: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
