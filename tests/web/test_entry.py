@@ -270,7 +270,7 @@ def test_run_evaluation_in_the_background_is_enqueued(client, demo):
     assert r.status_code == 302
     task = DBTaskResult.objects.get()
     assert task.task_path == "rungs.policies.tasks.evaluate_policy"
-    assert task.args_kwargs["args"] == [policy.pk, "2026-12-01", user.pk]
+    assert task.args_kwargs["args"] == [policy.pk, "2026-12-01", user.pk, ""]
     assert "已放入后台队列" in client.get("/entry/policies/").content.decode()
 
 

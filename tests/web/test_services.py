@@ -66,19 +66,24 @@ def test_policy_create_stores_the_version_and_its_entry(demo):
 @pytest.mark.django_db
 def test_evaluation_run_start_records_who_ran_what(demo):
     runs = EvaluationRun.objects.count()
-    run = evaluation_run_start(policy=Policy.objects.get(), as_of=AS_OF, actor=user("department-manager"))
+    manager = user("department-manager")
+    run = evaluation_run_start(policy=Policy.objects.get(), as_of=AS_OF, actor=manager)
     e = last_entry()
     assert (e.action, e.actor, e.target_id) == (
         "evaluation_run.start",
         "demo-department-manager",
         str(run.pk),
     )
+    own = Employee.objects.filter(department=manager.department)
     assert e.after == {
         "policy": "dual-track-logistics",
         "version": "2026.1",
         "as_of": "2026-12-01",
-        "employees": 36,
+        "employees": own.count(),  # a department manager's run keeps their department's results
+        "department": manager.department.name,
+        "official": True,
     }
+    assert set(run.decisions.values_list("employee__department", flat=True)) == {manager.department.pk}
     before = AuditEntry.objects.count()
     with pytest.raises(Denied):
         evaluation_run_start(policy=Policy.objects.get(), as_of=AS_OF, actor=user("supervisor"))

@@ -36,8 +36,9 @@ from rungs.core.interchange.errors import DataError
 from rungs.core.policy.errors import PolicyError
 from rungs.datasets.services import OutOfScope
 from rungs.people.models import Assignment, Employee
-from rungs.policies.models import EvaluationRun, Policy
+from rungs.policies.models import Policy
 from rungs.policies.runs import decisions_as_contract
+from rungs.policies.selectors import current_run
 from rungs.policies.services import DuplicateVersion, policy_create
 
 MAX_PAGE_SIZE = 200
@@ -239,7 +240,7 @@ def employee_records(request, employee_id: str = EmployeeId):
 def employee_decisions(request, employee_id: str = EmployeeId, scheme: str | None = Name):
     """The employee's results in the latest evaluation run (of `scheme`, if given)."""
     e = _employee(request, employee_id)
-    return _latest(scheme, Employee.objects.filter(pk=e.pk))
+    return _latest(request, scheme, Employee.objects.filter(pk=e.pk), employee=e)
 
 
 # ------------------------------------------------------------------------------------------ records
@@ -348,11 +349,10 @@ def upload_policy(request):
 # ------------------------------------------------------------------------------------------ evaluations
 
 
-def _latest(scheme: str | None, employees) -> dict:
-    runs = EvaluationRun.objects.select_related("policy")
-    if scheme is not None:
-        runs = runs.filter(policy__scheme=scheme)
-    run = runs.order_by("-created_at", "-pk").first()
+def _latest(request, scheme: str | None, employees, employee=None) -> dict:
+    """The run the pages show the caller (rungs.policies.selectors.current_run): the version in force,
+    in the caller's scope, with the latest evaluation date."""
+    run = current_run(_user(request), scheme, employee=employee)
     if run is None:
         raise HttpError(404, "no evaluation run yet")
     return decisions_as_contract(run, employees)
@@ -362,4 +362,4 @@ def _latest(scheme: str | None, employees) -> dict:
 def latest_evaluation(request, scheme: str | None = Name):
     """The latest evaluation run (of `scheme`, if given) in the shape of `rungs evaluate --format json`,
     with the results of the employees the caller may see."""
-    return _latest(scheme, visible_employees(_user(request)))
+    return _latest(request, scheme, visible_employees(_user(request)))

@@ -37,10 +37,6 @@ SORTS = {
 }
 
 
-def latest_run() -> EvaluationRun | None:
-    return EvaluationRun.objects.select_related("policy").first()
-
-
 @dataclass(frozen=True)
 class BoardFilters:
     department: str = ""  # department pk

@@ -23,8 +23,8 @@ from rungs.board.selectors import (
     BoardFilters,
     board_queryset,
     filter_choices,
-    latest_run,
 )
+from rungs.policies.selectors import current_run, runs_of, schemes
 
 
 def _lang() -> str:
@@ -42,8 +42,9 @@ def _partial(request) -> bool:
 
 def board(request):
     _require_manager(request.user)
-    run, f = latest_run(), BoardFilters.from_query(request.GET)
-    ctx: dict = {"run": run, "f": f, "statuses": STATUSES}
+    f = BoardFilters.from_query(request.GET)
+    run = current_run(request.user, request.GET.get("scheme"))
+    ctx: dict = {"run": run, "f": f, "statuses": STATUSES, "schemes": schemes(request.user)}
     if run is not None:
         pv = policy_view(run.policy)
         lang = _lang()
@@ -76,7 +77,7 @@ def _level_choices(pv, track: str, lang: str) -> list[tuple[str, str]]:
 
 def board_export(request):
     _require_manager(request.user)
-    run = latest_run()
+    run = current_run(request.user, request.GET.get("scheme"))
     if run is None:
         raise Http404(_("还没有评估结果"))
     f = BoardFilters.from_query(request.GET)
@@ -101,8 +102,17 @@ def employee_progress(request, employee_id: str):
 
 
 def _progress_page(request, employee, *, mine: bool):
-    run = latest_run()
-    ctx: dict = {"employee": employee, "run": run, "mine": mine}
+    """The person's results in the current run covering them, or in an older run (`?run=`) of theirs."""
+    earlier = runs_of(employee, request.user)
+    chosen = request.GET.get("run", "")
+    run = (
+        earlier.filter(pk=chosen).first()
+        if chosen.isdigit()
+        else current_run(request.user, employee=employee)
+    )
+    if chosen.isdigit() and run is None:
+        raise Http404
+    ctx: dict = {"employee": employee, "run": run, "mine": mine, "earlier": earlier[:24]}
     if run is not None:
         lang = _lang()
         ctx.update(progress(employee, run, policy_view(run.policy), lang))
@@ -117,7 +127,7 @@ def _progress_page(request, employee, *, mine: bool):
 
 def team_view(request):
     _require_manager(request.user)
-    run = latest_run()
+    run = current_run(request.user, request.GET.get("scheme"))
     choices = filter_choices(request.user)
     code = request.GET.get("team", "").strip()
     metric = request.GET.get("metric", team.DEFAULT_METRIC)

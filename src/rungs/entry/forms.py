@@ -118,6 +118,12 @@ class RunForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": _("请填写评估日期。"), "invalid": _("评估日期应为 YYYY-MM-DD。")},
     )
+    reason = forms.CharField(
+        label=_("原因（仅在使用非生效版本时填写）"),
+        required=False,
+        max_length=500,
+        help_text=_("评估日期当天生效的版本以外的版本需要说明原因；这样的评估只供查阅。"),
+    )
 
     def __init__(self, *args, policies=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -97,11 +97,21 @@ class EvaluationRun(models.Model):
     )
     employees = models.PositiveIntegerField(_("人数"), default=0)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
+    # Whose results it holds: a department manager's run keeps only their department's (None: everyone).
+    department = models.ForeignKey(
+        "people.Department", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("范围")
+    )
+    # Shown on the board and progress pages: the version in force on as_of, and someone covered. A run of
+    # another version needs a reason and is kept for reference only (see policies.selectors.current_run).
+    official = models.BooleanField(_("正式结果"), default=True)
+    override_reason = models.TextField(_("使用非生效版本的原因"), blank=True)
+    data_through = models.DateField(_("数据截至"), null=True, blank=True)  # the latest fact on file
 
     class Meta:
         verbose_name = _("资格评估")
         verbose_name_plural = _("资格评估")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["official", "-as_of", "-created_at"], name="current_runs")]
 
     def __str__(self):
         return f"{self.policy} @ {self.as_of}"

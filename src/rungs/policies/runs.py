@@ -39,21 +39,27 @@ def _count(criteria: list[dict]) -> tuple[int, int]:
 
 
 @transaction.atomic
-def run_evaluation(policy: Policy, as_of: dt.date, user=None) -> EvaluationRun:
+def run_evaluation(policy: Policy, as_of: dt.date, user=None, department=None) -> EvaluationRun:
+    """Evaluates everyone (ranks and vacancies are company-wide facts) and keeps the results of everyone,
+    or only of `department`'s people."""
     parsed = policy.parsed
     data = dataset_from_db(keep_metrics=metrics_used(parsed))
     ev = evaluate(parsed, data, as_of)
+    people = Employee.objects.filter(department=department) if department is not None else Employee.objects
+    ids = dict(people.values_list("employee_id", "pk"))
     run = EvaluationRun.objects.create(
         policy=policy,
         as_of=as_of,
         created_by=user,
-        employees=data.employees.height,
+        employees=len(ids) if department is not None else data.employees.height,
         warnings=list(ev.warnings),
+        department=department,
     )
-    ids = dict(Employee.objects.values_list("employee_id", "pk"))
     pv = policy_view(policy)
     rows = []
     for r in result_dicts(ev, "zh"):
+        if r["employee_id"] not in ids:
+            continue
         passed, total = _count(r["criteria"])
         pending = r["kind"] == "promotion" and not r["eligible"]
         rows.append(

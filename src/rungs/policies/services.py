@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check
+from rungs.accounts.models import COMPANY_WIDE
 from rungs.audit.trail import record
+from rungs.core.periods import add_months
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.runs import run_evaluation
+from rungs.records.models import Evaluation, Event, Metric
 
 
 class DuplicateVersion(Exception):
@@ -51,11 +55,71 @@ def policy_create(*, text: str, filename: str = "policy.yaml", actor) -> Policy:
     return policy
 
 
+class RunRefused(Exception):
+    """The run cannot be started as asked (another version than the one in force, without a reason)."""
+
+
+STALE_MONTHS = 2  # data ending this many months before the evaluation date get a warning
+
+
+def data_through() -> dt.date | None:
+    """The date of the latest fact on file: an event's date, or the last day of the latest month with an
+    appraisal or a KPI value."""
+    latest_event = Event.objects.aggregate(d=Max("date"))["d"]
+    months = [
+        q.filter(period_kind="M").aggregate(s=Max("seq"))["s"] for q in (Evaluation.objects, Metric.objects)
+    ]
+    latest = [
+        add_months(dt.date(s // 12, s % 12 + 1, 1), 1) - dt.timedelta(days=1) for s in months if s is not None
+    ]
+    dates = [d for d in (latest_event, *latest) if d is not None]
+    return max(dates) if dates else None
+
+
+def _scope(actor):
+    """A department manager evaluates for their department; company-wide roles and the system for all."""
+    if actor is None or actor.is_superuser or actor.role in COMPANY_WIDE:
+        return None
+    if actor.department is None:
+        raise RunRefused(_("您的账号未设置部门，不能运行评估。"))
+    return actor.department
+
+
 @transaction.atomic
-def evaluation_run_start(*, policy: Policy, as_of: dt.date, actor) -> EvaluationRun:
-    """Evaluates everyone under `policy` on `as_of` and stores the run with its decisions."""
+def evaluation_run_start(*, policy: Policy, as_of: dt.date, actor, reason: str = "") -> EvaluationRun:
+    """Evaluates everyone under `policy` on `as_of` and stores the run with the results in the actor's
+    scope. The run is official (shown on the pages) when `policy` is the version in force on `as_of` and
+    the run covers someone; another version needs a reason and is kept for reference only."""
     check(actor, "evaluation_run.start")
-    run = run_evaluation(policy, as_of, actor)
+    reason = (reason or "").strip()
+    in_force = Policy.in_force(as_of, policy.scheme)
+    if in_force != policy and not reason:
+        raise RunRefused(
+            _(
+                "%(date)s 生效的版本是 %(version)s，不是所选的 %(chosen)s。如确需使用其他版本，请填写原因；"
+                "这样的评估只供查阅，不会替换看板上的结果。"
+            )
+            % {
+                "date": as_of.isoformat(),
+                "version": in_force.version if in_force else _("（无）"),
+                "chosen": policy.version,
+            }
+        )
+    run = run_evaluation(policy, as_of, actor, department=_scope(actor))
+    through = data_through()
+    warnings = list(run.warnings)
+    if through is not None and add_months(through, STALE_MONTHS) < as_of:
+        warnings.append(
+            f"数据截至 {through.isoformat()}，比评估日期早两个月以上 · the data end on {through.isoformat()}, "
+            f"more than {STALE_MONTHS} months before the evaluation date"
+        )
+    covered = run.decisions.exists()
+    if not covered:
+        warnings.append("这次评估没有覆盖任何人（策略的通道和职级与数据不符？）· this run covers nobody")
+    run.official = in_force == policy and covered
+    run.override_reason = "" if in_force == policy else reason
+    run.data_through, run.warnings = through, warnings
+    run.save(update_fields=["official", "override_reason", "data_through", "warnings"])
     record(
         actor,
         "evaluation_run.start",
@@ -65,14 +129,19 @@ def evaluation_run_start(*, policy: Policy, as_of: dt.date, actor) -> Evaluation
             "version": policy.version,
             "as_of": as_of,
             "employees": run.employees,
+            "department": run.department.name if run.department else None,
+            "official": run.official,
         },
+        reason=run.override_reason,
     )
     return run
 
 
-def evaluation_run_enqueue(*, policy: Policy, as_of: dt.date, actor):
+def evaluation_run_enqueue(*, policy: Policy, as_of: dt.date, actor, reason: str = ""):
     """Puts the run in the worker's queue; the worker calls evaluation_run_start as the same actor."""
     from rungs.policies.tasks import evaluate_policy
 
     check(actor, "evaluation_run.start")
-    return evaluate_policy.enqueue(policy.pk, as_of.isoformat(), getattr(actor, "pk", None))
+    if Policy.in_force(as_of, policy.scheme) != policy and not (reason or "").strip():
+        raise RunRefused(_("所选版本在评估日期不是生效版本，请填写原因。"))
+    return evaluate_policy.enqueue(policy.pk, as_of.isoformat(), getattr(actor, "pk", None), reason)

@@ -14,8 +14,8 @@ from django.views import i18n
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
 from rungs.board.policy_view import policy_view
-from rungs.board.selectors import latest_run
 from rungs.people.models import Assignment, Employee
+from rungs.policies.selectors import current_run
 from rungs.records.models import Evaluation
 
 PAGE = 50
@@ -32,10 +32,10 @@ def _with_level_and_score(qs):
     )
 
 
-def _labelled(people) -> list[Employee]:
-    """The people with `level_label` and `track_label` as the policy of the latest run names them (the
-    codes as stored when there is no run yet)."""
-    run = latest_run()
+def _labelled(people, user) -> list[Employee]:
+    """The people with `level_label` and `track_label` as the policy of the user's current run names them
+    (the codes as stored when there is no run yet)."""
+    run = current_run(user)
     pv = policy_view(run.policy) if run else None
     lang = get_language() or "zh-hans"
     people = list(people)
@@ -57,7 +57,7 @@ def home(request):
     user = request.user
     ctx: dict = {"role": Role(user.role) if user.role in Role.values else None}
     if user.employee_id:
-        me = _labelled(_with_level_and_score(Employee.objects.filter(pk=user.employee_id)))[0]
+        me = _labelled(_with_level_and_score(Employee.objects.filter(pk=user.employee_id)), user)[0]
         ctx["me"] = me
         ctx["my_scores"] = list(me.evaluations.filter(period_kind="M").order_by("-seq")[:12])
     if user.role != Role.AGENT:
@@ -73,14 +73,16 @@ def home(request):
             .order_by("department__name", "team__code")
         )
         ctx["people"], ctx["q"] = _filtered(request)
-        ctx["people"] = _labelled(ctx["people"][:PAGE])
+        ctx["people"] = _labelled(ctx["people"][:PAGE], user)
     return render(request, "rungs/home.html", ctx)
 
 
 def people(request):
     """The people table alone, for htmx search-as-you-type."""
     rows, q = _filtered(request)
-    return render(request, "rungs/_people_rows.html", {"people": _labelled(rows[:PAGE]), "q": q})
+    return render(
+        request, "rungs/_people_rows.html", {"people": _labelled(rows[:PAGE], request.user), "q": q}
+    )
 
 
 @login_not_required

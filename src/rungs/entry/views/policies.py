@@ -18,6 +18,7 @@ from rungs.people.models import Employee
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import (
     DuplicateVersion,
+    RunRefused,
     evaluation_run_enqueue,
     evaluation_run_start,
     policy_create,
@@ -144,6 +145,15 @@ def run(request):
                 messages.error(request, e)
         return redirect("entry:policies")
     policy, as_of = form.cleaned_data["policy"], form.cleaned_data["as_of"]
+    reason = form.cleaned_data["reason"]
+    try:
+        return _start(request, policy, as_of, reason)
+    except RunRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("entry:policies")
+
+
+def _start(request, policy, as_of, reason):
     if request.POST.get("mode") == "now":
         if not small_enough():
             messages.error(
@@ -151,10 +161,10 @@ def run(request):
                 _("员工超过 %(limit)s 人，请放入后台队列运行。") % {"limit": RUN_NOW_LIMIT},
             )
             return redirect("entry:policies")
-        result = evaluation_run_start(policy=policy, as_of=as_of, actor=request.user)
+        result = evaluation_run_start(policy=policy, as_of=as_of, actor=request.user, reason=reason)
         messages.success(request, _("评估已完成。"))
         return redirect("entry:run", pk=result.pk)
-    task = evaluation_run_enqueue(policy=policy, as_of=as_of, actor=request.user)
+    task = evaluation_run_enqueue(policy=policy, as_of=as_of, actor=request.user, reason=reason)
     messages.success(
         request,
         _("已放入后台队列（任务 %(id)s）。由后台任务进程 rungs worker 运行，完成后结果出现在下方列表中。")

@@ -1,0 +1,100 @@
+"""Whatever run was made last is no longer what everyone sees: a run belongs to its policy version and
+its scope (issue 9, "it must not mislead")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from rungs.api.models import ApiToken
+from rungs.people.models import Employee
+from rungs.policies.models import EvaluationRun, Policy
+from rungs.policies.selectors import current_run
+from rungs.policies.services import RunRefused, evaluation_run_start, policy_create
+from tests.web.conftest import AS_OF, login
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+User = get_user_model()
+
+
+def user(role):
+    return User.objects.get(username=f"demo-{role}")
+
+
+def _older_version():
+    """A second version of the demo scheme, in force from 2000 until the demo's (2026-01-01)."""
+    current = Policy.objects.get()
+    text = current.text.replace(f'version: "{current.version}"', 'version: "2000.1"')
+    text = text.replace(f"effective_from: {current.effective_from.isoformat()}", "effective_from: 2000-01-01")
+    return policy_create(text=text, actor=user("hr"))
+
+
+@pytest.mark.django_db
+def test_a_backdated_run_of_an_old_version_needs_a_reason_and_replaces_nobodys_board(client, demo):
+    official = EvaluationRun.objects.get()  # the demo's run, HR's board
+    old = _older_version()
+    manager = user("department-manager")
+    with pytest.raises(RunRefused, match="生效的版本"):
+        evaluation_run_start(policy=old, as_of=dt.date(2026, 11, 1), actor=manager)
+    # 2001-06-01: the old version *is* in force then, but a run dated 2001 is older than the board's.
+    backdated = evaluation_run_start(policy=old, as_of=dt.date(2001, 6, 1), actor=manager)
+    override = evaluation_run_start(policy=old, as_of=AS_OF, actor=manager, reason="对比新旧版本")
+    assert not override.official and override.override_reason == "对比新旧版本"
+    # In force on its date, but dated before the board's run: it does not replace it either way.
+    assert backdated.as_of < official.as_of
+    for role in ("hr", "supervisor", "department-manager", "team-lead"):
+        assert current_run(user(role)) == official, role
+    login(client, "hr")
+    assert "2026-12-01" in client.get("/board/").content.decode()
+    key = ApiToken.issue(user("hr"))[1]
+    latest = client.get("/api/evaluations/latest", headers={"Authorization": f"Bearer {key}"}).json()
+    assert (latest["policy_version"], latest["as_of"]) == (official.policy.version, "2026-12-01")
+
+
+@pytest.mark.django_db
+def test_a_department_managers_run_is_their_departments_only(demo):
+    manager = user("department-manager")
+    run = evaluation_run_start(policy=Policy.objects.get(), as_of=AS_OF, actor=manager)
+    assert run.official and run.department == manager.department
+    assert current_run(manager) == run
+    assert current_run(user("supervisor")) == run  # the same department
+    assert current_run(user("hr")) != run  # company-wide roles see the company-wide run
+    others = Employee.objects.exclude(department=manager.department)
+    assert others.exists() and not run.decisions.filter(employee__in=others).exists()
+
+
+@pytest.mark.django_db
+def test_a_run_that_covers_nobody_is_not_current(demo):
+    before = current_run(user("hr"))
+    # star-titles has title and position tracks; the demo's people are on skill and management tracks.
+    stranger = (EXAMPLES / "policies" / "star-titles.yaml").read_text(encoding="utf-8")
+    policy = policy_create(text=stranger, actor=user("hr"))
+    run = evaluation_run_start(policy=policy, as_of=AS_OF, actor=user("hr"))
+    assert not run.decisions.exists()
+    assert not run.official and any("没有覆盖任何人" in w for w in run.warnings)
+    assert current_run(user("hr")) == before
+
+
+@pytest.mark.django_db
+def test_an_older_run_of_a_person_can_be_opened(client, demo):
+    first = EvaluationRun.objects.get()
+    second = evaluation_run_start(policy=first.policy, as_of=dt.date(2026, 12, 2), actor=user("hr"))
+    login(client, "hr")
+    person = first.decisions.first().employee
+    page = client.get(f"/board/employee/{person.employee_id}/").content.decode()
+    assert "2026-12-02" in page and 'id="earlier-runs"' in page
+    older = client.get(f"/board/employee/{person.employee_id}/", {"run": first.pk}).content.decode()
+    assert "2026-12-01" in older
+    assert client.get(f"/board/employee/{person.employee_id}/", {"run": 999999}).status_code == 404
+    assert second.official
+
+
+@pytest.mark.django_db
+def test_data_that_end_long_before_the_evaluation_date_are_named(demo):
+    run = evaluation_run_start(policy=Policy.objects.get(), as_of=dt.date(2027, 6, 1), actor=user("hr"))
+    assert run.data_through is not None and run.data_through < dt.date(2027, 4, 1)
+    assert any("数据截至" in w for w in run.warnings)
