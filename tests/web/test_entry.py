@@ -291,7 +291,7 @@ def outside(user):
 
 FACTS = {
     "score": {"period": "2020-03", "score": "91.5", "grade": "优秀"},
-    "attestation": {"ref": "target_skills", "value": "1", "date": "2026-01-15", "note": ""},
+    "attestation": {"ref": "office_skills", "value": "1", "date": "2026-01-15", "note": ""},
     "commendation": {"source": "customer", "customer": "C-501", "date": "2026-01-15", "note": "来信表扬"},
     "exam": {"ref": "technical", "value": "86", "date": "2026-01-15", "note": ""},
 }
@@ -347,7 +347,7 @@ def check_stored(client, role, fact):
         e = Event.objects.filter(employee=person, type=kind).latest("pk")
         assert e.date.isoformat() == "2026-01-15"
         assert (e.ref, e.value) == {
-            "attestation": ("target_skills", 1.0),
+            "attestation": ("office_skills", 1.0),
             "commendation": ("C-501", None),
             "exam": ("technical", 86.0),
         }[fact]
@@ -438,8 +438,12 @@ def test_commendation_and_attestation_messages(client, demo):
     assert Event.objects.filter(employee=person, type="commendation_internal", date="2026-01-15").exists()
     html = client.post("/entry/commendation/", {**base, "source": "internal"}).content.decode()
     assert "未重复保存" in html
-    html = client.post("/entry/attestation/", {**base, "ref": "目标技能", "value": "1"}).content.decode()
-    assert "认定项目只能包含" in html
+    # The items are the policy's own, offered by name: a typo cannot be saved to never match.
+    page = client.get("/entry/attestation/").content.decode()
+    assert 'value="office_skills"' in page and 'value="learning_ability"' in page
+    html = client.post("/entry/attestation/", {**base, "ref": "office_skils", "value": "1"}).content.decode()
+    assert "请从列表中选择认定项目。" in html
+    assert not Event.objects.filter(ref="office_skils").exists()
     html = client.post(
         "/entry/attestation/", {**base, "ref": "x", "value": "1", "date": "2099-01-01"}
     ).content.decode()

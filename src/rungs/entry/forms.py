@@ -138,9 +138,6 @@ def is_future(day: dt.date) -> bool:
     return day > timezone.localdate()
 
 
-SLUG = re.compile(r"^[A-Za-z0-9_.\-]+$")
-
-
 # ------------------------------------------------------------------------------------------------- facts
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -173,9 +170,12 @@ class FactForm(forms.Form):
 
     dated = True
 
-    def __init__(self, *args, employees, **kwargs):
+    def __init__(self, *args, employees, refs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {"employee": EmployeeField(employees), **self.fields}
+        if "ref" in self.fields and isinstance(self.fields["ref"], forms.ChoiceField):
+            # The policy's own items, in its words: a code typed by hand could never match a criterion.
+            self.fields["ref"].choices = [("", _("— 请选择 —")), *refs]
         if self.dated:
             self.fields["date"] = forms.DateField(
                 label=_("日期"),
@@ -247,11 +247,10 @@ class ScoreForm(FactForm):
 class AttestationForm(FactForm):
     """A supervisor's attestation that a condition of a policy is met (events: attestation, ref, 1/0)."""
 
-    ref = forms.CharField(
+    ref = forms.ChoiceField(
         label=_("认定项目"),
-        max_length=100,
-        help_text=_("策略中写的认定名称，例如 target_skills、independent_operation。"),
-        error_messages={"required": _("请填写认定项目。")},
+        help_text=_("当前生效的晋升策略中的认定项目。"),
+        error_messages={"required": _("请选择认定项目。"), "invalid_choice": _("请从列表中选择认定项目。")},
     )
     value = forms.TypedChoiceField(
         label=_("结论"),
@@ -261,12 +260,6 @@ class AttestationForm(FactForm):
         initial="1",
         error_messages={"required": _("请选择结论。")},
     )
-
-    def clean_ref(self):
-        ref = self.cleaned_data["ref"].strip()
-        if not SLUG.match(ref):
-            raise forms.ValidationError(_("认定项目只能包含英文字母、数字、下划线、点和连字符。"))
-        return ref
 
     def event(self) -> dict:
         return {
@@ -307,11 +300,10 @@ class CommendationForm(FactForm):
 class ExamForm(FactForm):
     """An exam result recorded by the quality/training group (events: exam, ref = subject, value = score)."""
 
-    ref = forms.CharField(
+    ref = forms.ChoiceField(
         label=_("考试科目"),
-        max_length=100,
-        help_text=_("策略中写的科目名称，例如 technical、theory、practical。"),
-        error_messages={"required": _("请填写考试科目。")},
+        help_text=_("当前生效的晋升策略中的考试科目。"),
+        error_messages={"required": _("请选择考试科目。"), "invalid_choice": _("请从列表中选择考试科目。")},
     )
     value = forms.FloatField(
         label=_("成绩"),
@@ -324,8 +316,6 @@ class ExamForm(FactForm):
             "max_value": _("成绩不能大于 1000。"),
         },
     )
-
-    clean_ref = AttestationForm.clean_ref
 
     def event(self) -> dict:
         return {"type": "exam", "ref": self.cleaned_data["ref"], "value": self.cleaned_data["value"]}

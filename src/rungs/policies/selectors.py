@@ -9,10 +9,14 @@ among the company-wide runs and the runs of the user's own department.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from rungs.accounts.models import COMPANY_WIDE
-from rungs.policies.models import EvaluationRun
+from rungs.core.engine.evaluate import ref_labels
+from rungs.policies.models import EvaluationRun, Policy
 
 
 def _department_of(user) -> int | None:
@@ -63,3 +67,21 @@ def runs_of(employee, user) -> QuerySet[EvaluationRun]:
     if user is not None and not (user.is_superuser or user.role in COMPANY_WIDE):
         runs = runs.filter(Q(department__isnull=True) | Q(department_id=department))
     return runs.distinct().select_related("policy").order_by("-as_of", "-created_at", "-pk")
+
+
+def policies_in_force(on: dt.date) -> list[Policy]:
+    """The version in force on `on` of every scheme stored."""
+    found = (
+        Policy.in_force(on, scheme) for scheme in Policy.objects.values_list("scheme", flat=True).distinct()
+    )
+    return [p for p in found if p is not None]
+
+
+def ref_choices(event: str, lang: str, on: dt.date | None = None) -> list[tuple[str, str]]:
+    """(ref, label) of the items of `event` (exam subjects, attested items …) that the policies in force
+    name, labelled in the policy's words: what an entry form offers."""
+    seen: dict[str, str] = {}
+    for policy in policies_in_force(on or timezone.localdate()):
+        for ref, label in ref_labels(policy.parsed, event).items():
+            seen.setdefault(ref, f"{label.get(lang)}（{ref}）")
+    return sorted(seen.items(), key=lambda item: item[1])

@@ -328,6 +328,21 @@ def refs_used(policy: m.Policy) -> set[tuple[str, str]]:
     return out
 
 
+def ref_labels(policy: m.Policy, event: str) -> dict[str, m.Label]:
+    """ref → the label of the first criterion that reads it, for the refs of `event` the policy names
+    (the exam subjects, attested items … an entry form offers instead of a code typed by hand)."""
+    out: dict[str, m.Label] = {}
+    for r in policy.rules:
+        for c in walk(r.criteria):
+            b = c.block
+            refs = b.refs if isinstance(b, m.Count) else (b.ref,) if isinstance(b, m.LatestEvent) else ()
+            if getattr(b, "event", None) == event:
+                for ref in refs:
+                    if not ref.startswith("$"):  # $to / $from stand for the transition's levels
+                        out.setdefault(ref, c.label)
+    return out
+
+
 def _ref_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
     """Refs are the data's own names (exam ids, courses, attested items …): a policy may name any, but one
     no event of its type has is most likely misspelled, and every criterion on it fails or counts 0."""

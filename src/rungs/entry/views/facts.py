@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rungs.accounts.authority import abilities, requires
 from rungs.accounts.scope import visible_employees
 from rungs.entry.forms import AttestationForm, CommendationForm, ExamForm, ScoreForm
+from rungs.policies.selectors import ref_choices
 from rungs.records import services
 from rungs.records.models import Evaluation, Event
 
@@ -36,13 +37,14 @@ def _save(form, user):
     return event.employee
 
 
-def _record(request, form_class, *, title, url_name, recent):
+def _record(request, form_class, *, title, url_name, recent, event=None):
     # Nobody records a fact about themselves (the service refuses it too): they are not offered.
     employees = visible_employees(request.user).exclude(pk=request.user.employee_id)
     posted = request.POST.get("employee") if request.method == "POST" else None
     if posted and not employees.filter(employee_id=posted).exists():
         raise Http404
-    form = form_class(request.POST or None, employees=employees)
+    refs = ref_choices(event, get_language() or "zh-hans") if event else ()
+    form = form_class(request.POST or None, employees=employees, refs=refs)
     if request.method == "POST" and form.is_valid():
         try:
             employee = _save(form, request.user)
@@ -61,7 +63,13 @@ def _record(request, form_class, *, title, url_name, recent):
     return render(
         request,
         "entry/fact_form.html",
-        {"form": form, "title": title, "recent": rows, "kind": url_name.split(":")[1]},
+        {
+            "form": form,
+            "title": title,
+            "recent": rows,
+            "kind": url_name.split(":")[1],
+            "no_refs": bool(event) and not refs,
+        },
     )
 
 
@@ -92,6 +100,7 @@ def attestation(request):
         title=gettext_lazy("录入认定"),
         url_name="entry:attestation",
         recent=Event.objects.filter(type="attestation"),
+        event="attestation",
     )
 
 
@@ -114,4 +123,5 @@ def exam(request):
         title=gettext_lazy("录入考试成绩"),
         url_name="entry:exam",
         recent=Event.objects.filter(type="exam"),
+        event="exam",
     )
