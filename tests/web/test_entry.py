@@ -524,3 +524,28 @@ def test_run_now_is_refused_for_a_large_department(client, demo, monkeypatch):
     )
     assert r.status_code == 302 and not EvaluationRun.objects.filter(created_by__username="demo-hr").exists()
     assert "请放入后台队列运行" in client.get("/entry/policies/").content.decode()
+
+
+@pytest.mark.django_db
+def test_exam_results_are_entered_in_bulk_all_or_none(client, demo):
+    user = login(client, "qa-training")
+    a, b = Employee.objects.order_by("employee_id")[:2]
+    before = Event.objects.filter(type="exam").count()
+    base = {"ref": "technical", "date": "2026-03-02", "note": "第一季度"}
+    # A bad line names its number and nothing is saved, not even the good lines.
+    bad = f"{a.employee_id}\t86\n{b.employee_id}\t很好\nNOBODY 70\n{a.employee_id} 90"
+    html = client.post("/entry/exam/bulk/", {**base, "lines": bad}).content.decode()
+    assert "第 2 行：成绩应为 0–1000 的数字" in html
+    assert "第 3 行：工号 NOBODY 不存在" in html and "第 4 行：工号 " in html and "出现了两次" in html
+    assert Event.objects.filter(type="exam").count() == before
+    r = client.post("/entry/exam/bulk/", {**base, "lines": f"{a.employee_id}\t86\n{b.employee_id}，92.5\n"})
+    assert r.status_code == 302
+    stored = Event.objects.filter(type="exam", date="2026-03-02", ref="technical")
+    assert sorted((e.employee_id, e.value, e.recorded_by_id) for e in stored) == sorted(
+        [(a.pk, 86.0, user.pk), (b.pk, 92.5, user.pk)]
+    )
+    # The same sitting again is refused as a whole, naming the person.
+    html = client.post("/entry/exam/bulk/", {**base, "lines": f"{a.employee_id} 86"}).content.decode()
+    assert a.employee_id in html and "未重复保存" in html
+    login(client, "team-lead")
+    assert client.get("/entry/exam/bulk/").status_code == 403

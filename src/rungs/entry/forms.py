@@ -319,3 +319,82 @@ class ExamForm(FactForm):
 
     def event(self) -> dict:
         return {"type": "exam", "ref": self.cleaned_data["ref"], "value": self.cleaned_data["value"]}
+
+
+class ExamBulkForm(forms.Form):
+    """One exam sitting for many people: pasted lines of 工号 and 成绩 (from Excel: two columns)."""
+
+    ref = forms.ChoiceField(
+        label=_("考试科目"),
+        error_messages={"required": _("请选择考试科目。"), "invalid_choice": _("请从列表中选择考试科目。")},
+    )
+    date = forms.DateField(
+        label=_("考试日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={
+            "required": _("请填写日期。"),
+            "invalid": _("日期应为 YYYY-MM-DD，例如 2026-05-20。"),
+        },
+    )
+    lines = forms.CharField(
+        label=_("成绩（每行一人：工号 成绩）"),
+        widget=forms.Textarea(attrs={"rows": 12, "placeholder": "E000101\t86\nE000102\t92.5"}),
+        max_length=200_000,
+        error_messages={"required": _("请填写成绩。")},
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+    MAX_LINES = 5000
+
+    def __init__(self, *args, employees, refs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employees = employees
+        self.fields["ref"].choices = [("", _("— 请选择 —")), *refs]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if is_future(day):
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return day
+
+    def clean_lines(self):
+        rows, problems = [], []
+        text = self.cleaned_data["lines"]
+        lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        if len(lines) > self.MAX_LINES:
+            raise forms.ValidationError(_("一次最多 %(n)s 行。") % {"n": self.MAX_LINES})
+        for n, line in lines:
+            parts = re.split(r"[\s,，;；]+", line)
+            if len(parts) != 2:
+                problems.append(
+                    _("第 %(n)s 行：应为“工号 成绩”两项，实际为“%(got)s”。") % {"n": n, "got": line[:60]}
+                )
+                continue
+            eid, score = parts
+            try:
+                value = float(score)
+            except ValueError:
+                value = None
+            if value is None or not (0 <= value <= 1000) or value != value:
+                problems.append(
+                    _("第 %(n)s 行：成绩应为 0–1000 的数字，实际为“%(got)s”。") % {"n": n, "got": score[:20]}
+                )
+                continue
+            rows.append((n, eid, value))
+        found = {e.employee_id: e for e in self.employees.filter(employee_id__in=[eid for _, eid, _ in rows])}
+        seen: set[str] = set()
+        results = []
+        for n, eid, value in rows:
+            if eid not in found:
+                problems.append(
+                    _("第 %(n)s 行：工号 %(id)s 不存在或不在您的管理范围内。") % {"n": n, "id": eid}
+                )
+            elif eid in seen:
+                problems.append(_("第 %(n)s 行：工号 %(id)s 出现了两次。") % {"n": n, "id": eid})
+            else:
+                seen.add(eid)
+                results.append((found[eid], value))
+        if problems:
+            raise forms.ValidationError(problems[:50])
+        return results

@@ -9,6 +9,7 @@ urlpatterns = [
     path("attestation/", facts.attestation, name="attestation"),
     path("commendation/", facts.commendation, name="commendation"),
     path("exam/", facts.exam, name="exam"),
+    path("exam/bulk/", facts.exam_bulk, name="exam_bulk"),
     path("import/", imports.upload, name="import"),
     path("import/done/", imports.done, name="import_done"),
     path("import/<str:token>/", imports.preview, name="import_preview"),

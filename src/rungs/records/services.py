@@ -124,3 +124,22 @@ def event_record(
         after={"date": date, "type": type, "ref": ref, "value": value, "note": note},
     )
     return event
+
+
+@transaction.atomic
+def exam_results_record(
+    *, ref: str, date: dt.date, results: list[tuple[Employee, float]], note: str = "", actor
+) -> list[Event]:
+    """A sitting's results for many people at once, all or none: the first one refused (a double entry,
+    someone who has left, someone out of scope) stops the batch with the person named."""
+    stored = []
+    for employee, value in results:
+        try:
+            stored.append(
+                event_record(
+                    employee=employee, type="exam", date=date, ref=ref, value=value, note=note, actor=actor
+                )
+            )
+        except FactRefused as exc:
+            raise FactRefused(f"{employee.employee_id} {employee.name}：{exc}") from None
+    return stored

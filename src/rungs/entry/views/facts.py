@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import abilities, requires
 from rungs.accounts.scope import visible_employees
-from rungs.entry.forms import AttestationForm, CommendationForm, ExamForm, ScoreForm
+from rungs.entry.forms import AttestationForm, CommendationForm, ExamBulkForm, ExamForm, ScoreForm
 from rungs.policies.selectors import ref_choices
 from rungs.records import services
 from rungs.records.models import Evaluation, Event
@@ -125,3 +125,23 @@ def exam(request):
         recent=Event.objects.filter(type="exam"),
         event="exam",
     )
+
+
+@requires("exam.record")
+def exam_bulk(request):
+    """One exam sitting entered for many people at once (all or none)."""
+    employees = visible_employees(request.user).exclude(pk=request.user.employee_id)
+    refs = ref_choices("exam", get_language() or "zh-hans")
+    form = ExamBulkForm(request.POST or None, employees=employees, refs=refs)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            stored = services.exam_results_record(
+                ref=d["ref"], date=d["date"], results=d["lines"], note=d["note"], actor=request.user
+            )
+        except services.FactRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存 %(n)s 人的考试成绩。") % {"n": len(stored)})
+            return redirect("entry:exam")
+    return render(request, "entry/exam_bulk.html", {"form": form, "no_refs": not refs})
