@@ -1,6 +1,7 @@
 """Who sees whom: each role's scope, worked out from the demo's shape (teams of 12, four departments)."""
 
 import pytest
+from django.urls import reverse
 
 from rungs.accounts.models import Role, User
 from rungs.accounts.scope import visible_employees
@@ -50,3 +51,26 @@ def test_team_lead_search_is_limited_to_the_team(client, demo):
     assert outsider.employee_id not in html
     insider = Employee.objects.filter(team__code="T0001").last()
     assert insider.name in client.get("/people/", {"q": insider.employee_id}).content.decode()
+
+
+@pytest.mark.django_db
+def test_run_pages_count_only_the_people_in_scope(client, demo):
+    """A team lead sees their team's numbers on the policy and run pages, HR the company's."""
+    from rungs.policies.models import EvaluationRun
+
+    run = EvaluationRun.objects.get()
+    lead = login(client, "team-lead")
+    team = Employee.objects.filter(team=lead.team)
+    html = client.get(reverse("entry:run", args=[run.pk])).content.decode()
+    team_decisions = run.decisions.filter(employee__in=team)
+    assert f'<dd id="run-employees">{team_decisions.values("employee").distinct().count()}</dd>' in html
+    listed = client.get(reverse("entry:policies"))
+    shown = next(r for r in listed.context["runs"] if r.pk == run.pk)
+    assert (shown.decided, shown.eligible) == (
+        team_decisions.count(),
+        team_decisions.filter(eligible=True).count(),
+    )
+    assert shown.decided < run.decisions.count()
+    login(client, "hr")
+    shown = next(r for r in client.get(reverse("entry:policies")).context["runs"] if r.pk == run.pk)
+    assert shown.decided == run.decisions.count()

@@ -8,6 +8,10 @@ from rungs.accounts.models import COMPANY_WIDE, Role
 from rungs.people.models import Employee
 
 
+def sees_everyone(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in COMPANY_WIDE))
+
+
 def visible_employees(user) -> QuerySet[Employee]:
     """An agent sees their own record; a team lead their team; a supervisor or department manager their
     department; HR, the quality/training group, executives and administrators everyone. A user whose scope
@@ -16,7 +20,7 @@ def visible_employees(user) -> QuerySet[Employee]:
     if not user.is_authenticated:
         return qs.none()
     role = user.role
-    if role in COMPANY_WIDE or user.is_superuser:
+    if sees_everyone(user):
         return qs
     if role == Role.TEAM_LEAD and user.team_id:
         return qs.filter(team_id=user.team_id)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
 from rungs.accounts.authority import abilities, may, requires
+from rungs.accounts.scope import sees_everyone, visible_employees
 from rungs.core.policy.errors import PolicyError
 from rungs.core.vocabulary import kind_label
 from rungs.entry.forms import PolicyForm, RunForm
@@ -53,10 +54,19 @@ def small_enough() -> bool:
     return Employee.objects.count() < RUN_NOW_LIMIT
 
 
-def _runs():
+def _mine(user, prefix: str = "") -> Q:
+    """The decisions about people in the user's scope: a team lead's counts are of their team."""
+    return Q() if sees_everyone(user) else Q(**{f"{prefix}employee__in": visible_employees(user)})
+
+
+def _runs(user):
+    mine = _mine(user, "decisions__")
     return (
         EvaluationRun.objects.select_related("policy", "created_by")
-        .annotate(decided=Count("decisions"), eligible=Count("decisions", filter=Q(decisions__eligible=True)))
+        .annotate(
+            decided=Count("decisions", filter=mine),
+            eligible=Count("decisions", filter=mine & Q(decisions__eligible=True)),
+        )
         .order_by("-created_at", "-pk")
     )  # Meta.ordering does not apply to aggregating queries
 
@@ -72,7 +82,7 @@ def index(request):
         "entry/policies.html",
         {
             "policies": policies,
-            "runs": _runs()[:30],
+            "runs": _runs(request.user)[:30],
             "tasks": tasks,
             "run_form": run_form_for(request.user),
             "run_now": small_enough(),
@@ -93,7 +103,7 @@ def detail(request, pk: int):
             "policy": policy,
             "lines": numbered(policy.text),
             "versions": versions,
-            "runs": _runs().filter(policy=policy)[:10],
+            "runs": _runs(request.user).filter(policy=policy)[:10],
             "run_form": run_form_for(request.user, policy),
             "run_now": small_enough(),
             "limit": RUN_NOW_LIMIT,
@@ -177,13 +187,14 @@ def _start(request, policy, as_of, reason):
 def run_detail(request, pk: int):
     run_ = get_object_or_404(EvaluationRun.objects.select_related("policy", "created_by"), pk=pk)
     lang = get_language() or "zh-hans"
+    decisions = run_.decisions.filter(_mine(request.user))
     by_kind = (
-        run_.decisions.values("kind")
+        decisions.values("kind")
         .annotate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)))
         .order_by("kind")
     )
     by_rule = (
-        run_.decisions.values("kind", "rule", "track", "from_level", "to_level")
+        decisions.values("kind", "rule", "track", "from_level", "to_level")
         .annotate(total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)))
         .order_by("kind", "track", "from_level", "rule")
     )
@@ -192,6 +203,9 @@ def run_detail(request, pk: int):
         "entry/run.html",
         {
             "run": run_,
+            "people": run_.employees
+            if sees_everyone(request.user)
+            else decisions.values("employee").distinct().count(),
             "by_kind": [{**k, "label": kind_label(k["kind"], lang)} for k in by_kind],
             "by_rule": [{**k, "label": kind_label(k["kind"], lang)} for k in by_rule],
             **abilities(request.user),
