@@ -549,3 +549,21 @@ def test_exam_results_are_entered_in_bulk_all_or_none(client, demo):
     assert a.employee_id in html and "未重复保存" in html
     login(client, "team-lead")
     assert client.get("/entry/exam/bulk/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_department_manager_cannot_name_a_manager_from_another_department(client, demo, var_dir):
+    user = login(client, "department-manager")
+    ours = user.department.name
+    theirs = Employee.objects.exclude(department=user.department).order_by("employee_id").first()
+    colleague = Employee.objects.filter(department=user.department).order_by("employee_id").first()
+    header = "employee_id,name,hire_date,department,manager_id\n"
+    people = header + f"N1,新人甲,2026-03-01,{ours},{theirs.employee_id}\n"
+    people += f"N2,新人乙,2026-03-01,{ours},{colleague.employee_id}\nN3,新人丙,2026-03-01,{ours},N2\n"
+    preview = upload(client, [SimpleUploadedFile("employees.csv", people.encode())])
+    table = re.sub(
+        r">\s+<", "><", client.get(preview).content.decode().split('id="problems"')[1].split("</table>")[0]
+    )
+    # Only row 2 (N1's manager is in another department); a colleague or someone in the file is fine.
+    assert table.count("<tr>") == 1 + 1, table
+    assert ">2</td><td>manager_id</td>" in table and theirs.employee_id in table

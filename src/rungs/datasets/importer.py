@@ -78,7 +78,8 @@ def read_for_import(path: str | Path, *, department: str | None = None) -> Impor
 def check_department(data: Dataset, department: str, source: str) -> None:
     """Raises DataError naming every row outside `department` (a department manager imports for their own
     department only): people listed under another or no department, or stored in another one, people put
-    in another department's team, and posts (编制) of another department or of all. Records need no check
+    in another department's team, managers from another department, and posts (编制) of another department
+    or of all. Records need no check
     of their own: the reader accepts them only for people listed in employees.csv."""
     listed = data.employees.select("employee_id", "department", "team").with_row_index("_row", offset=2)
     stored = pl.DataFrame(
@@ -105,6 +106,16 @@ def check_department(data: Dataset, department: str, source: str) -> None:
     problems += [
         Problem(f"{source}[employees]", row, "team", f"{expected}的班组", f"{team}（{owner}）")
         for row, _, _, team, owner in foreign.iter_rows()
+    ]
+    # A manager from another department: neither listed here (all listed are this department's, above)
+    # nor stored in this department.
+    ours = set(listed.get_column("employee_id")) | set(
+        stored.filter(pl.col("stored") == department).get_column("employee_id")
+    )
+    managers = data.employees.select("manager_id").with_row_index("_row", offset=2).drop_nulls("manager_id")
+    problems += [
+        Problem(f"{source}[employees]", row, "manager_id", f"{expected}的人员", mid)
+        for row, mid in managers.filter(~pl.col("manager_id").is_in(sorted(ours))).iter_rows()
     ]
     posts = data.positions.select("department").with_row_index("_row", offset=2)
     problems += [
