@@ -98,3 +98,20 @@ def test_data_that_end_long_before_the_evaluation_date_are_named(demo):
     run = evaluation_run_start(policy=Policy.objects.get(), as_of=dt.date(2027, 6, 1), actor=user("hr"))
     assert run.data_through is not None and run.data_through < dt.date(2027, 4, 1)
     assert any("数据截至" in w for w in run.warnings)
+
+
+@pytest.mark.django_db
+def test_a_department_managers_policy_governs_their_department_only(demo):
+    company = Policy.objects.get()
+    manager = user("department-manager")
+    text = company.text.replace(f'version: "{company.version}"', 'version: "2026.1-一部"')
+    own = policy_create(text=text, actor=manager)
+    assert own.department == manager.department
+    assert Policy.in_force(AS_OF, company.scheme) == company  # the company's version is unchanged
+    assert Policy.in_force(AS_OF, company.scheme, manager.department) == own
+    # HR running the department's version is running a version not in force for the company.
+    with pytest.raises(RunRefused):
+        evaluation_run_start(policy=own, as_of=AS_OF, actor=user("hr"))
+    run = evaluation_run_start(policy=own, as_of=AS_OF, actor=manager)
+    assert run.official and run.department == manager.department
+    assert current_run(user("hr")).policy == company

@@ -35,6 +35,15 @@ class Policy(models.Model):
         verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # A department manager's version governs their department only (None: the whole company).
+    department = models.ForeignKey(
+        "people.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("适用部门"),
+    )
 
     class Meta:
         verbose_name = _("晋升策略")
@@ -71,12 +80,23 @@ class Policy(models.Model):
             raise ValidationError({"text": f"the file's id is {parsed.id!r}, expected {self.scheme!r}"})
 
     @classmethod
-    def in_force(cls, on: dt.date, scheme: str | None = None) -> Policy | None:
+    def in_force(cls, on: dt.date, scheme: str | None = None, department=None) -> Policy | None:
         """The version in force on a date: the latest effective_from on or before it (of the scheme, or of
-        the most recently uploaded scheme when none is named)."""
-        qs = cls.objects.filter(effective_from__lte=on)
+        the most recently uploaded scheme when none is named). For a department, its own versions (a
+        department manager's) come before the company's; otherwise only the company's count."""
+        if department is not None:
+            own = cls.objects.filter(department=department)
+            found = cls.in_force_among(own, on, scheme)
+            if found is not None:
+                return found
+        return cls.in_force_among(cls.objects.filter(department__isnull=True), on, scheme)
+
+    @staticmethod
+    def in_force_among(qs, on: dt.date, scheme: str | None) -> Policy | None:
+        all_of = qs
+        qs = qs.filter(effective_from__lte=on)
         if scheme is None:
-            latest = cls.objects.order_by("-uploaded_at", "-pk").first()
+            latest = all_of.order_by("-uploaded_at", "-pk").first()
             if latest is None:
                 return None
             scheme = latest.scheme

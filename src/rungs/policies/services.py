@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from rungs.accounts.authority import check
+from rungs.accounts.authority import Denied, check
 from rungs.accounts.models import COMPANY_WIDE
 from rungs.audit.trail import record
 from rungs.core.periods import add_months
@@ -34,6 +34,7 @@ def policy_create(*, text: str, filename: str = "policy.yaml", actor) -> Policy:
     an invalid file, DuplicateVersion when the version exists, Denied when the actor may not."""
     check(actor, "policy.create")
     policy = Policy.from_text(text, filename, user=actor)
+    policy.department = _scope(actor)  # a department manager's version governs their department only
     try:
         with transaction.atomic():
             if Policy.objects.filter(scheme=policy.scheme, version=policy.version).exists():
@@ -48,6 +49,7 @@ def policy_create(*, text: str, filename: str = "policy.yaml", actor) -> Policy:
                     "version": policy.version,
                     "effective_from": policy.effective_from,
                     "label": policy.label,
+                    "department": policy.department.name if policy.department else None,
                 },
             )
     except IntegrityError:  # stored by someone else between the check and the insert
@@ -77,11 +79,12 @@ def data_through() -> dt.date | None:
 
 
 def _scope(actor):
-    """A department manager evaluates for their department; company-wide roles and the system for all."""
+    """A department manager's policies and runs are for their department; company-wide roles and the
+    system act for the whole company."""
     if actor is None or actor.is_superuser or actor.role in COMPANY_WIDE:
         return None
     if actor.department is None:
-        raise RunRefused(_("您的账号未设置部门，不能运行评估。"))
+        raise Denied("policy.create", _("您的账号未设置部门，请由人力资源或系统管理员操作。"))
     return actor.department
 
 
@@ -92,7 +95,8 @@ def evaluation_run_start(*, policy: Policy, as_of: dt.date, actor, reason: str =
     the run covers someone; another version needs a reason and is kept for reference only."""
     check(actor, "evaluation_run.start")
     reason = (reason or "").strip()
-    in_force = Policy.in_force(as_of, policy.scheme)
+    department = _scope(actor)
+    in_force = Policy.in_force(as_of, policy.scheme, department)
     if in_force != policy and not reason:
         raise RunRefused(
             _(
@@ -105,7 +109,7 @@ def evaluation_run_start(*, policy: Policy, as_of: dt.date, actor, reason: str =
                 "chosen": policy.version,
             }
         )
-    run = run_evaluation(policy, as_of, actor, department=_scope(actor))
+    run = run_evaluation(policy, as_of, actor, department=department)
     through = data_through()
     warnings = list(run.warnings)
     if through is not None and add_months(through, STALE_MONTHS) < as_of:
@@ -142,6 +146,6 @@ def evaluation_run_enqueue(*, policy: Policy, as_of: dt.date, actor, reason: str
     from rungs.policies.tasks import evaluate_policy
 
     check(actor, "evaluation_run.start")
-    if Policy.in_force(as_of, policy.scheme) != policy and not (reason or "").strip():
+    if Policy.in_force(as_of, policy.scheme, _scope(actor)) != policy and not (reason or "").strip():
         raise RunRefused(_("所选版本在评估日期不是生效版本，请填写原因。"))
     return evaluate_policy.enqueue(policy.pk, as_of.isoformat(), getattr(actor, "pk", None), reason)
