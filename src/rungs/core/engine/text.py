@@ -76,7 +76,8 @@ def numbers(s: pl.Series) -> tuple[pl.Series, pl.Series]:
     if not hard.any():
         return t, t
     j, c = _through_python(s.filter(hard), lambda v: displayable(v, "number", {}))
-    return t.scatter(hard.arg_true(), j), t.scatter(hard.arg_true(), c)
+    at = hard.arg_true()
+    return t.clone().scatter(at, j), t.clone().scatter(at, c)  # scatter writes in place
 
 
 def shown(s: pl.Series, kind: str, grades: dict[str, tuple[str, ...]]) -> tuple[pl.Series, pl.Series]:
