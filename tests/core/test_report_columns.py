@@ -259,6 +259,15 @@ def test_blocks_of_employees_give_the_same_bytes(monkeypatch):
     assert again.getvalue() == buf.getvalue()
 
 
+def test_frames_not_sorted_by_employee_give_the_same_output(lang):
+    ev = evaluation({"t.a-b": PROMOTION, "watch": WATCH})
+    shuffled = dataclasses.replace(
+        ev, results=tuple(dataclasses.replace(r, frame=r.frame.reverse()) for r in ev.results)
+    )
+    assert report.json_report(shuffled, lang) == ref.json_text(ev, lang)
+    assert report.table(shuffled, NAMES, lang) == ref.table(ev, NAMES, lang)
+
+
 def test_stored_criteria_are_the_compact_json_of_the_reference():
     ev = evaluation({"t.a-b": PROMOTION, "watch": WATCH})
     rows = pl.concat(report.decision_parts(ev, "zh"))

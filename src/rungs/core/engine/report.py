@@ -201,10 +201,19 @@ def _result_tree(result: RuleResult, specs: list[_Spec], lang: str) -> dict[str,
 # -- blocks of employees ------------------------------------------------------------------------------
 
 
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    """The engine sorts its frames by employee id; a frame built otherwise is sorted here (stably)."""
+    return frame if frame.get_column(ID).is_sorted() else frame.sort(ID, maintain_order=True)
+
+
 def _blocks(ev: Evaluation, size: int = BLOCK) -> Iterator[list[pl.DataFrame]]:
     """Each rule's frame cut into blocks of at most `size` employees, the same employees for every rule
     (the frames are sorted by employee id), so a block can be sorted on its own."""
-    frames = [r.frame for r in ev.results]
+    # The engine sorts its frames by employee id; a frame built otherwise is sorted here (stable).
+    frames = [
+        r.frame if r.frame.get_column(ID).is_sorted() else r.frame.sort(ID, maintain_order=True)
+        for r in ev.results
+    ]
     ids = (
         pl.concat([f.get_column(ID) for f in frames]).unique().sort()
         if frames
@@ -437,7 +446,7 @@ def table(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh"
         rule, specs = result.rule, _specs(result, lang)
         promo = rule.kind == "promotion"
         verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
-        shown = _shown(result.frame, specs, grades)
+        shown = _shown(_sorted(result.frame), specs, grades)
         # Promotions list what is still missing; other rules list what triggered them.
         parts = [
             pl.when(pl.col(f"{s.n}|pt") == (not promo)).then(
