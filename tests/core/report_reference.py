@@ -6,6 +6,7 @@ pinned against in test_report_columns.py, on hand-made frames. Not used by the p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -16,8 +17,9 @@ import polars as pl
 
 from rungs.core.engine.compare import displayable
 from rungs.core.engine.evaluate import CriterionMeta, Evaluation, RuleResult
-from rungs.core.engine.report import SYMBOLS, kind_label
+from rungs.core.engine.report import SYMBOLS
 from rungs.core.policy import model as m
+from rungs.core.vocabulary import RULE_KINDS, kind_label
 
 
 def json_text(ev: Evaluation, lang: str = "zh") -> str:
@@ -52,7 +54,7 @@ def _specs(result: RuleResult, lang: str) -> list[_Spec]:
         elif c.compare.op == "in" or isinstance(c.compare.value, m.Cases):
             required = _PER_ROW
         else:
-            op, value = c.compare.op, c.compare.value
+            op, value = c.compare.op, _plain(c.compare.value)
             required = value if op == ">=" else f"{SYMBOLS[op]} {value}"
         kind = "number" if meta.composite else c.value_kind
         path = meta.path
@@ -78,9 +80,14 @@ def _required(meta: CriterionMeta, row: dict[str, Any], grades: dict[str, tuple[
     assert c.compare is not None
     op, value = c.compare.op, c.compare.value
     if op == "in":
-        return list(value)
+        return [_plain(v) for v in value]
     shown = displayable(row[f"{meta.path}|r"], c.value_kind, grades)
     return shown if op == ">=" else f"{SYMBOLS[op]} {shown}"
+
+
+def _plain(value: Any) -> Any:
+    """A required value as JSON shows it: a date as YYYY-MM-DD (attributes typed date)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def criterion_dicts(
@@ -108,7 +115,7 @@ def criterion_dicts(
 
 def result_dicts(ev: Evaluation, lang: str = "zh") -> Iterator[dict[str, Any]]:
     """One dict per employee and rule, employees in id order, rules in policy order."""
-    grades = ev.policy.grades
+    grades = ev.policy.scales  # grade scales and ordered choices of attributes
     per_rule = [(r, _specs(r, lang), r.frame.to_dicts()) for r in ev.results]
     rows = [(row["employee_id"], i, r, specs, row) for i, (r, specs, rs) in enumerate(per_rule) for row in rs]
     rows.sort(key=lambda t: (t[0], t[1]))
@@ -216,11 +223,7 @@ def table(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> str:
         rule, rows = result.rule, by_rule[result.rule.id]
         kind = kind_label(rule.kind, lang)
         promo = rule.kind == "promotion"
-        verdict = (
-            (("符合", "不符合") if promo else ("触发", "未触发"))
-            if zh
-            else (("eligible", "not yet") if promo else ("triggered", "no"))
-        )
+        verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
         hits = sum(r["eligible"] for r in rows)
         lines += ["", f"【{kind}】{rule.label.get(lang)}  — {verdict[0]} {hits} / {len(rows)}"]
         # Promotions list what is still missing; other rules list what triggered them.
