@@ -58,7 +58,7 @@ def main() -> None:
 
     from rungs.core.interchange.writer import write_dataset
     from rungs.core.synth import generate
-    from rungs.people.loader import replace_all
+    from rungs.datasets.loader import replace_all
     from rungs.policies import runs
     from rungs.policies.models import Policy
 
