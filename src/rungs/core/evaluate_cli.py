@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
-from pathlib import Path
+from contextlib import ExitStack
+from typing import IO
 
 from rungs.core.engine.evaluate import evaluate, metrics_used
-from rungs.core.engine.report import long_rows, table, to_json_obj
+from rungs.core.engine.report import long_rows, table, write_csv, write_json
 from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.policy.errors import PolicyError
@@ -52,21 +52,22 @@ def run(args: argparse.Namespace) -> int:
     ev = evaluate(policy, data, as_of)
     for w in data.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    names = dict(data.employees.select("employee_id", "name").iter_rows())
-    if args.format == "xlsx":
-        target = args.output or sys.stdout.buffer
-        long_rows(ev, names, args.lang).write_excel(target, worksheet="results")
-        return 0
-    if args.format == "json":
-        text = json.dumps(to_json_obj(ev, args.lang), ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "csv":
-        text = long_rows(ev, names, args.lang).write_csv()
-    else:
-        text = table(ev, names, args.lang)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    names = data.employees.select("employee_id", "name")
+    sys.stdout.flush()
+    with ExitStack() as stack:
+        # Written as it is built, a block of employees at a time: a large run is never all in memory.
+        out: IO[bytes] = (
+            stack.enter_context(open(args.output, "wb")) if args.output else sys.stdout.buffer  # noqa: SIM115
+        )
+        if args.format == "xlsx":
+            long_rows(ev, names, args.lang).write_excel(out, worksheet="results")
+        elif args.format == "json":
+            write_json(ev, out, args.lang)
+        elif args.format == "csv":
+            write_csv(ev, names, out, args.lang)
+        else:
+            out.write(table(ev, names, args.lang).encode())
+        out.flush()
     return 0
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import polars as pl
 from django.db import transaction
 
-from rungs.board.gaps import soon_months
-from rungs.board.policy_view import policy_view
+from rungs.board.gaps import soon_months_expr
 from rungs.core.engine.evaluate import evaluate, metrics_used
-from rungs.core.engine.report import result_dicts
+from rungs.core.engine.report import decision_parts
 from rungs.datasets.frames import dataset_from_db
 from rungs.datasets.importer import insert_rows, refresh_statistics
 from rungs.people.models import Employee
@@ -33,11 +31,6 @@ DECISION_COLUMNS = {
 }
 
 
-def _count(criteria: list[dict]) -> tuple[int, int]:
-    """Top-level criteria met, and their number (a composite counts once)."""
-    return sum(1 for c in criteria if c["passed"]), len(criteria)
-
-
 @transaction.atomic
 def run_evaluation(policy: Policy, as_of: dt.date, user=None, department=None) -> EvaluationRun:
     """Evaluates everyone (ranks and vacancies are company-wide facts) and keeps the results of everyone,
@@ -55,31 +48,24 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None, department=None) -
         warnings=list(ev.warnings),
         department=department,
     )
-    pv = policy_view(policy)
-    rows = []
-    for r in result_dicts(ev, "zh"):
-        if r["employee_id"] not in ids:
-            continue
-        passed, total = _count(r["criteria"])
-        pending = r["kind"] == "promotion" and not r["eligible"]
-        rows.append(
-            (
-                run.pk,
-                ids[r["employee_id"]],
-                r["rule"],
-                r["kind"],
-                r["track"] or "",
-                r["from_level"] or "",
-                r["to_level"] or "",
-                r["eligible"],
-                passed,
-                total,
-                json.dumps(r["criteria"], ensure_ascii=False),
-                soon_months(r["rule"], r["criteria"], pv) if pending else None,
-            )
+    pks = pl.DataFrame(list(ids.items()), schema={"employee_id": pl.String, "pk": pl.Int64}, orient="row")
+    # The decisions as columns, a block of employees at a time, straight into the table as an import
+    # does: a company-wide run is hundreds of thousands of rows.
+    for part in decision_parts(ev, "zh", extra=lambda r: [soon_months_expr(r).alias("soon_months")]):
+        # Inner: a department's run keeps its people's results only.
+        rows = part.join(pks, on="employee_id", how="inner", maintain_order="left").select(
+            pl.lit(run.pk, dtype=pl.Int64).alias("run_id"),
+            pl.col("pk").alias("employee_id"),
+            "rule",
+            "kind",
+            *(pl.col(c).fill_null("") for c in ("track", "from_level", "to_level")),
+            "eligible",
+            "passed",
+            "total",
+            "criteria",
+            "soon_months",
         )
-    # Straight into the table, as an import does: a company-wide run is hundreds of thousands of rows.
-    insert_rows(Decision, pl.DataFrame(rows, schema=DECISION_COLUMNS, orient="row"))
+        insert_rows(Decision, rows.cast(DECISION_COLUMNS))  # type: ignore[arg-type]
     refresh_statistics([Decision])
     return run
 

@@ -3,83 +3,89 @@
 JSON follows INTERCHANGE.md ("the evaluate contract"); it adds `rule`, `label` and `policy_version`
 to each result, and `warnings` at the top level. A composite criterion (all/any/not) carries its
 children in `criteria`; its actual is the number of children passed.
+
+Everything is built as columns: each rule's result frame becomes, per criterion, columns of shown values
+(text.py), and a JSON object or a CSV row is a concatenation of those columns with the fixed parts of the
+policy (ids, labels, required values). A large run is written in blocks of employees (BLOCK), so the
+output never has to be in memory all at once. The bytes are those of `json.dumps(..., indent=2)` and of
+a Polars CSV of one row per criterion.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import polars as pl
 
-from rungs.core.engine.compare import displayable
+from rungs.core.engine import text
 from rungs.core.engine.evaluate import CriterionMeta, Evaluation, RuleResult
 from rungs.core.policy import model as m
 from rungs.core.vocabulary import RULE_KINDS, kind_label
 
-__all__ = ["kind_label", "long_rows", "result_dicts", "table", "to_json_obj"]
+__all__ = ["json_report", "kind_label", "long_rows", "table", "to_json_obj", "write_csv", "write_json"]
 
+ID = "employee_id"
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
-_PER_ROW = object()  # marks a required value that depends on the employee (a value by cases, or a list)
+BLOCK = 100_000  # employees per block written at once
+LONG_COLUMNS = (
+    "employee_id",
+    "name",
+    "kind",
+    "rule",
+    "track",
+    "from_level",
+    "to_level",
+    "eligible",
+    "criterion",
+    "label",
+    "passed",
+    "actual",
+    "required",
+)
+
+
+# -- what each criterion shows ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Spec:
-    """What one criterion's dict needs, worked out once per rule rather than once per employee."""
+    """One criterion of a rule as the reports show it, worked out once per rule."""
 
+    n: int  # position in the rule's criteria (policy order, parents before children)
+    path: str  # dotted, as in the CSV's `criterion` column
     id: str
     label: str | None
     depth: int
     composite: bool
-    kind: str
-    actual: str  # column names in the result frame
-    passed: str
-    required: Any  # shown as is, or _PER_ROW
+    required: Any  # the value shown, when the same for everyone; _PER_ROW otherwise
     meta: CriterionMeta
+
+
+_PER_ROW = object()  # a required value by cases: the case that applied to the employee
 
 
 def _specs(result: RuleResult, lang: str) -> list[_Spec]:
     out = []
-    for meta in result.criteria:
+    for n, meta in enumerate(result.criteria):
         c = meta.criterion
         if c.compare is None:
-            n = len(c.block.children) if isinstance(c.block, m.AllOf | m.AnyOf) else 1
-            required: Any = {m.AllOf: f"{n} of {n}", m.AnyOf: f"≥ 1 of {n}", m.NotOf: "0 of 1"}[type(c.block)]
-        elif c.compare.op == "in" or isinstance(c.compare.value, m.Cases):
+            k = len(c.block.children) if isinstance(c.block, m.AllOf | m.AnyOf) else 1
+            required: Any = {m.AllOf: f"{k} of {k}", m.AnyOf: f"≥ 1 of {k}", m.NotOf: "0 of 1"}[type(c.block)]
+        elif c.compare.op == "in":
+            required = [_plain(v) for v in c.compare.value]
+        elif isinstance(c.compare.value, m.Cases):
             required = _PER_ROW
         else:
             op, value = c.compare.op, _plain(c.compare.value)
             required = value if op == ">=" else f"{SYMBOLS[op]} {value}"
-        kind = "number" if meta.composite else c.value_kind
-        path = meta.path
-        out.append(
-            _Spec(
-                c.id,
-                c.label.get(lang),
-                meta.depth,
-                meta.composite,
-                kind,
-                f"{path}|a",
-                f"{path}|p",
-                required,
-                meta,
-            )
-        )
+        out.append(_Spec(n, meta.path, c.id, c.label.get(lang), meta.depth, meta.composite, required, meta))
     return out
-
-
-def _required(meta: CriterionMeta, row: dict[str, Any], grades: dict[str, tuple[str, ...]]) -> Any:
-    """A required value that varies: a list (a fresh one per employee), or the case that applied."""
-    c = meta.criterion
-    assert c.compare is not None
-    op, value = c.compare.op, c.compare.value
-    if op == "in":
-        return [_plain(v) for v in value]
-    shown = displayable(row[f"{meta.path}|r"], c.value_kind, grades)
-    return shown if op == ">=" else f"{SYMBOLS[op]} {shown}"
 
 
 def _plain(value: Any) -> Any:
@@ -87,21 +93,91 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def criterion_dicts(
-    specs: list[_Spec], row: dict[str, Any], grades: dict[str, tuple[str, ...]]
-) -> list[dict[str, Any]]:
-    """The criteria of one result row, nested as in the policy."""
+def _shown(frame: pl.DataFrame, specs: list[_Spec], grades: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+    """The rule's frame with, per criterion n, `n|pj` `n|aj` (JSON tokens) and `n|pt` `n|at` `n|rt` (CSV
+    cells), `n|rj` too when the required value varies; and the JSON tokens of the result's own fields."""
+    cols: list[pl.Series] = []
+    for s in specs:
+        c = s.meta.criterion
+        passed = frame.get_column(f"{s.path}|p")
+        cols += [passed.alias(f"{s.n}|pt"), passed.cast(pl.String).alias(f"{s.n}|pj")]
+        kind = "number" if s.composite else c.value_kind
+        aj, at = text.shown(frame.get_column(f"{s.path}|a"), kind, grades)
+        cols += [aj.fill_null("null").alias(f"{s.n}|aj"), at.alias(f"{s.n}|at")]
+        if s.required is _PER_ROW:
+            assert c.compare is not None
+            rj, rt = text.shown(frame.get_column(f"{s.path}|r"), c.value_kind, grades)
+            if c.compare.op != ">=":  # "≤ 3": a string with the comparison in front
+                rt = SYMBOLS[c.compare.op] + " " + rt.fill_null("None")
+                rj = text.json_strings(rt)
+            cols += [rj.fill_null("null").alias(f"{s.n}|rj"), rt.alias(f"{s.n}|rt")]
+        else:
+            cols.append(
+                pl.repeat(text.cell_text(s.required), frame.height, dtype=pl.String, eager=True).alias(
+                    f"{s.n}|rt"
+                )
+            )
+    own = [
+        text.json_strings(frame.get_column(ID)).alias(f"{ID}|j"),
+        *(text.json_strings(frame.get_column(k)).fill_null("null").alias(f"{k}|j") for k in _LEVELS),
+        *(frame.get_column(k).cast(pl.String) for k in _LEVELS),
+    ]
+    return frame.with_columns(own + cols)
+
+
+_LEVELS = ("track", "from_level", "to_level")
+
+
+# -- JSON as concatenated columns --------------------------------------------------------------------
+
+Piece = str | pl.Expr
+
+
+def _emit(v: Any, level: int, indent: int | None) -> list[Piece]:
+    """The pieces of json.dumps(v, ensure_ascii=False, indent=indent) at nesting `level`, where an
+    expression stands for a JSON token computed per row."""
+    if isinstance(v, pl.Expr):
+        return [v]
+    if not isinstance(v, dict | list) or not v:
+        return [text.json_text(v)]
+    inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
+    outer = "" if indent is None else "\n" + " " * (indent * level)
+    sep = ", " if indent is None else "," + inner
+    items = v.items() if isinstance(v, dict) else ((None, x) for x in v)
+    out: list[Piece] = ["{" if isinstance(v, dict) else "[", inner]
+    for i, (k, x) in enumerate(items):
+        if i:
+            out.append(sep)
+        if k is not None:
+            out.append(text.json_text(k) + ": ")
+        out += _emit(x, level + 1, indent)
+    out += [outer, "}" if isinstance(v, dict) else "]"]
+    return out
+
+
+def _concat(pieces: list[Piece]) -> pl.Expr:
+    merged: list[Piece] = []
+    for p in pieces:
+        if isinstance(p, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += p
+        elif not (isinstance(p, str) and not p):
+            merged.append(p)
+    return pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in merged])
+
+
+def _criteria_tree(specs: list[_Spec]) -> list[dict[str, Any]]:
+    """The criteria of a row as nested dicts whose per-row values are column expressions."""
     out: list[dict[str, Any]] = []
     stack: list[tuple[int, list[dict[str, Any]]]] = [(-1, out)]
     for s in specs:
         while stack[-1][0] >= s.depth:
             stack.pop()
-        item = {
+        item: dict[str, Any] = {
             "id": s.id,
             "label": s.label,
-            "passed": bool(row[s.passed]),
-            "actual": displayable(row[s.actual], s.kind, grades),
-            "required": _required(s.meta, row, grades) if s.required is _PER_ROW else s.required,
+            "passed": pl.col(f"{s.n}|pj"),
+            "actual": pl.col(f"{s.n}|aj"),
+            "required": pl.col(f"{s.n}|rj") if s.required is _PER_ROW else s.required,
         }
         stack[-1][1].append(item)
         if s.composite:
@@ -110,86 +186,223 @@ def criterion_dicts(
     return out
 
 
-def result_dicts(ev: Evaluation, lang: str = "zh") -> Iterator[dict[str, Any]]:
-    """One dict per employee and rule, employees in id order, rules in policy order."""
-    grades = ev.policy.scales  # grade scales and ordered choices of attributes
-    per_rule = [(r, _specs(r, lang), r.frame.to_dicts()) for r in ev.results]
-    rows = [(row["employee_id"], i, r, specs, row) for i, (r, specs, rs) in enumerate(per_rule) for row in rs]
-    rows.sort(key=lambda t: (t[0], t[1]))
-    for _, _, r, specs, row in rows:
-        yield {
-            "employee_id": row["employee_id"],
-            "kind": r.rule.kind,
-            "rule": r.rule.id,
-            "label": r.rule.label.get(lang),
-            "track": row["track"],
-            "from_level": row["from_level"],
-            "to_level": row["to_level"],
-            "eligible": bool(row["eligible"]),
-            "criteria": criterion_dicts(specs, row, grades),
-        }
-
-
-def to_json_obj(ev: Evaluation, lang: str = "zh") -> dict[str, Any]:
+def _result_tree(result: RuleResult, specs: list[_Spec], lang: str) -> dict[str, Any]:
     return {
+        "employee_id": pl.col(f"{ID}|j"),
+        "kind": result.rule.kind,
+        "rule": result.rule.id,
+        "label": result.rule.label.get(lang),
+        **{k: pl.col(f"{k}|j") for k in _LEVELS},
+        "eligible": pl.when(pl.col("eligible")).then(pl.lit("true")).otherwise(pl.lit("false")),
+        "criteria": _criteria_tree(specs),
+    }
+
+
+# -- blocks of employees ------------------------------------------------------------------------------
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    """The engine sorts its frames by employee id; a frame built otherwise is sorted here (stably)."""
+    return frame if frame.get_column(ID).is_sorted() else frame.sort(ID, maintain_order=True)
+
+
+def _blocks(ev: Evaluation, size: int = BLOCK) -> Iterator[list[pl.DataFrame]]:
+    """Each rule's frame cut into blocks of at most `size` employees, the same employees for every rule
+    (the frames are sorted by employee id), so a block can be sorted on its own."""
+    # The engine sorts its frames by employee id; a frame built otherwise is sorted here (stable).
+    frames = [
+        r.frame if r.frame.get_column(ID).is_sorted() else r.frame.sort(ID, maintain_order=True)
+        for r in ev.results
+    ]
+    ids = (
+        pl.concat([f.get_column(ID) for f in frames]).unique().sort()
+        if frames
+        else pl.Series([], dtype=pl.String)
+    )
+    for start in range(0, max(len(ids), 1), size):
+        stop = min(start + size, len(ids))
+        if stop == start:
+            yield frames
+            return
+        lo, hi = ids[start], ids[stop - 1]
+        out = []
+        for f in frames:
+            col = f.get_column(ID)
+            a, b = col.search_sorted(lo, "left"), col.search_sorted(hi, "right")
+            out.append(f.slice(a, b - a))
+        yield out
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One rule's results for a block of employees: its shown frame, and where each of its rows goes in
+    the output (`pos`: employees in id order, rules in policy order)."""
+
+    index: int
+    result: RuleResult
+    specs: list[_Spec]
+    shown: pl.DataFrame
+    pos: pl.Series
+
+
+def _parts(ev: Evaluation, lang: str) -> Iterator[list[_Part]]:
+    grades = ev.policy.scales  # grade scales and ordered choices of attributes
+    specs = [_specs(r, lang) for r in ev.results]
+    for block in _blocks(ev):
+        kept = [(i, f) for i, f in enumerate(block) if f.height]
+        if not kept:
+            continue
+        keys = pl.concat([f.select(ID, pl.lit(i, dtype=pl.Int32).alias("_rule")) for i, f in kept])
+        # The position of each row once sorted: the inverse of the sorting permutation.
+        pos = keys.select(pl.arg_sort_by(ID, "_rule", maintain_order=True)).to_series().arg_sort()
+        out, start = [], 0
+        for i, f in kept:
+            r = ev.results[i]
+            shown = _shown(f, specs[i], grades)
+            out.append(_Part(i, r, specs[i], shown, pos.slice(start, f.height).alias("_pos")))
+            start += f.height
+        yield out
+
+
+def _rendered(ev: Evaluation, lang: str, render: Callable[[_Part], list[pl.Expr]]) -> Iterator[pl.DataFrame]:
+    """Per block of employees: the columns `render` gives for each rule, one row per result, in the
+    order of the results (employees in id order, rules in policy order)."""
+    for parts in _parts(ev, lang):
+        frames = [p.shown.select(ID, *render(p)).with_columns(p.pos) for p in parts]
+        yield pl.concat(frames, how="vertical").sort("_pos").drop("_pos")
+
+
+def _write_lines(column: pl.Series, out: IO[bytes]) -> None:
+    """The texts of a column one after the other, as they are (a CSV of one unquoted column)."""
+    column.to_frame().write_csv(out, include_header=False, quote_style="never", line_terminator="")
+
+
+def write_json(ev: Evaluation, out: IO[bytes], lang: str = "zh") -> None:
+    """The evaluate contract, as json.dumps(to_json_obj(ev), ensure_ascii=False, indent=2) + newline."""
+    head = {
         "policy": ev.policy.id,
         "policy_version": ev.policy.version,
         "as_of": ev.as_of.isoformat(),
         "warnings": list(ev.warnings),
-        "results": list(result_dicts(ev, lang)),
     }
+    start = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "results": ['
+    out.write(start.encode())
+    first = True
+    for part in _rendered(
+        ev, lang, lambda p: [_concat(_emit(_result_tree(p.result, p.specs, lang), 2, 2)).alias("j")]
+    ):
+        # Each result preceded by its separator: the first of all by a line break only.
+        sep = pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("\n    " if first else ",\n    "))
+        sep = sep.otherwise(pl.lit(",\n    "))
+        _write_lines(part.select(pl.concat_str(sep, pl.col("j"))).to_series(), out)
+        first = False
+    out.write(("]\n}\n" if first else "\n  ]\n}\n").encode())
 
 
-def long_rows(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> pl.DataFrame:
-    """One row per employee, rule and criterion (nested criteria as dotted paths): for CSV and XLSX."""
-    records = []
-    for res in result_dicts(ev, lang):
-        base = {
-            k: res[k] for k in ("employee_id", "kind", "rule", "track", "from_level", "to_level", "eligible")
-        }
-        base["name"] = names.get(res["employee_id"], "")
-        for path, c in _flatten(res["criteria"], ""):
-            records.append(
-                {
-                    **base,
-                    "criterion": path,
-                    "label": c["label"],
-                    "passed": c["passed"],
-                    "actual": _text(c["actual"]),
-                    "required": _text(c["required"]),
-                }
+def json_report(ev: Evaluation, lang: str = "zh") -> str:
+    buf = io.BytesIO()
+    write_json(ev, buf, lang)
+    return buf.getvalue().decode()
+
+
+def to_json_obj(ev: Evaluation, lang: str = "zh") -> dict[str, Any]:
+    """The evaluate contract as Python objects (for tests and callers that want to look inside)."""
+    return json.loads(json_report(ev, lang))
+
+
+# -- CSV and XLSX: one row per employee, rule and criterion -------------------------------------------
+
+
+def _names_frame(names: dict[str, str] | pl.DataFrame) -> pl.DataFrame:
+    if isinstance(names, pl.DataFrame):
+        frame = names.select(pl.col(ID).cast(pl.String), pl.col("name").cast(pl.String))
+    else:
+        frame = pl.DataFrame(
+            {ID: list(names), "name": list(names.values())}, schema={ID: pl.String, "name": pl.String}
+        )
+    return frame.with_columns(_known=pl.lit(True)).unique(ID, keep="first", maintain_order=True)
+
+
+_BASE = ("employee_id", "name", "kind", "rule", "track", "from_level", "to_level", "eligible")
+
+
+def _long_parts(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str) -> Iterator[pl.DataFrame]:
+    known = _names_frame(names)
+    for parts in _parts(ev, lang):
+        frames = []
+        for p in parts:
+            # A name the data set does not have is empty text, as a missing key of a names dict was.
+            base = p.shown.join(known, on=ID, how="left", maintain_order="left").select(
+                ID,
+                pl.when(pl.col("_known")).then(pl.col("name")).otherwise(pl.lit("")).alias("name"),
+                pl.lit(p.result.rule.kind, dtype=pl.String).alias("kind"),
+                pl.lit(p.result.rule.id, dtype=pl.String).alias("rule"),
+                *_LEVELS,
+                "eligible",
+                *(c for s in p.specs for c in (f"{s.n}|pt", f"{s.n}|at", f"{s.n}|rt")),
+                p.pos,
             )
-    cols = [
-        "employee_id",
-        "name",
-        "kind",
-        "rule",
-        "track",
-        "from_level",
-        "to_level",
-        "eligible",
-        "criterion",
-        "label",
-        "passed",
-        "actual",
-        "required",
-    ]
-    return pl.DataFrame(
-        records, schema={c: pl.Boolean if c in ("eligible", "passed") else pl.String for c in cols}
-    )
+            frames += [
+                base.select(
+                    *_BASE,
+                    pl.lit(s.path, dtype=pl.String).alias("criterion"),
+                    pl.lit(s.label, dtype=pl.String).alias("label"),
+                    pl.col(f"{s.n}|pt").alias("passed"),
+                    pl.col(f"{s.n}|at").alias("actual"),
+                    pl.col(f"{s.n}|rt").alias("required"),
+                    "_pos",
+                )
+                for s in p.specs
+            ]
+        if frames:
+            # Stable: a result's criteria stay in policy order (the order the frames were put together).
+            yield pl.concat(frames).sort("_pos", maintain_order=True).drop("_pos")
 
 
-def _flatten(criteria: list[dict[str, Any]], prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for c in criteria:
-        path = f"{prefix}{c['id']}"
-        yield path, c
-        yield from _flatten(c.get("criteria", []), path + ".")
+def long_rows(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """One row per employee, rule and criterion (nested criteria as dotted paths): for CSV and XLSX."""
+    parts = list(_long_parts(ev, names, lang))
+    schema = {c: pl.Boolean if c in ("eligible", "passed") else pl.String for c in LONG_COLUMNS}
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+def write_csv(ev: Evaluation, names: dict[str, str] | pl.DataFrame, out: IO[bytes], lang: str = "zh") -> None:
+    """long_rows(...).write_csv(), written a block of employees at a time."""
+    first = True
+    for part in _long_parts(ev, names, lang):
+        part.write_csv(out, include_header=first)
+        first = False
+    if first:
+        long_rows(ev, names, lang).write_csv(out)
+
+
+# -- stored decisions ---------------------------------------------------------------------------------
+
+
+def decision_parts(
+    ev: Evaluation, lang: str = "zh", extra: Callable[[RuleResult], list[pl.Expr]] | None = None
+) -> Iterator[pl.DataFrame]:
+    """Per block of employees, one row per result: employee_id, rule, kind, track, from_level,
+    to_level, eligible, passed and total (top-level criteria met, and their number), criteria (the
+    result's criteria as compact JSON, as json.dumps(criteria, ensure_ascii=False)), and the columns
+    `extra` computes from the rule's result frame (its expressions see the frame's own columns too)."""
+    extras = {id(r): (extra(r) if extra else []) for r in ev.results}
+
+    def render(p: _Part) -> list[pl.Expr]:
+        r, specs = p.result, p.specs
+        top = [pl.col(f"{s.n}|pt") for s in specs if s.depth == 0]
+        return [
+            pl.lit(r.rule.id, dtype=pl.String).alias("rule"),
+            pl.lit(r.rule.kind, dtype=pl.String).alias("kind"),
+            *(pl.col(k) for k in _LEVELS),
+            pl.col("eligible"),
+            (pl.sum_horizontal(top) if top else pl.lit(0)).cast(pl.Int64).alias("passed"),
+            pl.lit(len(top), dtype=pl.Int64).alias("total"),
+            _concat(_emit(_criteria_tree(specs), 0, None)).alias("criteria"),
+            *extras[id(r)],
+        ]
+
+    yield from _rendered(ev, lang, render)
 
 
 # -- the terminal table ----------------------------------------------------------------------------
@@ -204,7 +417,17 @@ def pad(s: str, w: int) -> str:
     return s + " " * (w - width(s))
 
 
-def table(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> str:
+def _widths(s: pl.Series) -> pl.Series:
+    """width() of each text: its length when ASCII, otherwise counted once per distinct text."""
+    lengths = s.str.len_chars().cast(pl.Int64)
+    wide = s.filter(~s.str.contains(r"^[\x00-\x7f]*$")).unique().to_list()
+    if not wide:
+        return lengths
+    w = s.replace_strict({v: width(v) for v in wide}, default=None, return_dtype=pl.Int64)
+    return w.fill_null(lengths)
+
+
+def table(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh") -> str:
     """Per rule: a title line, then one aligned row per employee, eligible first, with what is missing."""
     zh = not lang.startswith("en")
     head = (
@@ -217,46 +440,62 @@ def table(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> str:
         f"{'评估日期' if zh else 'as of'} {ev.as_of.isoformat()}"
     ]
     lines += [f"! {w}" for w in ev.warnings]
-    by_rule: dict[str, list[dict[str, Any]]] = {r.rule.id: [] for r in ev.results}
-    for res in result_dicts(ev, lang):
-        by_rule[res["rule"]].append(res)
+    known = _names_frame(names)
+    grades, no_data = ev.policy.scales, "无数据" if zh else "no data"
     for result in ev.results:
-        rule, rows = result.rule, by_rule[result.rule.id]
-        kind = kind_label(rule.kind, lang)
+        rule, specs = result.rule, _specs(result, lang)
         promo = rule.kind == "promotion"
         verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
-        hits = sum(r["eligible"] for r in rows)
-        lines += ["", f"【{kind}】{rule.label.get(lang)}  — {verdict[0]} {hits} / {len(rows)}"]
+        shown = _shown(_sorted(result.frame), specs, grades)
         # Promotions list what is still missing; other rules list what triggered them.
-        body = [
-            (
-                r["employee_id"],
-                names.get(r["employee_id"], ""),
-                verdict[0] if r["eligible"] else verdict[1],
-                _explain(r["criteria"], zh, want_passed=not promo),
+        parts = [
+            pl.when(pl.col(f"{s.n}|pt") == (not promo)).then(
+                pl.concat_str(
+                    pl.lit(f"{s.label} ("),
+                    pl.col(f"{s.n}|at").fill_null(no_data),
+                    pl.lit(" / "),
+                    pl.col(f"{s.n}|rt").fill_null("None"),
+                    pl.lit(")"),
+                )
             )
-            for r in sorted(rows, key=lambda r: not r["eligible"])
+            for s in specs
+            if s.depth == 0
+        ]
+        explain = pl.concat_list(parts).list.drop_nulls().list.join("; ") if parts else pl.lit("")
+        body = (
+            shown.join(known, on=ID, how="left", maintain_order="left")
+            .select(
+                ID,
+                pl.when(pl.col("_known"))
+                .then(pl.col("name").fill_null("None"))
+                .otherwise(pl.lit(""))
+                .alias("name"),
+                pl.when("eligible").then(pl.lit(verdict[0])).otherwise(pl.lit(verdict[1])).alias("v"),
+                pl.when(explain == "").then(pl.lit("—")).otherwise(explain).alias("x"),
+                pl.col("eligible"),
+            )
+            .sort("eligible", descending=True, maintain_order=True)
+        )
+        hits = int(body.get_column("eligible").sum())
+        lines += [
+            "",
+            f"【{kind_label(rule.kind, lang)}】{rule.label.get(lang)}  — {verdict[0]} {hits} / {body.height}",
         ]
         last = (
             head[3]
             if promo
             else ("触发的条件（实际 / 要求）" if zh else "Conditions met (actual / required)")
         )
-        widths = [max(width(str(x[i])) for x in [head, *body]) for i in range(3)]
-        lines.append("  ".join(pad(h, w) for h, w in zip(head[:3], widths, strict=False)) + "  " + last)
-        lines += [
-            "  ".join(pad(str(x), w) for x, w in zip(row[:3], widths, strict=False)) + "  " + row[3]
-            for row in body
-        ]
+        cols = [ID, "name", "v"]
+        ws = [_widths(body.get_column(c)) for c in cols]
+        widths = [max(width(h), int(w.max() or 0)) for h, w in zip(head[:3], ws, strict=True)]
+        lines.append("  ".join(pad(h, w) for h, w in zip(head[:3], widths, strict=True)) + "  " + last)
+        if body.height:
+            padded = [
+                pl.concat_str(pl.col(c), pl.lit(" " * w).str.slice(0, w - pl.col(f"_w{i}")))
+                for i, (c, w) in enumerate(zip(cols, widths, strict=True))
+            ]
+            row = pl.concat_str([*padded, pl.col("x")], separator="  ")
+            body = body.with_columns(w.alias(f"_w{i}") for i, w in enumerate(ws))
+            lines += body.select(row.alias("line")).get_column("line").to_list()
     return "\n".join(lines) + "\n"
-
-
-def _explain(criteria: list[dict[str, Any]], zh: bool, want_passed: bool) -> str:
-    parts = []
-    for c in criteria:
-        if c["passed"] == want_passed:
-            actual = (
-                "无数据" if zh and c["actual"] is None else "no data" if c["actual"] is None else c["actual"]
-            )
-            parts.append(f"{c['label']} ({actual} / {_text(c['required'])})")
-    return "; ".join(parts) if parts else "—"

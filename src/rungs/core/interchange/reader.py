@@ -51,6 +51,7 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
     problems: list[Problem] = []
     warnings: list[str] = []
     out: dict[str, pl.DataFrame] = {}
+    ids: dict[str, pl.Series] = {}  # the distinct employee ids of each file, found while tidying it
     sources = _sources(path)
     if "employees" not in sources:
         raise DataError([Problem(_file(path, "employees"), None, None, "employees.csv (it is required)")])
@@ -62,9 +63,11 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        out[name] = validate_frame(name, df, _file(path, name), problems, warnings)
+        out[name] = validate_frame(name, df, _file(path, name), problems, warnings, ids.setdefault(name, {}))
     if not problems:
-        _check_references(path, out, problems)
+        _check_references(
+            path, out, problems, {n: d["employee_id"] for n, d in ids.items() if "employee_id" in d}
+        )
     if problems:
         raise DataError(problems)
     if keep is not None and "metrics" in out:
@@ -181,11 +184,19 @@ def _only(metrics: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------------- checks
 
 
-def validate_frame(name: str, df: pl.DataFrame, file: str, problems: list[Problem], warnings: list[str]):
+def validate_frame(
+    name: str,
+    df: pl.DataFrame,
+    file: str,
+    problems: list[Problem],
+    warnings: list[str],
+    distinct: dict[str, pl.Series] | None = None,
+):
     """One file's frame checked and typed; problems and warnings are appended. Used by the reader and by
-    the API, which receives the same rows as JSON."""
+    the API, which receives the same rows as JSON. `distinct` (optional) receives the distinct values of
+    the text columns that needed no tidying (the reader checks employee ids against them)."""
     schema = SCHEMAS[name]
-    df = _tidy(df.rename({c: c.strip() for c in df.columns}))
+    df = _tidy(df.rename({c: c.strip() for c in df.columns}), distinct)
     missing = [c for c in REQUIRED[name] if c not in df.columns]
     for col in missing:
         problems.append(Problem(file, 1, col, f"a column named {col} (required)", "no such column"))
@@ -233,12 +244,18 @@ def validate_frame(name: str, df: pl.DataFrame, file: str, problems: list[Proble
     return typed.select(*schema, *(unknown if name == "employees" else []))
 
 
-def _tidy(df: pl.DataFrame) -> pl.DataFrame:
+def _tidy(df: pl.DataFrame, distinct: dict[str, pl.Series] | None = None) -> pl.DataFrame:
     """Strips spaces around text cells and treats blank cells as empty. Checked first, since exports
     rarely have such cells and stripping millions of strings is not free."""
     text = [c for c, t in df.schema.items() if t in (pl.String, pl.Categorical)]
     # Checked on the distinct values: KPI files repeat the same ids, periods and names millions of times.
-    padded = [c for c in text if df.get_column(c).unique().cast(pl.String).str.contains(r"^\s|\s$|^$").any()]
+    padded = []
+    for c in text:
+        values = df.get_column(c).unique()
+        if values.cast(pl.String).str.contains(r"^\s|\s$|^$").any():
+            padded.append(c)
+        elif distinct is not None:
+            distinct[c] = values
     if not padded:
         return df
     return df.with_columns(pl.col(padded).cast(pl.String).str.strip_chars().replace("", None))
@@ -325,14 +342,21 @@ def _report(problems: list[Problem], file: str, col: str, bad: pl.DataFrame, exp
         problems.append(Problem(file, row, col, expected, got))
 
 
-def _check_references(path: Path, frames: dict[str, pl.DataFrame], problems: list[Problem]) -> None:
+def _check_references(
+    path: Path,
+    frames: dict[str, pl.DataFrame],
+    problems: list[Problem],
+    distinct: dict[str, pl.Series] | None = None,
+) -> None:
     known = frames["employees"].select("employee_id")
     for name in ("assignments", "evaluations", "metrics", "events"):
         df = frames.get(name)
         if df is None or df.is_empty():
             continue
-        # The distinct ids first (far fewer than the rows), streamed: no copy of the column is made.
-        ids = df.lazy().select("employee_id").unique()
+        # The distinct ids first (far fewer than the rows): found while tidying, or streamed here (no
+        # copy of the column is made).
+        given = (distinct or {}).get(name)
+        ids = given.to_frame().lazy() if given is not None else df.lazy().select("employee_id").unique()
         unknown = ids.join(known.lazy(), on="employee_id", how="anti").collect(engine="streaming")
         if unknown.is_empty():
             continue
