@@ -32,19 +32,61 @@ def test_it_keeps_django_out_of_the_core():
 
 
 def test_it_keeps_the_core_free_of_the_django_apps():
-    shell = (
-        "rungs.accounts",
-        "rungs.api",
-        "rungs.board",
-        "rungs.entry",
-        "rungs.people",
-        "rungs.policies",
-        "rungs.records",
-        "rungs.settings",
-        "rungs.web",
-    )
+    shell = (*(f"rungs.{app}" for app in LAYERS), "rungs.settings", "rungs.urls", "rungs.cli")
     offenders = {
         str(p.relative_to(CORE)): sorted(n for n in imported_modules(p) if n.startswith(shell))
         for p in CORE.rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+# The Django apps in layers, lowest first: an app imports only from its own layer or below (the core is
+# below them all). Top-level modules (rungs.cli, rungs.urls, rungs.settings, rungs.wsgi) may import any.
+LAYERS = (
+    "audit",
+    "people",
+    "accounts",
+    "records",
+    "datasets",
+    "policies",
+    "board",
+    "entry",
+    "api",
+    "web",
+    "demo",
+)
+APPS = CORE.parent
+
+
+def _app_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "rungs" and parts[1] in LAYERS else None
+
+
+def test_every_app_is_in_a_layer():
+    apps = {p.parent.name for p in APPS.glob("*/apps.py")}
+    assert apps == set(LAYERS)
+
+
+def test_dependencies_point_down():
+    upward = []
+    for app in LAYERS:
+        for path in (APPS / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for name in imported_modules(path):
+                target = _app_of(name)
+                if target is not None and LAYERS.index(target) > LAYERS.index(app):
+                    upward.append(f"{path.relative_to(APPS)} imports {name}")
+    assert upward == []
+
+
+def test_migrations_import_no_application_code():
+    """A migration is frozen history: importing live code (which changes) would change what it does."""
+    offenders = [
+        f"{path.relative_to(APPS)} imports {name}"
+        for path in APPS.glob("*/migrations/*.py")
+        for name in imported_modules(path)
+        if name.startswith("rungs")
+    ]
+    assert offenders == []

@@ -2,7 +2,7 @@
 agreeing with `rungs evaluate` on the same files."""
 
 import datetime as dt
-import importlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -150,13 +150,12 @@ def test_stored_decisions_know_how_many_months_their_time_criteria_lack():
 
 
 @pytest.mark.django_db
-def test_runs_stored_before_soon_months_get_it_from_the_migration():
-    from django.apps import apps
+def test_runs_stored_before_soon_months_get_it_from_the_command():
+    from django.core.management import call_command
 
-    fill = importlib.import_module("rungs.policies.migrations.0003_fill_soon_months").fill
     run = dual_track_run()
     run.decisions.update(soon_months=None)  # as a run stored before the field existed
-    fill(apps, None)
+    call_command("fill_soon_months", stdout=io.StringIO())
     assert soon_of(run) == SOON
 
 

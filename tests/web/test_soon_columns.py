@@ -4,9 +4,10 @@ tests/core/test_report_columns.py: tenure at the level ≥ 12 months with an ass
 
 import polars as pl
 
-from rungs.board.gaps import soon_months, soon_months_expr
-from rungs.board.policy_view import _view
+from rungs.board.gaps import soon_months
 from rungs.core.engine import report
+from rungs.core.engine.soon import soon_months_expr
+from rungs.policies.policy_view import _view
 from tests.core import report_reference as ref
 from tests.core.test_report_columns import POLICY, PROMOTION, WATCH, evaluation
 

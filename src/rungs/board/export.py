@@ -8,9 +8,9 @@ from itertools import batched
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from rungs.board.policy_view import PolicyView
 from rungs.board.rows import board_rows
 from rungs.core.policy import model as m
+from rungs.policies.policy_view import PolicyView
 
 CHUNK = 2000
 

@@ -13,20 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import polars as pl
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rungs.board.policy_view import PolicyView
-from rungs.core.engine.evaluate import RuleResult
+from rungs.core.engine.soon import SOON_MONTHS, number
 from rungs.core.periods import add_months
 from rungs.core.periods import months_between_dates as months_between  # as the engine counts them
 from rungs.core.policy import model as m
 from rungs.people.models import Employee
+from rungs.policies.policy_view import PolicyView
 
 OPS = ("≥", "≤", "≠", "=", "<", ">")
 # How many months ahead "soon" reaches (the team view's "eligible soon").
-SOON_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -51,13 +49,6 @@ def projected_date(
             day = add_months(day.replace(day=1), 1)
         return Projection(day, True)
     return Projection(add_months(as_of, required - actual), False)
-
-
-def number(v: Any) -> Any:
-    """2.0 → 2, 652.2512 → 652.25; anything else as it is."""
-    if isinstance(v, float):
-        return int(v) if v.is_integer() else round(v, 2)
-    return v
 
 
 def split_required(required: Any) -> tuple[str, Any]:
@@ -173,36 +164,6 @@ def soon_months(rule: str, criteria: list[dict[str, Any]], pv: PolicyView) -> in
     """Months until every time-based criterion within reach is met (stored with each decision, so the
     team view finds who is eligible soon with a query); None when none is within SOON_MONTHS."""
     return max((short for *_, short in time_shorts(rule, criteria, pv)), default=None)
-
-
-def soon_months_expr(result: RuleResult) -> pl.Expr:
-    """`soon_months` of every row of a rule's result frame at once, from the engine's columns (what a run
-    stores): for a promotion not met, the most months any unmet "at least N months" tenure criterion,
-    nested ones included, is short, among those short by at most SOON_MONTHS; null otherwise.
-
-    As soon_months reads the stored values: the required months as shown (number(): 2 places), the
-    actual months whole (tenure counts whole months), the difference truncated."""
-    none = pl.lit(None, dtype=pl.Int64)
-    if result.rule.kind != "promotion":
-        return none
-    shorts = []
-    for meta in result.criteria:
-        c = meta.criterion
-        if not isinstance(c.block, m.Tenure) or c.compare is None or c.compare.op != ">=":
-            continue
-        value = c.compare.value
-        if isinstance(value, m.Cases):
-            required = pl.col(f"{meta.path}|r").cast(pl.Float64).round(2)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            required = pl.lit(float(number(value)))
-        else:  # shown as text: soon_months finds no "≥ number" in it
-            continue
-        short = (required - pl.col(f"{meta.path}|a").cast(pl.Float64)).cast(pl.Int64)
-        unmet = ~pl.col(f"{meta.path}|p") & pl.col(f"{meta.path}|a").is_not_null()
-        shorts.append(pl.when(unmet & (short <= SOON_MONTHS)).then(short))
-    if not shorts:
-        return none
-    return pl.when(~pl.col("eligible")).then(pl.max_horizontal(shorts)).otherwise(none)
 
 
 def months_short(item: dict[str, Any], criterion: m.Criterion | None) -> int | None:

@@ -11,7 +11,6 @@ import polars as pl
 
 from rungs.board.charts import Point
 from rungs.board.gaps import Projection, display_pair, flatten, gap_text, months_short, projected_date
-from rungs.board.policy_view import PolicyView
 from rungs.board.selectors import RISK_KINDS, row_status
 from rungs.core.engine.context import ID
 from rungs.core.engine.context import level_starts as core_level_starts
@@ -19,6 +18,7 @@ from rungs.core.engine.series import ranks_in_groups
 from rungs.core.periods import month_label, seq_of_date
 from rungs.people.models import Assignment, Employee
 from rungs.policies.models import Decision, EvaluationRun
+from rungs.policies.policy_view import PolicyView
 from rungs.records.models import Evaluation
 
 CHART_MONTHS = 24

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rungs.board.gaps import display_pair
-from rungs.board.policy_view import PolicyView
 from rungs.board.selectors import STATUSES, BoardFilters, criteria_of, row_status
 from rungs.core.policy import model as m
 from rungs.people.models import Employee
+from rungs.policies.policy_view import PolicyView
 
 
 @dataclass(frozen=True)

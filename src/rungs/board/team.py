@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rungs.board.charts import Point
 from rungs.board.gaps import Projection, projected_date, time_shorts
-from rungs.board.policy_view import PolicyView
 from rungs.board.progress import Risk, level_starts, month_label, months_before, tenure_starts
 from rungs.board.selectors import CLOSE, RISK_KINDS
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun
+from rungs.policies.policy_view import PolicyView
 from rungs.records.models import Evaluation, Metric
 
 METRICS = {

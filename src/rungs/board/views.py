@@ -14,7 +14,6 @@ from rungs.accounts.authority import check
 from rungs.accounts.scope import visible_employees
 from rungs.board import charts, team
 from rungs.board.export import board_xlsx
-from rungs.board.policy_view import policy_view
 from rungs.board.progress import monthly_scores, progress
 from rungs.board.rows import board_rows, selected_step
 from rungs.board.selectors import (
@@ -24,6 +23,7 @@ from rungs.board.selectors import (
     board_queryset,
     filter_choices,
 )
+from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run, runs_of, schemes
 
 

@@ -152,7 +152,7 @@ class Decision(models.Model):
     total = models.PositiveSmallIntegerField(_("条件总数"))
     criteria = models.JSONField(_("条件明细"))
     # For a promotion not yet met: months until its time-based criteria within reach are met (see
-    # rungs.board.gaps.soon_months), so "eligible soon" is a query, not a scan of every criteria list.
+    # rungs.core.engine.soon), so "eligible soon" is a query, not a scan of every criteria list.
     soon_months = models.PositiveSmallIntegerField(_("时间条件还差(月)"), null=True, blank=True)
 
     class Meta:

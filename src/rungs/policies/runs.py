@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 from django.db import transaction
 
-from rungs.board.gaps import soon_months_expr
 from rungs.core.engine.evaluate import evaluate, metrics_used
 from rungs.core.engine.report import decision_parts
+from rungs.core.engine.soon import soon_months_expr
 from rungs.datasets.frames import dataset_from_db
 from rungs.datasets.importer import insert_rows, refresh_statistics
 from rungs.people.models import Employee

@@ -13,8 +13,8 @@ from django.views import i18n
 
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
-from rungs.board.policy_view import policy_view
 from rungs.people.models import Assignment, Employee
+from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
 from rungs.records.models import Evaluation
 
