@@ -114,13 +114,14 @@ def test_filter_by_team_and_department(client, demo):
 
 
 def is_close(d) -> bool:
-    # "Close": one or two criteria missing, and no more missing than met (2 of 3 met is close, 1 of 3 not).
+    # "Close" (接近符合, the board and the team view alike): one or two criteria missing and no more missing
+    # than met (2 of 3 met is close, 1 of 3 not) — or a time-based criterion met within three months.
     missing = d.total - d.passed
-    return missing <= 2 and d.passed >= missing
+    return (missing <= 2 and d.passed >= missing) or d.soon_months is not None
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", ["eligible", "close", "not_yet", "risk"])
+@pytest.mark.parametrize("status", ["eligible", "close", "not_yet", "risk", "warning"])
 def test_filter_by_status(client, demo, status):
     login(client, "hr")
     promotions = Decision.objects.filter(run=run(), kind="promotion")
@@ -128,7 +129,11 @@ def test_filter_by_status(client, demo, status):
         "eligible": promotions.filter(eligible=True),
         "close": [d for d in promotions.filter(eligible=False) if is_close(d)],
         "not_yet": [d for d in promotions.filter(eligible=False) if not is_close(d)],
-        "risk": Decision.objects.filter(run=run(), kind__in=RISK_KINDS, eligible=True),
+        # Red: the post is at stake (a demotion rule or an unqualified leader); a warning is amber.
+        "risk": Decision.objects.filter(
+            run=run(), kind__in=["demotion", "unqualified_leader"], eligible=True
+        ),
+        "warning": Decision.objects.filter(run=run(), kind="warning", eligible=True),
     }[status]
     html = client.get("/board/", {"status": status}).content.decode()
     assert set(rows_of(html)) == {d.employee.employee_id for d in expected}
@@ -408,3 +413,44 @@ def test_line_chart_breaks_at_missing_months_and_inverts_ranks():
     ys = [float(y) for y in re.findall(r'cy="([\d.]+)"', ranks)]
     assert ys[0] < ys[1]  # rank 1 is drawn on top
     assert "—" in str(charts.line_chart([charts.Point("a", None)], title="空"))
+
+
+@pytest.mark.django_db
+def test_the_board_and_the_team_view_count_the_same_close_people(client, demo):
+    """接近符合 is one definition: the board's filter for a department finds exactly the people the team
+    view counts for it (they once disagreed, 12 against 19)."""
+    login(client, "supervisor")
+    board = client.get("/board/", {"status": "close"})
+    team = client.get("/board/team/")
+    assert len(rows_of(board.content.decode())) == team.context["soon_count"] > 0
+
+
+@pytest.mark.django_db
+def test_a_warning_is_flagged_as_a_warning_not_as_a_demotion_risk(client, demo):
+    login(client, "hr")
+    demoted = Decision.objects.filter(run=run(), kind="demotion", eligible=True).first()
+    quiet = (
+        Decision.objects.filter(run=run())
+        .exclude(employee__decisions__kind__in=RISK_KINDS, employee__decisions__eligible=True)
+        .first()
+        .employee
+    )
+    # A career plan due (a warning rule of zhangshang-game's kind) for someone with no other risk.
+    crit = [{"id": "plan", "label": "职业发展规划表已到期", "passed": True, "actual": 1, "required": 1}]
+    Decision.objects.create(
+        run=run(),
+        employee=quiet,
+        rule="career-plan-due",
+        kind="warning",
+        eligible=True,
+        passed=1,
+        total=1,
+        criteria=crit,
+    )
+    html = client.get(f"/board/employee/{quiet.employee_id}/").content.decode()
+    assert '<span class="badge warning">预警</span>' in html and "降级风险" not in html
+    board = client.get("/board/", {"status": "warning"}).content.decode()
+    assert rows_of(board) == [quiet.employee_id] and '<span class="badge warning">预警</span>' in board
+    assert quiet.employee_id not in rows_of(client.get("/board/", {"status": "risk"}).content.decode())
+    html = client.get(f"/board/employee/{demoted.employee.employee_id}/").content.decode()
+    assert '<span class="badge risk">降级风险</span>' in html

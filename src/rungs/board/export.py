@@ -29,7 +29,7 @@ def board_xlsx(qs, pv: PolicyView, step: m.Rule | None, lang: str) -> bytes:
         _("当前职级"),
         _("目标职级"),
         _("状态"),
-        _("降级风险"),
+        _("提示"),
         _("已满足条件数"),
         _("条件总数"),
     ]
@@ -49,7 +49,7 @@ def board_xlsx(qs, pv: PolicyView, step: m.Rule | None, lang: str) -> bytes:
                 r.level_label,
                 r.to_label,
                 r.status_label,
-                _("是") if r.risk else "",
+                "、".join(label for _badge, label in r.flags),
                 r.passed,
                 r.total,
             ]

@@ -11,11 +11,12 @@ import polars as pl
 
 from rungs.board.charts import Point
 from rungs.board.gaps import Projection, display_pair, flatten, gap_text, months_short, projected_date
-from rungs.board.selectors import RISK_KINDS, row_status
+from rungs.board.selectors import row_status
 from rungs.core.engine.context import ID
 from rungs.core.engine.context import level_starts as core_level_starts
 from rungs.core.engine.series import ranks_in_groups
 from rungs.core.periods import month_label, seq_of_date
+from rungs.core.vocabulary import FLAGGED_KINDS, RULE_KINDS
 from rungs.people.models import Assignment, Employee
 from rungs.policies.models import Decision, EvaluationRun
 from rungs.policies.policy_view import PolicyView
@@ -51,9 +52,21 @@ class Step:
 
 @dataclass
 class Risk:
+    """A triggered rule other than a promotion: a demotion risk, a warning, a pay step or an acting
+    conversion that is due — flagged in the vocabulary's words (RULE_KINDS[kind].flag)."""
+
     rule_label: str
     kind: str
     triggered: list[str]
+    lang: str = "zh"
+
+    @property
+    def badge(self) -> str:
+        return RULE_KINDS[self.kind].badge if self.kind in RULE_KINDS else "risk"
+
+    @property
+    def label(self) -> str:
+        return RULE_KINDS[self.kind].flag(self.lang) if self.kind in RULE_KINDS else self.kind
 
 
 def tenure_starts(employee: Employee, level_began: dt.date | None) -> dict[str, dt.date | None]:
@@ -89,7 +102,7 @@ def build_step(d: Decision, pv: PolicyView, lang: str, as_of: dt.date, starts: d
         eligible=d.eligible,
         passed=d.passed,
         total=d.total,
-        status=row_status(d.eligible, d.passed, d.total),
+        status=row_status(d.eligible, d.passed, d.total, d.soon_months),
     )
     for path, depth, c in flatten(d.criteria):
         crit = pv.criterion(d.rule, path)
@@ -123,13 +136,13 @@ def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) 
         if d.kind == "promotion":
             starts = tenure_starts(employee, began.get((employee.pk, d.track)))
             steps.append(build_step(d, pv, lang, run.as_of, starts))
-        elif d.kind in RISK_KINDS and d.eligible:
+        elif d.kind in FLAGGED_KINDS and d.eligible:
             triggered = [
                 pv.criterion_label(d.rule, path, c["label"], lang)
                 for path, depth, c in flatten(d.criteria)
                 if depth == 0 and c["passed"]
             ]
-            risks.append(Risk(pv.rule_label(d.rule, lang), d.kind, triggered))
+            risks.append(Risk(pv.rule_label(d.rule, lang), d.kind, triggered, lang))
     current = next(((d.track, d.from_level) for d in decisions if d.from_level), None)
     if current is None:
         a = employee.current_assignments().order_by("-start_date").first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rungs.board.gaps import display_pair
-from rungs.board.selectors import STATUSES, BoardFilters, criteria_of, row_status
+from rungs.board.selectors import STATUSES, BoardFilters, criteria_of, flags_of, row_status
 from rungs.core.policy import model as m
 from rungs.people.models import Employee
 from rungs.policies.policy_view import PolicyView
@@ -24,6 +24,7 @@ class BoardRow:
     status: str
     status_label: str
     risk: bool
+    flags: list[tuple[str, str]]  # (badge, label) of the triggered rules: 降级风险, 预警, 可晋级 …
     track_label: str
     level_label: str
     to_label: str
@@ -53,7 +54,7 @@ def board_rows(
     columns = [c.id for c in step.criteria] if step else []
     rows = []
     for p in people:
-        status = row_status(p.eligible, p.passed, p.total)
+        status = row_status(p.eligible, p.passed, p.total, p.soon_months)
         items = criteria.get(p.decision_id) or []
         by_id = {c["id"]: c for c in items}
         cells: list[Cell | None] = [None] * len(columns)
@@ -68,6 +69,7 @@ def board_rows(
                 status=status,
                 status_label=str(STATUSES.get(status, "—")),
                 risk=p.risk,
+                flags=flags_of(p, lang),
                 track_label=pv.track_label(p.track, lang) if p.track else "",
                 level_label=pv.level_label(p.track, p.level, lang) if p.level else "—",
                 to_label=pv.level_label(p.track, p.to_level, lang) if p.to_level else "",

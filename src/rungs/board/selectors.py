@@ -14,13 +14,17 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from rungs.accounts.scope import visible_employees
-from rungs.core.vocabulary import RISK_KINDS
+from rungs.core.vocabulary import FLAGGED_KINDS, RULE_KINDS
 from rungs.people.models import Department, Employee, Team
 from rungs.policies.models import Decision, EvaluationRun
 
 CLOSE_MAX_MISSING = 2  # "close": a promotion not yet met with at most this many criteria missing
-# ... and no more missing than met: 1 of 3 met is not close to a three-criterion step, 9 of 11 is.
-CLOSE = Q(missing__lte=CLOSE_MAX_MISSING, passed__gte=F("missing"))
+# ... and no more missing than met (1 of 3 met is not close to a three-criterion step, 9 of 11 is), or
+# with its time-based criteria met within SOON_MONTHS (soon_months). One definition for the board's
+# filter and badge, the progress page and the team view (接近符合).
+CLOSE = Q(missing__lte=CLOSE_MAX_MISSING, passed__gte=F("missing")) | Q(soon_months__isnull=False)
+BADGES = {k: RULE_KINDS[k].badge for k in FLAGGED_KINDS}
+RED_KINDS = tuple(k for k, b in BADGES.items() if b == "risk")
 PAGE_SIZE = 50
 
 STATUSES = {
@@ -28,6 +32,8 @@ STATUSES = {
     "close": _("接近符合"),
     "not_yet": _("尚未符合"),
     "risk": _("降级风险"),
+    "warning": _("预警"),
+    "due": _("可晋级或转正"),
 }
 SORTS = {
     "name": ("name", "employee_id"),
@@ -100,7 +106,9 @@ def board_queryset(user, run: EvaluationRun, f: BoardFilters) -> QuerySet[Employ
             level=Coalesce(
                 F("promo__from_level"), Subquery(any_decision.values("from_level")[:1]), Value("")
             ),
-            risk=Exists(in_run.filter(kind__in=RISK_KINDS, eligible=True)),
+            soon_months=F("promo__soon_months"),
+            risk=Exists(in_run.filter(kind__in=RED_KINDS, eligible=True)),
+            **{f"flag_{k}": Exists(in_run.filter(kind=k, eligible=True)) for k in FLAGGED_KINDS},
         )
         .select_related("team", "department")
     )
@@ -129,6 +137,9 @@ def _status_filter(qs: QuerySet[Employee], status: str) -> QuerySet[Employee]:
         return qs.filter(~CLOSE, eligible=False)
     if status == "risk":
         return qs.filter(risk=True)
+    if status in ("warning", "due"):
+        kinds = [k for k, badge in BADGES.items() if badge == status]
+        return qs.filter(Q.create([(f"flag_{k}", True) for k in kinds], connector=Q.OR))
     return qs
 
 
@@ -139,14 +150,24 @@ def _sorted(qs: QuerySet[Employee], sort: str) -> QuerySet[Employee]:
     return qs.order_by(key, then, "decision_id")
 
 
-def row_status(eligible: bool | None, passed: int | None, total: int | None) -> str:
+def row_status(
+    eligible: bool | None, passed: int | None, total: int | None, soon_months: int | None = None
+) -> str:
     """eligible / close / not_yet (see CLOSE), or "" for a person without a promotion step."""
     if eligible is None:
         return ""
     if eligible:
         return "eligible"
     missing = (total or 0) - (passed or 0)
-    return "close" if missing <= CLOSE_MAX_MISSING and (passed or 0) >= missing else "not_yet"
+    close = missing <= CLOSE_MAX_MISSING and (passed or 0) >= missing
+    return "close" if close or soon_months is not None else "not_yet"
+
+
+def flags_of(person, lang: str) -> list[tuple[str, str]]:
+    """(badge, label) of the rules triggered for an annotated board row, in the vocabulary's words."""
+    return [
+        (BADGES[k], RULE_KINDS[k].flag(lang)) for k in FLAGGED_KINDS if getattr(person, f"flag_{k}", False)
+    ]
 
 
 def criteria_of(decision_ids) -> dict[int, list[dict]]:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from rungs.board.charts import Point
 from rungs.board.gaps import Projection, projected_date, time_shorts
 from rungs.board.progress import Risk, level_starts, month_label, months_before, tenure_starts
-from rungs.board.selectors import CLOSE, RISK_KINDS
+from rungs.board.selectors import CLOSE
+from rungs.core.vocabulary import RISK_KINDS
 from rungs.people.models import Employee
 from rungs.policies.models import Decision, EvaluationRun
 from rungs.policies.policy_view import PolicyView
@@ -105,7 +106,7 @@ def at_risk(decisions: QuerySet[Decision], pv: PolicyView, lang: str) -> list[At
     out = []
     for d in decisions.order_by("employee__employee_id", "pk")[:LIST_LIMIT]:
         triggered = [pv.criterion_label(d.rule, c["id"], c["label"], lang) for c in d.criteria if c["passed"]]
-        out.append(AtRisk(d.employee, Risk(pv.rule_label(d.rule, lang), d.kind, triggered)))
+        out.append(AtRisk(d.employee, Risk(pv.rule_label(d.rule, lang), d.kind, triggered, lang)))
     return out
 
 

@@ -35,6 +35,14 @@ class RuleKind(Word):
     A promotion is *eligible* or not; any other rule is *triggered* or not."""
 
     risk: bool = False
+    # How a triggered rule of this kind is flagged on the pages: "risk" (red: the post is at stake),
+    # "warning" (amber: something is due), "due" (green: a change in the employee's favour), "" (none).
+    badge: str = ""
+    flag_zh: str = ""
+    flag_en: str = ""
+
+    def flag(self, lang: str = "zh") -> str:
+        return self.flag_en if lang.startswith("en") else self.flag_zh
 
     @property
     def promotion(self) -> bool:
@@ -52,17 +60,41 @@ RULE_KINDS: dict[str, RuleKind] = {
     k.code: k
     for k in (
         RuleKind("promotion", "晋升", "promotion"),
-        RuleKind("demotion", "降级", "demotion", risk=True),
-        RuleKind("warning", "预警", "warning", risk=True),
-        RuleKind("unqualified_leader", "不合格领导者", "unqualified leader", risk=True),
-        RuleKind("acting_conversion", "代理转正", "acting conversion"),
-        RuleKind("pay_step", "晋级", "pay step"),
+        RuleKind(
+            "demotion",
+            "降级",
+            "demotion",
+            risk=True,
+            badge="risk",
+            flag_zh="降级风险",
+            flag_en="demotion risk",
+        ),
+        RuleKind("warning", "预警", "warning", risk=True, badge="warning", flag_zh="预警", flag_en="warning"),
+        RuleKind(
+            "unqualified_leader",
+            "不合格领导者",
+            "unqualified leader",
+            risk=True,
+            badge="risk",
+            flag_zh="不合格领导者",
+            flag_en="unqualified leader",
+        ),
+        RuleKind(
+            "acting_conversion",
+            "代理转正",
+            "acting conversion",
+            badge="due",
+            flag_zh="可代理转正",
+            flag_en="acting post can become permanent",
+        ),
+        RuleKind("pay_step", "晋级", "pay step", badge="due", flag_zh="可晋级", flag_en="pay step due"),
         # Conditions that rank candidates for the same post without gating eligibility (优先条件).
         RuleKind("priority", "优先条件", "priority"),
     )
 }
 OTHER_RULE_KINDS: tuple[str, ...] = tuple(k for k in RULE_KINDS if k != "promotion")  # `rules:` entries
 RISK_KINDS: tuple[str, ...] = tuple(k for k, v in RULE_KINDS.items() if v.risk)
+FLAGGED_KINDS: tuple[str, ...] = tuple(k for k, v in RULE_KINDS.items() if v.badge)  # shown when triggered
 
 
 def kind_label(kind: str, lang: str = "zh") -> str:
