@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -42,6 +44,10 @@ def _filtered(params) -> tuple[object, dict]:
     return qs.order_by("-at", "-pk"), f
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
 def _label(action: str) -> str:
     rule = ACTIONS.get(action)
     return str(rule.label) if rule else action
@@ -53,6 +59,7 @@ def index(request):
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     for e in page:
         e.action_label = _label(e.action)
+        e.change = " → ".join(_json(v) for v in (e.before, e.after) if v is not None)
     actions = [(a, _label(a)) for a in ACTIONS]
     query = urlencode({k: v for k, v in f.items() if v})
     return render(request, "rungs/audit.html", {"page": page, "f": f, "actions": actions, "query": query})
@@ -89,7 +96,7 @@ def export(request):
         yield "\ufeff" + writer.writerow(header)  # a BOM, so Excel on Chinese Windows reads UTF-8
         for e in qs.iterator(chunk_size=EXPORT_BATCH):
             cells = [e.at.isoformat(timespec="seconds"), e.actor, e.action, e.target_type, e.target]
-            cells += [e.employee_id, e.before, e.after, e.reason]
+            cells += [e.employee_id, _json(e.before), _json(e.after), e.reason]
             yield writer.writerow([_safe(c) for c in cells])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
