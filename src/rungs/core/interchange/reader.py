@@ -8,6 +8,7 @@ row, column, expected), not only the first. Nothing is returned unless the whole
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import polars as pl
 from fastexcel import FastExcelError
 
+from rungs.core.interchange.checks import check_cells
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.periods import ordinal
@@ -31,10 +33,19 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # Optional employee columns outside SCHEMAS (kept as attributes, as text) whose cells must be numbers:
 # base_pay is money, so it stays the text written (exact for Decimal) but a non-number is a data error.
 NUMERIC_ATTRIBUTES = ("base_pay",)
-DATE_FORMS = ("%Y-%m-%d", "%Y/%m/%d")
+# Each accepted way of writing a date: the whole cell must match the pattern (Polars' own parsing would
+# also take "+2024-01-01" and "2024-01-01 garbage"), then the format reads it. The last is how a workbook
+# gives an Excel date cell: a datetime whose date part is kept.
+DATE_FORMS = (
+    (r"^\d{4}-\d{1,2}-\d{1,2}$", "%Y-%m-%d"),
+    (r"^\d{4}/\d{1,2}/\d{1,2}$", "%Y/%m/%d"),
+    (r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "%Y-%m-%d"),
+)
+# Values a column takes where a file leaves it blank or does not have it at all.
+DEFAULTS = {("assignments", "kind"): "promotion"}
 PERIOD = r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$"
 _DERIVED = ("period_kind", "seq")  # computed from `period`, never read from a file
-_TYPED = (pl.Date, pl.Float64, pl.Int32)  # parsed by Polars on the fast path
+_TYPED = (pl.Float64, pl.Int32)  # parsed by Polars on the fast path; dates are checked as text
 _EXPECTED = {
     pl.Date: "a date YYYY-MM-DD (or YYYY/MM/DD)",
     pl.Float64: "a number",
@@ -124,6 +135,10 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.
         raise DataError([Problem(str(source), 1, None, "a header row", "an empty file")]) from None
     except _NotUtf8:
         pass
+    except _Malformed as exc:
+        raise DataError(
+            [malformed(str(source), source.read_bytes().decode("utf-8-sig"), exc.args[0])]
+        ) from None
     try:
         text = source.read_bytes().decode("gb18030")
     except UnicodeDecodeError as err:
@@ -138,14 +153,32 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.
                 )
             ]
         ) from None
-    return _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep)
+    try:
+        return _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep)
+    except _Malformed as exc:
+        raise DataError([malformed(str(source), text, exc.args[0])]) from None
 
 
 class _NotUtf8(Exception):
     pass
 
 
+class _Malformed(Exception):
+    """Polars could not split the file into rows and fields; `malformed` finds where and why."""
+
+
 def _scan(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
+    try:
+        return _scan_text(name, open_csv, keep)
+    except pl.exceptions.NoDataError:
+        raise
+    except pl.exceptions.PolarsError as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            raise _NotUtf8 from None
+        raise _Malformed(str(exc)) from None
+
+
+def _scan_text(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
     header = open_csv(infer_schema=False, n_rows=0).collect_schema().names()
     schema = SCHEMAS[name]
     typed = {c: schema[c] for c in header if c.strip() == c and schema.get(c) in _TYPED}
@@ -158,6 +191,37 @@ def _scan(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
             raise _NotUtf8 from None
     # Something did not parse: read everything as text so each bad cell can be named.
     return _keep(name, open_csv(infer_schema=False), keep).collect()
+
+
+def malformed(file: str, text: str, message: str) -> Problem:
+    """Where a CSV file stops being rows of fields: the first row with an unclosed quote or with more
+    fields than the header, found by Python's strict CSV reader (only ever run on a file Polars refused)."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # a long cell is not the problem here
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row = 0  # rows read whole so far; the header is row 1
+    try:
+        header = next(rows)
+        row = 1
+        if len(set(header)) < len(header):
+            return Problem(file, 1, None, "每个列名只出现一次 / each column name once", ",".join(header))
+        for row, fields in enumerate(rows, start=2):
+            if len(fields) > len(header):
+                return Problem(
+                    file,
+                    row,
+                    None,
+                    f"至多 {len(header)} 个字段，与表头相同 / at most {len(header)} fields, as in the header",
+                    f"{len(fields)} 个字段 / fields",
+                )
+    except csv.Error as exc:
+        return Problem(
+            file,
+            row + 1,
+            None,
+            "格式正确的 CSV 行（引号成对）/ a well-formed CSV row (every quote closed)",
+            str(exc),
+        )
+    return Problem(file, None, None, "格式正确的 CSV 文件 / a well-formed CSV file", message.splitlines()[0])
 
 
 def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None) -> pl.LazyFrame:
@@ -214,7 +278,7 @@ def validate_frame(
     typed = df.select(
         "_row",
         *[
-            pl.lit(None, dtype).alias(c)
+            pl.lit(DEFAULTS.get((name, c)), dtype).alias(c)
             for c, dtype in schema.items()
             if c not in df.columns and c not in _DERIVED
         ],
@@ -227,6 +291,12 @@ def validate_frame(
             bad = df.select("_row", col).filter(pl.col(col).is_not_null() & value.is_null())
             _report(problems, file, col, bad, expected)
         typed = typed.with_columns(value.alias(col))
+    stored = [c for c in df.columns if c in schema and c not in _DERIVED] + (
+        unknown if name == "employees" else []
+    )
+    check_cells(
+        name, df, typed, stored, lambda col, bad, expected: _report(problems, file, col, bad, expected)
+    )
     if name in ("evaluations", "metrics"):
         typed = _with_period(typed)
         bad = typed.filter(pl.col("period").is_not_null() & pl.col("period_kind").is_null())
@@ -234,12 +304,11 @@ def validate_frame(
     if name == "employees":
         dup = df.filter(pl.col("employee_id").is_duplicated() & pl.col("employee_id").is_not_null())
         _report(problems, file, "employee_id", dup, "each employee_id once")
-        for col in known_extra:  # text, but each cell a number
+        for col in known_extra:  # text, but each cell a finite number (inf or NaN is no pay)
             text = df.get_column(col).cast(pl.String).str.strip_chars()
-            bad = df.select("_row", col).filter(
-                text.is_not_null() & text.cast(pl.Float64, strict=False).is_null()
-            )
-            _report(problems, file, col, bad, _EXPECTED[pl.Float64])
+            number = text.cast(pl.Float64, strict=False)
+            bad = df.select("_row", col).filter(text.is_not_null() & ~number.is_finite().fill_null(False))
+            _report(problems, file, col, bad, "有限的数值 / a finite number")
         typed = typed.with_columns(df.select(unknown))
     return typed.select(*schema, *(unknown if name == "employees" else []))
 
@@ -279,13 +348,16 @@ def _convert(name: str, col: str, s: pl.Series) -> tuple[pl.Series, str | None]:
         value = pl.when(s.is_null()).then(pl.lit("regular")).otherwise(_words(s, STATUS_WORDS))
         return pl.select(value).to_series(), "one of " + " ".join(STATUS_WORDS)
     if name == "assignments" and col == "kind":
-        value = pl.when(s.is_null()).then(pl.lit("promotion")).when(s.is_in(ASSIGNMENT_KINDS)).then(s)
+        value = pl.when(s.is_null()).then(pl.lit(DEFAULTS[name, col])).when(s.is_in(ASSIGNMENT_KINDS)).then(s)
         return pl.select(value).to_series(), "one of " + " ".join(ASSIGNMENT_KINDS)
     if dtype == pl.Categorical:
         return s.cast(dtype), None  # periods are checked by _with_period, once per distinct period
     if dtype == pl.Date:
-        forms = [pl.col("v").str.to_date(f, strict=False) for f in DATE_FORMS]
-        forms.append(pl.col("v").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))  # Excel datetimes
+        v = pl.col("v").cast(pl.String)
+        forms = [
+            pl.when(v.str.contains(pattern)).then(v.str.slice(0, 10).str.to_date(form, strict=False))
+            for pattern, form in DATE_FORMS
+        ]
         return _on_uniques(
             s, lambda u: pl.DataFrame({"v": u}).select(pl.coalesce(forms)).to_series()
         ), _EXPECTED[pl.Date]
