@@ -5,6 +5,8 @@ SECRET_KEY     required when DEBUG is off with DATABASE_URL set (the embedded de
 DEBUG          "1"/"true" turns debug on (default off; `rungs demo` turns it on for the laptop)
 ALLOWED_HOSTS  comma-separated (default: localhost,127.0.0.1)
 RUNGS_VAR      folder for the SQLite file and uploads (default: <project>/var)
+MAX_UPLOAD_MB  largest file the import page takes (default 100)
+MAX_BODY_MB    largest request body, e.g. of POST /api/records/bulk (default 64)
 """
 
 from __future__ import annotations
@@ -184,6 +186,14 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Limits. The bulk API takes up to 100,000 rows per list (schemas.BulkIn); three full lists of typical rows
+# (~200 bytes of JSON each) are ~60 MB, so the body limit must be above that or the documented limit could
+# never be reached (Django's default is 2.5 MB). Uploaded files are not held in memory by Django (they go to
+# a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE); the import form refuses one over MAX_UPLOAD_BYTES.
+MAX_BODY_BYTES = int(float(os.environ.get("MAX_BODY_MB", "64")) * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+MAX_UPLOAD_BYTES = int(float(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -1,6 +1,7 @@
 """Issue 9 (hardening) on the pages and the API: what a user or a bad file sends is refused with where and
 why, never taken down, and what previews clean commits."""
 
+import json
 import time
 
 import pytest
@@ -14,9 +15,16 @@ from rungs.people import models as people
 from rungs.people.models import Assignment, Employee
 from rungs.policies.models import Policy
 from rungs.records import models as records
-from rungs.records.models import Evaluation, Event
+from rungs.records.models import Evaluation, Event, Metric
 
 from .conftest import login
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    """Uploads go to a folder of the test's own."""
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR
 
 
 def key(role: str) -> dict:
@@ -177,3 +185,52 @@ def test_malformed_csv_is_a_problem_on_the_preview_page(client, demo):
     r = client.get(preview)
     html = r.content.decode()
     assert r.status_code == 200 and 'id="problems"' in html and "quote" in html
+
+
+# ------------------------------------------------------------------------------------ API limits
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_limit_is_a_clear_400(client, demo, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.MAX_BODY_BYTES = 1024 * 1024  # 1 MB for the test
+    rows = [{"employee_id": "E000002", "period": "2026-11", "metric": "csat", "value": 1.5}] * 20_000
+    r = client.post(
+        "/api/records/bulk", {"metrics": rows}, content_type="application/json", headers=key("hr")
+    )
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
+    body = r.json()
+    assert body["detail"].startswith("请求体超过 1 MB") and body["problems"][0]["expected"] == "at most 1 MB"
+
+
+@pytest.mark.django_db
+def test_the_documented_bulk_limit_is_reachable(client, demo, settings):
+    """100,000 rows in a list (the documented maximum, schemas.BulkIn) fit in a body under the limit and
+    are written; one more row is refused by the schema, not by the body size."""
+    eid = Employee.objects.order_by("employee_id").first().employee_id
+    # A long-ish metric name and value: typical rows are shorter than these.
+    rows = [
+        {"employee_id": eid, "period": "2026-11", "metric": f"kpi_{i:06d}", "value": 12345.678}
+        for i in range(100_000)
+    ]
+    assert len(json.dumps({"metrics": rows, "evaluations": [], "events": []})) * 3 < settings.MAX_BODY_BYTES
+    start = Metric.objects.count()
+    r = client.post(
+        "/api/records/bulk", {"metrics": rows}, content_type="application/json", headers=key("hr")
+    )
+    assert r.status_code == 200, r.content[:500]
+    assert r.json()["metrics"]["new"] == 100_000 and Metric.objects.count() == start + 100_000
+    r = client.post(
+        "/api/records/bulk", {"metrics": [*rows, rows[0]]}, content_type="application/json", headers=key("hr")
+    )
+    assert r.status_code == 400 and r.json()["problems"][0]["file"] == "metrics"
+
+
+@pytest.mark.django_db
+def test_uploads_have_a_size_limit_shown_on_the_import_page(client, demo, settings, var_dir):
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    login(client, "hr")
+    assert "每个文件不超过 1 MB" in client.get("/entry/import/").content.decode()
+    big = "employee_id,name,hire_date\n" + "H1,张三,2024-03-01\n" * 60_000  # ~1.3 MB
+    r = client.post("/entry/import/", {"files": [SimpleUploadedFile("employees.csv", big.encode())]})
+    assert r.status_code == 200 and "employees.csv：文件超过 1 MB 的上限" in r.content.decode()
+    assert not (var_dir / "uploads").exists() or not any((var_dir / "uploads").iterdir())

@@ -7,6 +7,8 @@ employee outside the caller's scope does not exist for them (404).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -119,6 +121,18 @@ def _invalid(request, exc: ValidationError):
         got = None if got is None or isinstance(got, dict | list) else str(got)[:200]
         problems.append({"file": file, "row": row, "column": column, "expected": expected, "got": got})
     return api.create_response(request, {"detail": "invalid request", "problems": problems}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc: RequestDataTooBig):
+    """A body over settings.MAX_BODY_BYTES: a 400 with the limit, in the problem list every 400 has (not
+    Django's HTML error page)."""
+    limit = f"{settings.MAX_BODY_BYTES / 1024 / 1024:g} MB"
+    detail = (
+        f"请求体超过 {limit} / the request body is larger than {limit}; send the rows in several requests"
+    )
+    problem = {"file": "body", "row": None, "column": None, "expected": f"at most {limit}", "got": None}
+    return api.create_response(request, {"detail": detail, "problems": [problem]}, status=400)
 
 
 @api.exception_handler(HttpError)
@@ -255,7 +269,8 @@ def bulk_upsert(request, payload: BulkIn):
     """Adds or updates appraisals, KPI values and events, matched by their natural keys (an appraisal by
     employee and period, a KPI value by employee, period and metric, an event by all its columns), as a
     file import does: all rows are written or none, and sending the same rows again changes nothing.
-    Invalid rows give 400 with every problem found (`row` is the position in its list, from 0)."""
+    Invalid rows give 400 with every problem found (`row` is the position in its list, from 0). Up to
+    100,000 rows per list in a body of at most 64 MB (MAX_BODY_MB); a larger body is a 400."""
     rows = {name: [r.model_dump(exclude_unset=True) for r in getattr(payload, name)] for name in bulk.TABLES}
     try:
         p, warnings = bulk.upsert(rows, _user(request))

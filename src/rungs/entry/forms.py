@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,11 +32,21 @@ class MultipleFileField(forms.FileField):
     def _one(self, upload, initial):
         """One file checked; a problem (an empty file, say) names the file it is about."""
         try:
-            return super().clean(upload, initial)
+            cleaned = super().clean(upload, initial)
+            if getattr(upload, "size", 0) > settings.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("文件超过 %(limit)s 的上限，请拆分后分次导入，或用命令 rungs import。"),
+                    params={"limit": upload_limit()},
+                )
+            return cleaned
         except forms.ValidationError as exc:
             if not getattr(upload, "name", ""):
                 raise
             raise forms.ValidationError([f"{upload_name(upload.name)}：{m}" for m in exc.messages]) from None
+
+
+def upload_limit() -> str:
+    return f"{settings.MAX_UPLOAD_BYTES / 1024 / 1024:g} MB"
 
 
 def upload_name(name: str) -> str:
@@ -46,9 +57,14 @@ def upload_name(name: str) -> str:
 class ImportForm(forms.Form):
     files = MultipleFileField(
         label=_("数据文件"),
-        help_text=_("一个 .xlsx 工作簿，或若干 CSV 文件（employees.csv、evaluations.csv 等，可多选）。"),
         error_messages={"required": _("请选择要导入的文件。")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "一个 .xlsx 工作簿，或若干 CSV 文件（employees.csv、evaluations.csv 等，可多选），每个文件不超过 %(limit)s。"
+        ) % {"limit": upload_limit()}
 
     def clean_files(self):
         files = self.cleaned_data["files"]
