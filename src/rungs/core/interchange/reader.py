@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
-from fastexcel import FastExcelError
 
 from rungs.core.interchange.checks import check_cells
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
+from rungs.core.interchange.workbook import read_sheets
 from rungs.core.periods import ordinal
 from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
 
@@ -63,7 +63,7 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
     warnings: list[str] = []
     out: dict[str, pl.DataFrame] = {}
     ids: dict[str, pl.Series] = {}  # the distinct employee ids of each file, found while tidying it
-    sources = _sources(path)
+    sources = _sources(path, warnings)
     if "employees" not in sources:
         raise DataError([Problem(_file(path, "employees"), None, None, "employees.csv (it is required)")])
     for name in FILES:
@@ -93,7 +93,7 @@ def _file(path: Path, name: str) -> str:
 # ---------------------------------------------------------------------------------------------- sources
 
 
-def _sources(path: Path) -> dict[str, Path | pl.DataFrame]:
+def _sources(path: Path, warnings: list[str]) -> dict[str, Path | pl.DataFrame]:
     """Each file of the data set: a CSV path, or a sheet already read (as text) from the workbook."""
     expected = "a folder of CSV files or an .xlsx workbook"
     if not path.exists():
@@ -101,25 +101,9 @@ def _sources(path: Path) -> dict[str, Path | pl.DataFrame]:
     if path.is_dir():
         return {n: path / f"{n}.csv" for n in FILES if (path / f"{n}.csv").is_file()}
     if path.suffix.lower() == ".xlsx":
-        try:
-            sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0, raise_if_empty=False)
-        except FastExcelError:  # not a workbook at all: a CSV renamed, a damaged download
-            raise DataError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        "an .xlsx workbook (Excel 2007 or later)",
-                        "a file Excel cannot open",
-                    )
-                ]
-            ) from None
-        return {
-            s.strip().removesuffix(".csv"): df
-            for s, df in sheets.items()
-            if s.strip().removesuffix(".csv") in SCHEMAS
-        }
+        sheets, notes = read_sheets(path, SCHEMAS)
+        warnings.extend(notes)
+        return sheets
     raise DataError([Problem(str(path), None, None, expected, f"a {path.suffix or 'plain'} file")])
 
 
