@@ -234,3 +234,48 @@ def test_uploads_have_a_size_limit_shown_on_the_import_page(client, demo, settin
     r = client.post("/entry/import/", {"files": [SimpleUploadedFile("employees.csv", big.encode())]})
     assert r.status_code == 200 and "employees.csv：文件超过 1 MB 的上限" in r.content.decode()
     assert not (var_dir / "uploads").exists() or not any((var_dir / "uploads").iterdir())
+
+
+# ------------------------------------------------------------------------------------ exports
+
+
+@pytest.mark.django_db
+def test_board_export_writes_formula_like_names_as_text_and_counts_as_numbers(client, demo):
+    import io
+
+    import openpyxl
+
+    from rungs.policies.models import Decision
+
+    person = Decision.objects.select_related("employee").first().employee
+    person.name = '=HYPERLINK("http://evil.example","点我")'
+    person.save()
+    login(client, "hr")
+    r = client.get("/board/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows())
+    header = [c.value for c in rows[0]]
+    mine = [row for row in rows[1:] if row[0].value == person.employee_id]
+    assert mine and all((row[1].value, row[1].data_type) == (person.name, "s") for row in mine)
+    assert not any(c.data_type == "f" for row in rows for c in row)
+    for column in ("已满足条件数", "条件总数"):
+        assert {row[header.index(column)].data_type for row in rows[1:]} == {"n"}
+
+
+@pytest.mark.django_db
+def test_rungs_export_reimports_formula_like_names_unchanged(demo, tmp_path):
+    from rungs.core.interchange.reader import read_dataset
+    from rungs.core.interchange.writer import write_dataset
+    from rungs.people.frames import dataset_from_db
+    from rungs.people.importer import import_path
+
+    first, second = Employee.objects.order_by("employee_id").values_list("employee_id", flat=True)[:2]
+    names = {first: "=cmd|' /C calc'!A0", second: "@SUM(1+1)*cmd|' /C calc'!A0"}
+    for eid, name in names.items():
+        Employee.objects.filter(employee_id=eid).update(name=name)
+    for target in ("export", "export.xlsx"):
+        written = write_dataset(dataset_from_db(), tmp_path / target)
+        back = dict(read_dataset(written).employees.select("employee_id", "name").iter_rows())
+        assert {eid: back[eid] for eid in names} == names
+        plan = import_path(written, dry_run=True)
+        assert plan.changes["employees"].changed == 0  # nothing to change: the same names came back

@@ -9,6 +9,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from rungs.board.rows import board_rows
+from rungs.core.interchange.spreadsheet import WORKBOOK_OPTIONS
 from rungs.core.policy import model as m
 from rungs.policies.policy_view import PolicyView
 
@@ -17,7 +18,8 @@ CHUNK = 2000
 
 def board_xlsx(qs, pv: PolicyView, step: m.Rule | None, lang: str) -> bytes:
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    # Names and grades are text even when they begin with "=" (no live formulas, no links): WORKBOOK_OPTIONS.
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, **WORKBOOK_OPTIONS})
     sheet = book.add_worksheet(_("资格看板"))
     bold = book.add_format({"bold": True})
     head = [

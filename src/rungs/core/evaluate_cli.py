@@ -15,10 +15,15 @@ from rungs.core.engine.evaluate import evaluate, metrics_used
 from rungs.core.engine.report import long_rows, table, write_csv, write_json
 from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
+from rungs.core.interchange.spreadsheet import workbook_bytes
 from rungs.core.policy.errors import PolicyError
 from rungs.core.policy.parse import load_policy
 
 FORMATS = ("table", "json", "csv", "xlsx")
+TERMINAL = (
+    "--format xlsx 输出的是二进制工作簿，不写到终端；请用 -o 结果.xlsx，或重定向到文件 / "
+    "xlsx is a binary workbook and is not written to a terminal: give -o results.xlsx or redirect to a file"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     except (PolicyError, DataError, ValueError, FileNotFoundError) as exc:
         print(f"rungs evaluate: {exc}", file=sys.stderr)
         return 2
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        print(f"rungs evaluate: {TERMINAL}", file=sys.stderr)
+        return 2
     ev = evaluate(policy, data, as_of)
     for w in data.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -60,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
             stack.enter_context(open(args.output, "wb")) if args.output else sys.stdout.buffer  # noqa: SIM115
         )
         if args.format == "xlsx":
-            long_rows(ev, names, args.lang).write_excel(out, worksheet="results")
+            # A criterion's actual and required values are numbers or words ("≥ 1 of 2"): numbers go in
+            # as numbers, so a manager can sort and sum them.
+            rows = long_rows(ev, names, args.lang)
+            out.write(workbook_bytes({"results": rows}, numeric_text=("actual", "required")))
         elif args.format == "json":
             write_json(ev, out, args.lang)
         elif args.format == "csv":

@@ -25,6 +25,7 @@ import polars as pl
 
 from rungs.core.engine import text
 from rungs.core.engine.evaluate import CriterionMeta, Evaluation, RuleResult
+from rungs.core.interchange.spreadsheet import csv_safe
 from rungs.core.policy import model as m
 from rungs.core.vocabulary import RULE_KINDS, kind_label
 
@@ -367,10 +368,11 @@ def long_rows(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = 
 
 
 def write_csv(ev: Evaluation, names: dict[str, str] | pl.DataFrame, out: IO[bytes], lang: str = "zh") -> None:
-    """long_rows(...).write_csv(), written a block of employees at a time."""
+    """long_rows(...).write_csv(), written a block of employees at a time; text Excel could take as a
+    formula (a required value "= 1") is marked as text (rungs.core.interchange.spreadsheet)."""
     first = True
     for part in _long_parts(ev, names, lang):
-        part.write_csv(out, include_header=first)
+        csv_safe(part).write_csv(out, include_header=first)
         first = False
     if first:
         long_rows(ev, names, lang).write_csv(out)

@@ -18,6 +18,7 @@ import polars as pl
 from rungs.core.interchange.checks import check_cells
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
+from rungs.core.interchange.spreadsheet import csv_unmarked
 from rungs.core.interchange.workbook import read_sheets
 from rungs.core.periods import ordinal
 from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
@@ -114,7 +115,7 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.
     if isinstance(source, pl.DataFrame):
         return _keep(name, source.lazy(), keep).collect()
     try:
-        return _scan(name, lambda **kw: pl.scan_csv(source, **kw), keep)
+        return csv_unmarked(_scan(name, lambda **kw: pl.scan_csv(source, **kw), keep))
     except pl.exceptions.NoDataError:
         raise DataError([Problem(str(source), 1, None, "a header row", "an empty file")]) from None
     except _NotUtf8:
@@ -138,7 +139,7 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.
             ]
         ) from None
     try:
-        return _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep)
+        return csv_unmarked(_scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep))
     except _Malformed as exc:
         raise DataError([malformed(str(source), text, exc.args[0])]) from None
 

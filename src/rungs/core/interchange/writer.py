@@ -1,6 +1,7 @@
 """Writes a `Dataset` back in interchange v1 form: a folder of UTF-8 CSV files or one .xlsx workbook.
 
-What the reader derives (period_kind, seq) is not written, so write → read gives the same data set.
+What the reader derives (period_kind, seq) is not written, so write → read gives the same data set; text
+that Excel could take as a formula is written so that it cannot be (rungs.core.interchange.spreadsheet).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from rungs.core.interchange.dataset import FILES, Dataset
+from rungs.core.interchange.spreadsheet import WORKBOOK_OPTIONS, csv_safe, write_sheet
 
 _DERIVED = ("period_kind", "seq")
 
@@ -32,13 +34,11 @@ def write_dataset(data: Dataset, target: str | Path) -> Path:
         import xlsxwriter
 
         target.parent.mkdir(parents=True, exist_ok=True)
-        with xlsxwriter.Workbook(target) as wb:
+        with xlsxwriter.Workbook(target, WORKBOOK_OPTIONS) as wb:
             for name, df in frames.items():
-                df.write_excel(
-                    wb, worksheet=name, autofit=len(df) < 10_000, dtype_formats={pl.Date: "yyyy-mm-dd"}
-                )
+                write_sheet(wb, name, df)
         return target
     target.mkdir(parents=True, exist_ok=True)
     for name, df in frames.items():
-        df.write_csv(target / f"{name}.csv", date_format="%Y-%m-%d", float_precision=None)
+        csv_safe(df).write_csv(target / f"{name}.csv", date_format="%Y-%m-%d", float_precision=None)
     return target
