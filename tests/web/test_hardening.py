@@ -279,3 +279,24 @@ def test_rungs_export_reimports_formula_like_names_unchanged(demo, tmp_path):
         assert {eid: back[eid] for eid in names} == names
         plan = import_path(written, dry_run=True)
         assert plan.changes["employees"].changed == 0  # nothing to change: the same names came back
+
+
+# ------------------------------------------------------------------------- rows stored before
+
+
+@pytest.mark.django_db
+def test_pages_still_render_when_the_database_already_holds_non_finite_numbers(client, demo):
+    """Rows stored before the reader refused them (issue 9: NaN scores left the team view at 500)."""
+    from rungs.records.models import Metric
+
+    person = Employee.objects.filter(evaluations__isnull=False, team__isnull=False).first()
+    Evaluation.objects.filter(employee=person).update(score=float("nan"))
+    Metric.objects.filter(employee=person).update(value=float("inf"))
+    login(client, "hr")
+    for url in (
+        "/board/",
+        f"/board/employee/{person.employee_id}/",
+        f"/board/team/?team={person.team.code}",
+        "/",
+    ):
+        assert client.get(url).status_code == 200, url

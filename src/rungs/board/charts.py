@@ -51,6 +51,8 @@ def line_chart(
     height: int = HEIGHT,
 ) -> SafeString:
     """One series over periods. invert=True puts low values on top (ranks: 1 is best)."""
+    # A NaN or infinite value stored before the reader refused them is drawn as no data, not a 500.
+    points = [p if p.value is None or math.isfinite(p.value) else Point(p.label, None) for p in points]
     values = [p.value for p in points if p.value is not None]
     head = (
         f'<svg class="{escape(css_class)}" viewBox="0 0 {width} {height}" role="img" '
