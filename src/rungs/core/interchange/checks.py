@@ -52,52 +52,43 @@ def check_cells(
 ) -> None:
     """`text` is the file as read (with _row), `typed` the same rows converted, `stored` the columns kept."""
     for col in (c for c in stored if c in text.columns and text.schema[c] in (pl.String, pl.Categorical)):
-        _check_text(name, col, text.select("_row", pl.col(col).cast(pl.String)), report)
+        _check_text(name, col, text, report)
     for col, dtype in typed.schema.items():
         if col not in text.columns:
             continue
         if dtype == pl.Date:
-            out = typed.filter(pl.col(col).is_not_null() & ~pl.col(col).is_between(FIRST_DATE, LAST_DATE))
-            report(
-                col,
-                _as_written(out, text, col),
-                f"{FIRST_DATE} 至 {LAST_DATE} 之间的日期 / a date from {FIRST_DATE} to {LAST_DATE}",
-            )
+            bad = _where(typed, ~pl.col(col).is_between(FIRST_DATE, LAST_DATE))
+            expected = f"{FIRST_DATE} 至 {LAST_DATE} 之间的日期 / a date from {FIRST_DATE} to {LAST_DATE}"
+            report(col, _as_written(bad, text, col), expected)
         elif dtype == pl.Float64:
-            report(
-                col,
-                _as_written(typed.filter(~pl.col(col).is_finite()), text, col),
-                "有限的数值（不是 inf 或 NaN）/ a finite number",
-            )
+            bad = _where(typed, ~pl.col(col).is_finite())
+            report(col, _as_written(bad, text, col), "有限的数值（不是 inf 或 NaN）/ a finite number")
     for file, col, rows in NON_NEGATIVE:
         if file == name and col in text.columns:
-            below = pl.col(col) < 0
-            out = typed.filter(below & rows() if rows else below)
-            report(
-                col,
-                _as_written(out, text, col),
-                "不小于 0 的数 / a number not below 0" + ("（请假天数 days of leave）" if rows else ""),
-            )
+            bad = _where(typed, (pl.col(col) < 0) & rows() if rows else pl.col(col) < 0)
+            expected = "不小于 0 的数 / a number not below 0" + ("（请假天数 days of leave）" if rows else "")
+            report(col, _as_written(bad, text, col), expected)
     for file, later, earlier in ORDERED:
         if file == name and later in text.columns and earlier in text.columns:
-            out = typed.filter(pl.col(later) < pl.col(earlier))
-            got = out.select("_row", pl.format("{} ({} {})", pl.col(later), pl.lit(earlier), pl.col(earlier)))
-            report(
-                later,
-                got.rename({got.columns[1]: later}),
-                f"不早于 {earlier} 的日期 / a date on or after {earlier}",
-            )
+            bad = _where(typed, pl.col(later) < pl.col(earlier)).join(typed, on="_row")
+            got = bad.select("_row", pl.format("{} ({} {})", later, pl.lit(earlier), earlier).alias(later))
+            report(later, got, f"不早于 {earlier} 的日期 / a date on or after {earlier}")
     if name == "employees" and "manager_id" in text.columns:
-        own = typed.filter(pl.col("manager_id") == pl.col("employee_id"))
-        report(
-            "manager_id",
-            own.select("_row", "manager_id"),
-            "另一个人的工号（不能是本人）/ someone else's employee_id (not their own)",
-        )
+        bad = _where(typed, pl.col("manager_id") == pl.col("employee_id"))
+        expected = "另一个人的工号（不能是本人）/ someone else's employee_id (not their own)"
+        report("manager_id", _as_written(bad, text, "manager_id"), expected)
 
 
-def _check_text(name: str, col: str, cells: pl.DataFrame, report: Report) -> None:
-    values = cells.get_column(col).drop_nulls().unique()
+def _where(typed: pl.DataFrame, bad: pl.Expr) -> pl.DataFrame:
+    """The _row of every row where `bad` holds (null counts as fine). Only the mask is computed when no
+    row is bad, which is almost always: the frame itself is not filtered or copied."""
+    mask = typed.select(bad.fill_null(False)).to_series()
+    return typed.select("_row").filter(mask) if mask.any() else typed.select("_row").clear()
+
+
+def _check_text(name: str, col: str, text: pl.DataFrame, report: Report) -> None:
+    # Distinct values first, cast after: labels are categorical, and casting millions of them is a copy.
+    values = text.get_column(col).drop_nulls().unique().cast(pl.String)
     if values.is_empty():
         return
     limit = MAX_CHARS.get(name, {}).get(col, CELL_CHARS)
@@ -118,7 +109,7 @@ def _check_text(name: str, col: str, cells: pl.DataFrame, report: Report) -> Non
     for bad, expected in checks:
         wrong = values.filter(bad)
         if not wrong.is_empty():
-            out = cells.filter(pl.col(col).is_in(wrong.implode()))
+            out = text.select("_row", pl.col(col).cast(pl.String)).filter(pl.col(col).is_in(wrong.implode()))
             report(col, out.with_columns(_shown(pl.col(col))), expected)
 
 
@@ -134,4 +125,6 @@ def _shown(c: pl.Expr) -> pl.Expr:
 
 def _as_written(bad: pl.DataFrame, text: pl.DataFrame, col: str) -> pl.DataFrame:
     """The bad rows with the cell as the file had it (the text, not the converted value)."""
-    return bad.select("_row").join(text.select("_row", pl.col(col).cast(pl.String)), on="_row").sort("_row")
+    if bad.is_empty():
+        return bad.with_columns(pl.lit(None, pl.String).alias(col))
+    return bad.join(text.select("_row", pl.col(col).cast(pl.String)), on="_row").sort("_row")
