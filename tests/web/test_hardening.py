@@ -266,8 +266,8 @@ def test_board_export_writes_formula_like_names_as_text_and_counts_as_numbers(cl
 def test_rungs_export_reimports_formula_like_names_unchanged(demo, tmp_path):
     from rungs.core.interchange.reader import read_dataset
     from rungs.core.interchange.writer import write_dataset
-    from rungs.people.frames import dataset_from_db
-    from rungs.people.importer import import_path
+    from rungs.datasets.frames import dataset_from_db
+    from rungs.datasets.importer import import_path
 
     first, second = Employee.objects.order_by("employee_id").values_list("employee_id", flat=True)[:2]
     names = {first: "=cmd|' /C calc'!A0", second: "@SUM(1+1)*cmd|' /C calc'!A0"}

@@ -293,7 +293,7 @@ def validate_frame(
             text = df.get_column(col).cast(pl.String).str.strip_chars()
             number = text.cast(pl.Float64, strict=False)
             bad = df.select("_row", col).filter(text.is_not_null() & ~number.is_finite().fill_null(False))
-            _report(problems, file, col, bad, "有限的数值 / a finite number")
+            _report(problems, file, col, bad, f"{_EXPECTED[pl.Float64]} (有限的数值 finite)")
         typed = typed.with_columns(df.select(unknown))
     return typed.select(*schema, *(unknown if name == "employees" else []))
 
