@@ -173,3 +173,13 @@ def test_evaluate_xlsx_refuses_a_terminal_but_writes_to_a_pipe(monkeypatch, caps
     )
     assert piped.returncode == 0 and piped.stdout[:2] == b"PK"  # a zip: the workbook
     assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).active.max_row > 1
+
+
+def test_evaluate_csv_marks_formula_like_text(tmp_path):
+    out = tmp_path / "r.csv"
+    args = _args("-o", str(out))
+    args[args.index("xlsx")] = "csv"
+    assert evaluate_main(args) == 0
+    required = pl.read_csv(out, infer_schema=False).get_column("required").to_list()
+    # star-titles' chairman waiver requires "= 1": Excel would take it for the formula =1
+    assert "'= 1" in required and not any(v.startswith(("=", "+", "@")) for v in required if v)
