@@ -15,7 +15,7 @@ import polars as pl
 
 from rungs.core.engine.compare import comparable, compare_expr
 from rungs.core.engine.context import ID, Context, build_context
-from rungs.core.engine.measures import A, actual, mergeable, metric_aggregates, typed_attribute
+from rungs.core.engine.measures import A, actual, mergeable, merged, typed_attribute
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy import model as m
 from rungs.core.policy.errors import closest
@@ -114,7 +114,7 @@ def shared_measures(ctx: Context, policy: m.Policy) -> Shared:
         if len(group) == 1:
             parts.append((group, actual(ctx, group[0], everyone, policy.scales).rename({A: f"{A}0"})))
         else:
-            parts.append((group, metric_aggregates(ctx, group, everyone)))  # type: ignore[arg-type]
+            parts.append((group, merged(ctx, group, everyone)))
     # Collected together so Polars runs them in parallel; each frame has one row per active employee.
     frames = pl.collect_all([q for _, q in parts])
     columns = {b: f"_b{i}" for i, b in enumerate(blocks)}
