@@ -15,7 +15,7 @@ import polars as pl
 
 from rungs.core.engine.compare import comparable, compare_expr
 from rungs.core.engine.context import ID, Context, build_context
-from rungs.core.engine.measures import A, actual, mergeable, metric_aggregates, typed_attribute
+from rungs.core.engine.measures import A, actual, mergeable, merged, typed_attribute
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy import model as m
 from rungs.core.policy.errors import closest
@@ -114,7 +114,7 @@ def shared_measures(ctx: Context, policy: m.Policy) -> Shared:
         if len(group) == 1:
             parts.append((group, actual(ctx, group[0], everyone, policy.scales).rename({A: f"{A}0"})))
         else:
-            parts.append((group, metric_aggregates(ctx, group, everyone)))  # type: ignore[arg-type]
+            parts.append((group, merged(ctx, group, everyone)))
     # Collected together so Polars runs them in parallel; each frame has one row per active employee.
     frames = pl.collect_all([q for _, q in parts])
     columns = {b: f"_b{i}" for i, b in enumerate(blocks)}
@@ -295,7 +295,8 @@ def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
         )
     yield from _ref_warnings(policy, data)
     yield from _attribute_warnings(policy, data)
-    types = set(data.events.get_column("type").cast(pl.String).unique().drop_nulls().to_list())
+    # Distinct values first, then text: casting millions of labels to text costs more than the check.
+    types = set(data.events.get_column("type").unique().drop_nulls().cast(pl.String).to_list())
     for t in sorted(types - set(EVENT_TYPES)):
         yield (
             f"events.csv 中的事件类型 {t} 不在词汇表中，任何条件都不会读取 / "
@@ -350,7 +351,15 @@ def _ref_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
     if not wanted:
         return
     have: dict[str, set[str]] = {}
-    pairs = data.events.select(pl.col("type").cast(pl.String), "ref").drop_nulls().unique()
+    # Only the types the policy names, and the distinct pairs before any text is made of the labels.
+    pairs = (
+        data.events.lazy()
+        .filter(pl.col("type").is_in(sorted({e for e, _ in wanted})) & pl.col("ref").is_not_null())
+        .select("type", "ref")
+        .unique()
+        .collect()
+        .with_columns(pl.col("type").cast(pl.String))
+    )
     for t, ref in pairs.iter_rows():
         have.setdefault(t, set()).add(ref)
     for event, ref in sorted(wanted):

@@ -205,7 +205,9 @@ def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: dict) -
 
 
 def mergeable(b: m.Block) -> tuple | None:
-    """Window aggregates of metrics over the same periods can be computed in one pass: their common key."""
+    """Blocks that can be computed in one pass with others of the same key (`merged`): window aggregates
+    of metrics over the same periods, plain event counts over the same dates, and the latest events of one
+    type. Each pass is one filter, one group_by and one join instead of one per block."""
     if (
         isinstance(b, m.Aggregate)
         and isinstance(b.of, m.Series)
@@ -213,8 +215,71 @@ def mergeable(b: m.Block) -> tuple | None:
         and b.where is None
         and b.window.kind in ("last", "all")
     ):
-        return (b.period, b.window)
+        return ("metric", b.period, b.window)
+    if (
+        isinstance(b, m.Count)
+        and b.window.kind in ("months", "previous_year", "ever")
+        and not b.unoffset
+        and not b.allowances
+    ):
+        return ("count", b.window)
+    if isinstance(b, m.LatestEvent) and not b.since_level:
+        return ("latest_event", b.event)
     return None
+
+
+def merged(ctx: Context, blocks: list[m.Block], subj: pl.LazyFrame) -> pl.LazyFrame:
+    """Blocks of one `mergeable` key in one pass: LazyFrame[employee_id, a0, a1, …], each column the same
+    as `actual` of that block."""
+    kind = mergeable(blocks[0])
+    assert kind is not None
+    if kind[0] == "metric":
+        return metric_aggregates(ctx, blocks, subj)  # type: ignore[arg-type]
+    if kind[0] == "count":
+        return _counts(ctx, blocks, subj)  # type: ignore[arg-type]
+    return _latest_events(ctx, blocks, subj)  # type: ignore[arg-type]
+
+
+def _counts(ctx: Context, blocks: list[m.Count], subj: pl.LazyFrame) -> pl.LazyFrame:
+    """Plain counts (no offsets, no entitlements) over one window, as `_count` computes each."""
+    ev = _dated(ctx, _events(ctx, list(dict.fromkeys(b.event for b in blocks))), blocks[0].window)
+    aggs = []
+    for i, b in enumerate(blocks):
+        mine = pl.col("type") == b.event
+        if b.refs:
+            mine &= pl.col("ref").is_in(list(b.refs))
+        if b.exclude_refs:
+            mine &= ~pl.col("ref").is_in(list(b.exclude_refs)).fill_null(False)
+        mine = mine.fill_null(False)
+        agg = {
+            "count": mine.sum(),
+            "sum": pl.col("value").filter(mine).sum(),
+            "distinct_refs": pl.col("ref").filter(mine).drop_nulls().n_unique(),
+        }[b.measure]
+        aggs.append(agg.cast(pl.Float64).alias(f"{A}{i}"))
+    counted = ev.group_by(ID).agg(aggs)
+    return (
+        subj.select(ID)
+        .join(counted, on=ID, how="left", maintain_order="left")
+        .with_columns(pl.col(f"{A}{i}").fill_null(0.0) for i in range(len(blocks)))
+    )
+
+
+def _latest_events(ctx: Context, blocks: list[m.LatestEvent], subj: pl.LazyFrame) -> pl.LazyFrame:
+    """The latest event of one type for several refs, as `_latest_event` finds each."""
+    refs = [b.ref for b in blocks]
+    ev = (
+        _events(ctx, blocks[0].event)
+        .filter(pl.col("ref").is_in(list(dict.fromkeys(refs))))
+        .with_row_index("_i")
+    )
+    # Within each ref the rows keep their order, so the row index breaks ties on a date as it does there.
+    latest = (
+        ev.sort(ID, "date", "_i")
+        .group_by(ID)
+        .agg(pl.col("value").filter(pl.col("ref") == r).last().alias(f"{A}{i}") for i, r in enumerate(refs))
+    )
+    return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
 def metric_aggregates(ctx: Context, blocks: list[m.Aggregate], subj: pl.LazyFrame) -> pl.LazyFrame:
@@ -278,8 +343,18 @@ def _latest_of(frame: pl.LazyFrame, subj: pl.LazyFrame) -> pl.LazyFrame:
     return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
-def _events(ctx: Context, kind: str) -> pl.LazyFrame:
-    return ctx.data.events.lazy().filter((pl.col("type") == kind) & (pl.col("date") < ctx.day))
+def _events(ctx: Context, kind: str | list[str]) -> pl.LazyFrame:
+    typed = pl.col("type").is_in(kind) if isinstance(kind, list) else pl.col("type") == kind
+    return ctx.data.events.lazy().filter(typed & (pl.col("date") < ctx.day))
+
+
+def _dated(ctx: Context, ev: pl.LazyFrame, w: m.EventWindow) -> pl.LazyFrame:
+    """The events of a window that depends only on the evaluation date."""
+    if w.kind == "months":
+        return ev.filter(pl.col("date") >= pl.lit(add_months(ctx.as_of, -w.n)))
+    if w.kind == "previous_year":
+        return ev.filter(pl.col("date").dt.year() == ctx.as_of.year - 1)
+    return ev
 
 
 def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
@@ -289,11 +364,8 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
     if b.exclude_refs:
         ev = ev.filter(~pl.col("ref").is_in(list(b.exclude_refs)).fill_null(False))
     w = b.window
-    if w.kind == "months":
-        ev = ev.filter(pl.col("date") >= pl.lit(add_months(ctx.as_of, -w.n)))
-    elif w.kind == "previous_year":
-        y = ctx.as_of.year - 1
-        ev = ev.filter(pl.col("date").dt.year() == y)
+    if w.kind in ("months", "previous_year"):
+        ev = _dated(ctx, ev, w)
     elif w.kind == "since_level":
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
     elif w.kind == "since_department":
