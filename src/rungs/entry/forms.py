@@ -159,6 +159,19 @@ def is_future(day: dt.date) -> bool:
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+def date_field(label) -> forms.DateField:
+    """The date a fact happened: today by default, never in the future (see FactForm.clean_date)."""
+    return forms.DateField(
+        label=label,
+        initial=timezone.localdate,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={
+            "required": _("请填写日期。"),
+            "invalid": _("日期应为 YYYY-MM-DD，例如 2026-05-20。"),
+        },
+    )
+
+
 class EmployeeField(forms.ModelChoiceField):
     """A person in the user's scope, chosen by 工号; people outside the scope are not offered."""
 
@@ -193,15 +206,7 @@ class FactForm(forms.Form):
             # The policy's own items, in its words: a code typed by hand could never match a criterion.
             self.fields["ref"].choices = [("", _("— 请选择 —")), *refs]
         if self.dated:
-            self.fields["date"] = forms.DateField(
-                label=_("日期"),
-                initial=timezone.localdate,
-                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-                error_messages={
-                    "required": _("请填写日期。"),
-                    "invalid": _("日期应为 YYYY-MM-DD，例如 2026-05-20。"),
-                },
-            )
+            self.fields["date"] = date_field(_("日期"))
             self.fields["note"] = forms.CharField(label=_("备注"), required=False, max_length=500)
 
     def clean_date(self):
@@ -344,15 +349,7 @@ class ExamBulkForm(forms.Form):
         label=_("考试科目"),
         error_messages={"required": _("请选择考试科目。"), "invalid_choice": _("请从列表中选择考试科目。")},
     )
-    date = forms.DateField(
-        label=_("考试日期"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={
-            "required": _("请填写日期。"),
-            "invalid": _("日期应为 YYYY-MM-DD，例如 2026-05-20。"),
-        },
-    )
+    date = date_field(_("考试日期"))
     lines = forms.CharField(
         label=_("成绩（每行一人：工号 成绩）"),
         widget=forms.Textarea(attrs={"rows": 12, "placeholder": "E000101\t86\nE000102\t92.5"}),
@@ -368,11 +365,7 @@ class ExamBulkForm(forms.Form):
         self.employees = employees
         self.fields["ref"].choices = [("", _("— 请选择 —")), *refs]
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if is_future(day):
-            raise forms.ValidationError(_("日期不能晚于今天。"))
-        return day
+    clean_date = FactForm.clean_date
 
     def clean_lines(self):
         rows, problems = [], []
