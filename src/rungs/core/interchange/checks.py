@@ -48,11 +48,17 @@ Report = Callable[[str, pl.DataFrame, str], None]  # (column, rows with _row and
 
 
 def check_cells(
-    name: str, text: pl.DataFrame, typed: pl.DataFrame, stored: list[str], report: Report
+    name: str,
+    text: pl.DataFrame,
+    typed: pl.DataFrame,
+    stored: list[str],
+    report: Report,
+    distinct: dict[str, pl.Series] | None = None,
 ) -> None:
-    """`text` is the file as read (with _row), `typed` the same rows converted, `stored` the columns kept."""
+    """`text` is the file as read (with _row), `typed` the same rows converted, `stored` the columns kept;
+    `distinct` the distinct values of text columns already found while tidying (not worked out again)."""
     for col in (c for c in stored if c in text.columns and text.schema[c] in (pl.String, pl.Categorical)):
-        _check_text(name, col, text, report)
+        _check_text(name, col, text, report, (distinct or {}).get(col))
     for col, dtype in typed.schema.items():
         if col not in text.columns:
             continue
@@ -86,9 +92,9 @@ def _where(typed: pl.DataFrame, bad: pl.Expr) -> pl.DataFrame:
     return typed.select("_row").filter(mask) if mask.any() else typed.select("_row").clear()
 
 
-def _check_text(name: str, col: str, text: pl.DataFrame, report: Report) -> None:
+def _check_text(name: str, col: str, text: pl.DataFrame, report: Report, known: pl.Series | None) -> None:
     # Distinct values first, cast after: labels are categorical, and casting millions of them is a copy.
-    values = text.get_column(col).drop_nulls().unique().cast(pl.String)
+    values = (known if known is not None else text.get_column(col).unique()).drop_nulls().cast(pl.String)
     if values.is_empty():
         return
     limit = MAX_CHARS.get(name, {}).get(col, CELL_CHARS)

@@ -259,6 +259,7 @@ def validate_frame(
     the API, which receives the same rows as JSON. `distinct` (optional) receives the distinct values of
     the text columns that needed no tidying (the reader checks employee ids against them)."""
     schema = SCHEMAS[name]
+    distinct = {} if distinct is None else distinct
     df = _tidy(df.rename({c: c.strip() for c in df.columns}), distinct)
     missing = [c for c in REQUIRED[name] if c not in df.columns]
     for col in missing:
@@ -294,7 +295,12 @@ def validate_frame(
         unknown if name == "employees" else []
     )
     check_cells(
-        name, df, typed, stored, lambda col, bad, expected: _report(problems, file, col, bad, expected)
+        name,
+        df,
+        typed,
+        stored,
+        lambda col, bad, expected: _report(problems, file, col, bad, expected),
+        distinct,
     )
     if name in ("evaluations", "metrics"):
         typed = _with_period(typed)
