@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, every test on SQLite, then the database tests again on PostgreSQL.
+# The whole test suite: lint, strict types of the core, every test on SQLite, then the database tests again on PostgreSQL.
 #   DATABASE_URL for the PostgreSQL pass: RUNGS_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres)
 # The PostgreSQL pass is skipped, with the reason printed, only when no server answers there.
 set -euo pipefail
@@ -11,6 +11,9 @@ unset DATABASE_URL
 echo "==> lint (ruff)"
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
+
+echo "==> types of the core (mypy --strict, configured in pyproject.toml)"
+.venv/bin/mypy
 
 echo "==> tests on SQLite"
 # Exit status 5 ("no tests collected") is a failure like any other.

@@ -29,13 +29,15 @@ def month_seq(year: Any, month: Any) -> Any:
 
 def seq_of_date(kind: str, d: dt.date) -> int:
     """The seq of the period of kind `kind` that contains date d."""
-    return ordinal(kind, d.year, (d.month - 1) * PER_YEAR[kind] // 12)
+    seq: int = ordinal(kind, d.year, (d.month - 1) * PER_YEAR[kind] // 12)
+    return seq
 
 
 def seq_of_date_expr(kind: str, col: pl.Expr) -> pl.Expr:
     """seq_of_date for a column of dates."""
     y, mo = col.dt.year().cast(pl.Int32), col.dt.month().cast(pl.Int32) - 1
-    return ordinal(kind, y, mo * PER_YEAR[kind] // 12)
+    seq: pl.Expr = ordinal(kind, y, mo * PER_YEAR[kind] // 12)
+    return seq
 
 
 def month_of_seq(seq: int) -> tuple[int, int]:

@@ -9,6 +9,7 @@ KPIs, so the ranks and consecutive runs the engine computes are not pure noise.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -48,7 +49,8 @@ def _months_back(as_of: dt.date, k: int) -> tuple[int, int]:
 def _departments(team_no: np.ndarray) -> np.ndarray:
     centre = team_no // (TEAMS_PER_DEPARTMENT * len(DEPARTMENTS))
     prefix = np.where(centre == 0, "", np.char.add(np.char.add("第", (centre + 1).astype(str)), "中心"))
-    return np.char.add(prefix, np.array(DEPARTMENTS)[team_no % len(DEPARTMENTS)])
+    names: np.ndarray = np.char.add(prefix, np.array(DEPARTMENTS)[team_no % len(DEPARTMENTS)])
+    return names
 
 
 def generate(n: int, *, as_of: dt.date, months: int = 24, seed: int = 7, start: int = 0) -> Dataset:
@@ -134,10 +136,18 @@ def _names(rng: np.random.Generator, n: int) -> np.ndarray:
     s = np.array(SURNAMES)[rng.integers(0, len(SURNAMES), n)]
     g1 = np.array(GIVEN)[rng.integers(0, len(GIVEN), n)]
     g2 = np.where(rng.random(n) < 0.6, np.array(GIVEN)[rng.integers(0, len(GIVEN), n)], "")
-    return np.char.add(np.char.add(s, g1), g2)
+    names: np.ndarray = np.char.add(np.char.add(s, g1), g2)
+    return names
 
 
-def _monthly(rng, ids, hire, ability, as_of: dt.date, months: int):
+def _monthly(
+    rng: np.random.Generator,
+    ids: np.ndarray,
+    hire: np.ndarray,
+    ability: np.ndarray,
+    as_of: dt.date,
+    months: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     n = len(ids)
     ym = [_months_back(as_of, k) for k in range(months, 0, -1)]
     month_start = np.array([np.datetime64(dt.date(y, m, 1), "D") for y, m in ym])
@@ -206,11 +216,14 @@ def _monthly(rng, ids, hire, ability, as_of: dt.date, months: int):
     return evaluations, metrics
 
 
-def _events(rng, ids, ability, epoch):
+def _events(
+    rng: np.random.Generator, ids: np.ndarray, ability: np.ndarray, epoch: np.datetime64
+) -> pl.DataFrame:
     """A year of dated facts; rates per person per year, better people get more praise and fewer faults."""
     n = len(ids)
     good = 1 / (1 + np.exp(-ability))
-    kinds = [  # type, yearly rate per person, refs, value generator
+    # type, yearly rate per person, refs, value generator (k draws)
+    kinds: list[tuple[str, np.ndarray, list[str] | None, Callable[[int], np.ndarray] | None]] = [
         ("leave", 3.0 * np.ones(n), LEAVE_REFS, lambda k: rng.integers(1, 6, k).astype(float)),
         ("commendation_customer", 2.5 * good, None, None),
         ("commendation_internal", 1.2 * good, None, None),

@@ -45,7 +45,7 @@ def displayable(value: Any, kind: str, grades: dict[str, tuple[str, ...]]) -> An
 def compare_expr(actual: pl.Expr, op: str, required: pl.Expr | list[Any]) -> pl.Expr:
     """actual <op> required; null actual gives null (callers turn it into a failure)."""
     if op == "in":
-        return actual.is_in(required)  # type: ignore[arg-type]
+        return actual.is_in(required)
     assert isinstance(required, pl.Expr)
     return {
         ">=": actual >= required,

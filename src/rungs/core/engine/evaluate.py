@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 
@@ -18,6 +19,9 @@ from rungs.core.engine.context import ID, Context, build_context
 from rungs.core.engine.measures import A, actual, mergeable, merged, typed_attribute
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy import model as m
+
+if TYPE_CHECKING:  # the classes of pl.when(...).then(...) chains, for annotations only
+    from polars.expr.whenthen import ChainedThen, Then
 from rungs.core.policy.errors import closest
 from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
 
@@ -105,7 +109,7 @@ def shared_measures(ctx: Context, policy: m.Policy) -> Shared:
     )
     ids = ctx.employees.select(ID).collect()
     everyone = ids.lazy()
-    groups: dict[tuple, list[m.Block]] = {}
+    groups: dict[tuple[object, ...], list[m.Block]] = {}
     for b in blocks:
         key = mergeable(b)
         groups.setdefault((b,) if key is None else key, []).append(b)
@@ -224,21 +228,21 @@ class _RuleBuild:
         )
         return p
 
-    def required(self, c: m.Criterion, path: str) -> pl.Expr | list:
+    def required(self, c: m.Criterion, path: str) -> pl.Expr | list[Any]:
         assert c.compare is not None
         grades, value = self.policy.scales, c.compare.value
         if c.compare.op == "in":
             return [comparable(v, c.value_kind, grades) for v in value]
         if not isinstance(value, m.Cases):
             return pl.lit(comparable(value, c.value_kind, grades))
-        expr: pl.Expr | pl.When | pl.Then | None = None
+        expr: Then | ChainedThen | None = None
         for i, (when, v) in enumerate(value.cases):
             cond = self.criterion(when, f"{path}#when{i}", 0, visible=False)
             lit = pl.lit(comparable(v, c.value_kind, grades))
-            expr = pl.when(cond).then(lit) if expr is None else expr.when(cond).then(lit)  # type: ignore[union-attr]
+            expr = pl.when(cond).then(lit) if expr is None else expr.when(cond).then(lit)
         assert expr is not None
         self.columns.append(
-            expr.otherwise(pl.lit(comparable(value.default, c.value_kind, grades))).alias(f"{path}|r")  # type: ignore[union-attr]
+            expr.otherwise(pl.lit(comparable(value.default, c.value_kind, grades))).alias(f"{path}|r")
         )
         return pl.col(f"{path}|r")
 
@@ -280,8 +284,10 @@ def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
     """Names the policy uses that the data set never mentions (such criteria fail with actual null), and
     tracks and levels of the data the policy does not know (nobody at them is evaluated: a data set meant
     for another scheme would otherwise give empty results without a word)."""
-    known = {(t, lv.id) for t, track in policy.tracks.items() for lv in track.levels}
-    for track, level in sorted(set(data.assignments.select("track", "level").unique().iter_rows()) - known):
+    known_levels = {(t, lv.id) for t, track in policy.tracks.items() for lv in track.levels}
+    for track, level in sorted(
+        set(data.assignments.select("track", "level").unique().iter_rows()) - known_levels
+    ):
         yield (
             f"通道/职级 {track}/{level} 不在政策中，处于该职级的人员不参与评估 / "
             f"track/level {track}/{level} in assignments.csv is not in the policy: nobody at it is evaluated"

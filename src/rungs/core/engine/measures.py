@@ -7,6 +7,9 @@ level_department and acting_start for the rule being evaluated. Null means the d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import polars as pl
 
 from rungs.core.engine.compare import where_expr
@@ -16,16 +19,18 @@ from rungs.core.interchange.dataset import EDUCATION_LEVELS
 from rungs.core.policy import model as m
 
 A = "a"
+# Policy.scales: ordered words by value kind (grade scales low to high, `choice:<attribute>` lists).
+Grades = dict[str, tuple[str, ...]]
+# One block's computation; each takes its own block class (the dispatch table pairs them).
+Measure = Callable[[Context, Any, pl.LazyFrame, Grades], pl.LazyFrame]
 
 
-def actual(
-    ctx: Context, block: m.Block, subjects: pl.LazyFrame, grades: dict[str, tuple[str, ...]]
-) -> pl.LazyFrame:
+def actual(ctx: Context, block: m.Block, subjects: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     fn = _DISPATCH[type(block)]
     return fn(ctx, block, subjects, grades)
 
 
-def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _tenure(ctx: Context, b: m.Tenure, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     day = ctx.day
     if b.of == "acting" and "acting_start" not in subj.collect_schema().names():
         # Outside acting_conversion rules the subjects do not carry the open acting post: look it up.
@@ -146,7 +151,7 @@ def _window_filter(
     return frame
 
 
-def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _consecutive(ctx: Context, b: m.Consecutive, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     s = series_frame(ctx, b.of, b.period, grades)
     if b.in_latest_year:  # only the periods of the latest year with an annual value; none: missing data
         per_year = {"M": 12, "Q": 4, "H": 2}[b.period]
@@ -188,7 +193,7 @@ def _kind(of: m.Series | m.RankSeries) -> str:
     return f"grade:{of.scale}" if isinstance(of, m.Series) and of.source == "grade" else "number"
 
 
-def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     s = series_frame(ctx, b.of, b.period, grades)
     s = _window_filter(ctx, s, b.window, b.period, subj)
     if b.where is not None:
@@ -286,7 +291,7 @@ def metric_aggregates(ctx: Context, blocks: list[m.Aggregate], subj: pl.LazyFram
     """Several blocks of the same `mergeable` key in one pass over metrics: LazyFrame[employee_id, a0, a1, …],
     each the same as `_aggregate` of that block."""
     b0 = blocks[0]
-    names = [b.of.metric for b in blocks]  # type: ignore[union-attr]
+    names = [cast(m.Series, b.of).metric for b in blocks]  # mergeable() admits series of metrics only
     src = ctx.data.metrics.lazy().filter(
         pl.col("metric").is_in(list(dict.fromkeys(names)))
         & (pl.col("period_kind") == b0.period)
@@ -305,13 +310,13 @@ def metric_aggregates(ctx: Context, blocks: list[m.Aggregate], subj: pl.LazyFram
     return subj.select(ID).join(per, on=ID, how="left", maintain_order="left")
 
 
-def _latest(ctx: Context, b: m.Latest, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _latest(ctx: Context, b: m.Latest, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     s = series_frame(ctx, b.of, b.period, grades)
     latest = s.group_by(ID).agg(pl.col("v").sort_by("seq").last().alias(A))
     return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
-def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     last = ctx.complete(b.period)
     s = series_frame(ctx, b.of, b.period, grades).filter(pl.col("seq") > last - 2 * b.n)
     recent = pl.col("v").filter(pl.col("seq") > last - b.n).mean()
@@ -321,7 +326,7 @@ def _change(ctx: Context, b: m.Change, subj: pl.LazyFrame, grades: dict) -> pl.L
     )
 
 
-def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _rank(ctx: Context, b: m.Rank, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     if b.window is None:  # the rank in the latest complete period the employee has a value for
         frame = series_frame(ctx, m.RankSeries(b.of, b.within, b.combine), b.period, grades)
         return _latest_of(frame, subj)
@@ -357,7 +362,7 @@ def _dated(ctx: Context, ev: pl.LazyFrame, w: m.EventWindow) -> pl.LazyFrame:
     return ev
 
 
-def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     ev = _events(ctx, b.event)
     if b.refs:
         ev = ev.filter(pl.col("ref").is_in(list(b.refs)))
@@ -409,7 +414,7 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: dict) -> pl.Laz
     )
 
 
-def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     ev = _events(ctx, b.event).filter(pl.col("ref") == b.ref).with_row_index("_i")
     if b.since_level:  # only attempts made at the current level
         ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
@@ -419,7 +424,7 @@ def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: di
     return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
-def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, scales: dict) -> pl.LazyFrame:
+def _attribute(ctx: Context, b: m.Attribute, subj: pl.LazyFrame, scales: Grades) -> pl.LazyFrame:
     if b.name in subj.collect_schema().names() and b.name not in ("level",):
         return subj.select(ID, pl.col(b.name).alias(A))
     schema = ctx.employees.collect_schema()
@@ -438,7 +443,7 @@ _ATTRIBUTE_DTYPES: dict[str, pl.DataType] = {
 }
 
 
-def typed_attribute(col: pl.Expr, kind: str, dtype: pl.DataType, scales: dict) -> pl.Expr:
+def typed_attribute(col: pl.Expr, kind: str, dtype: pl.DataType, scales: Grades) -> pl.Expr:
     """An employee column as its attribute type compares: numbers and dates as such (an extra column of
     employees.csv arrives as text: "900" < "12000" only as numbers), ordered words as their position. A
     value that is not of the type becomes null (the criterion fails; data_warnings counts them)."""
@@ -462,7 +467,7 @@ def typed_attribute(col: pl.Expr, kind: str, dtype: pl.DataType, scales: dict) -
     return col.cast(pl.String)
 
 
-def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl.LazyFrame:
+def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
     """Free posts of the level for each subject, counted where the posts are (positions.csv): rows with a
     team are that team's posts, rows with a department (no team) that department's, rows with neither the
     company's. A subject's vacancy is that of the most specific rows for their own team, else their own
@@ -521,7 +526,7 @@ def _vacancy(ctx: Context, b: m.Vacancy, subj: pl.LazyFrame, grades: dict) -> pl
     )
 
 
-_DISPATCH = {
+_DISPATCH: dict[type, Measure] = {
     m.Tenure: _tenure,
     m.Consecutive: _consecutive,
     m.Aggregate: _aggregate,

@@ -123,4 +123,5 @@ class Dataset:
                 object.__setattr__(self, name, df.cast(wrong))
 
     def frame(self, name: str) -> pl.DataFrame:
-        return getattr(self, name)
+        df: pl.DataFrame = getattr(self, name)
+        return df

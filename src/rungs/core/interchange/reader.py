@@ -166,7 +166,7 @@ class _Malformed(Exception):
     """Polars could not split the file into rows and fields; `malformed` finds where and why."""
 
 
-def _scan(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
+def _scan(name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | None) -> pl.DataFrame:
     try:
         return _scan_text(name, open_csv, keep)
     except pl.exceptions.NoDataError:
@@ -177,7 +177,7 @@ def _scan(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
         raise _Malformed(str(exc)) from None
 
 
-def _scan_text(name: str, open_csv, keep: list[str] | None) -> pl.DataFrame:
+def _scan_text(name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | None) -> pl.DataFrame:
     header = open_csv(infer_schema=False, n_rows=0).collect_schema().names()
     schema = SCHEMAS[name]
     typed = {c: schema[c] for c in header if c.strip() == c and schema.get(c) in _TYPED}
@@ -254,7 +254,7 @@ def validate_frame(
     problems: list[Problem],
     warnings: list[str],
     distinct: dict[str, pl.Series] | None = None,
-):
+) -> pl.DataFrame:
     """One file's frame checked and typed; problems and warnings are appended. Used by the reader and by
     the API, which receives the same rows as JSON. `distinct` (optional) receives the distinct values of
     the text columns that needed no tidying (the reader checks employee ids against them)."""
@@ -380,7 +380,7 @@ def _words(s: pl.Series, words: dict[str, str]) -> pl.Series:
     return s.replace_strict(words, default=None, return_dtype=pl.String)
 
 
-def _on_uniques(s: pl.Series, fn) -> pl.Series:
+def _on_uniques(s: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Series:
     """Applies `fn` to the distinct values only and maps the results back: periods and dates repeat a
     lot (24 periods over millions of KPI rows), so this is much cheaper than working on every row."""
     u = s.unique()
@@ -414,7 +414,7 @@ def _with_period(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _report(problems: list[Problem], file: str, col: str, bad: pl.DataFrame, expected: str):
+def _report(problems: list[Problem], file: str, col: str, bad: pl.DataFrame, expected: str) -> None:
     for row, got in bad.head(_MAX_ROWS_REPORTED).select("_row", col).iter_rows():
         problems.append(Problem(file, row, col, expected, got))
 

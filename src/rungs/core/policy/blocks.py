@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from rungs.core.policy import model as m
 from rungs.core.policy.errors import one_of, one_of_zh, suggest, suggest_zh
@@ -23,7 +23,7 @@ COMPARATORS = {
     "in": "in",
 }
 SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
-AGGS = ("mean", "sum", "min", "max", "count")
+AGGS: tuple[m.Agg, ...] = ("mean", "sum", "min", "max", "count")
 TENURES = (
     "level",
     "level_in_department",
@@ -199,15 +199,15 @@ def _value(p: _Parser, kind: str, raw: Any, mark: Mark) -> Any:
             )
         return str(raw)
     if kind in ("education", "status"):
-        words = EDUCATION_WORDS if kind == "education" else STATUS_WORDS
+        codes = EDUCATION_WORDS if kind == "education" else STATUS_WORDS
         what_zh, what = ("学历", "an education level") if kind == "education" else ("状态", "a status")
-        if str(raw) not in words:
+        if str(raw) not in codes:
             raise p.fail(
-                f"应为{what_zh}（{one_of_zh(words)}），实际为 {raw!r}{suggest_zh(str(raw), words)}",
-                f"expected {what} ({one_of(words)}), got {raw!r}{suggest(str(raw), words)}",
+                f"应为{what_zh}（{one_of_zh(codes)}），实际为 {raw!r}{suggest_zh(str(raw), codes)}",
+                f"expected {what} ({one_of(codes)}), got {raw!r}{suggest(str(raw), codes)}",
                 mark,
             )
-        return words[str(raw)]
+        return codes[str(raw)]
     if isinstance(raw, YMap | YList):
         raise p.fail(f"应为单个取值，实际为 {raw!r}", f"expected a single value, got {raw!r}", mark)
     return str(raw)
@@ -271,9 +271,11 @@ def series_or_rank(p: _Parser, mp: YMap) -> tuple[m.Series | m.RankSeries, str]:
             ("of", "within", "combine"),
         )
         parts = rank_parts(p, rm)
-        within = p.name(p.need(rm, "within", "rank"), "within", p.at(rm, "within"), ("team", "department"))
-        combine = p.name(rm.get("combine", "sum"), "combine", p.at(rm, "combine"), ("sum", "each"))
-        return m.RankSeries(parts, within, combine), "number"  # type: ignore[arg-type]
+        within: m.Within = p.name(
+            p.need(rm, "within", "rank"), "within", p.at(rm, "within"), ("team", "department")
+        )
+        combine: m.Combine = p.name(rm.get("combine", "sum"), "combine", p.at(rm, "combine"), ("sum", "each"))
+        return m.RankSeries(parts, within, combine), "number"
     s = series(p, raw, mark, mp.get("scale"))
     if s.source == "grade":
         return s, f"grade:{s.scale}" if s.scale else "grade:?"
@@ -293,6 +295,10 @@ def rank_parts(p: _Parser, rm: YMap) -> tuple[m.Series, ...]:
     return parts
 
 
+@overload
+def window(p: _Parser, mp: YMap, required: Literal[True]) -> m.Window: ...
+@overload
+def window(p: _Parser, mp: YMap, required: bool) -> m.Window | None: ...
 def window(p: _Parser, mp: YMap, required: bool) -> m.Window | None:
     given = [k for k in ("last", "all", "since") if k in mp]
     if len(given) > 1:
@@ -378,7 +384,7 @@ def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
     if any(k in mp for k in COMPARATORS):
         kind, where = comparison(p, mp, kind, None, ctx, track, "window")
         of = m.Series("grade", scale=kind[6:]) if kind.startswith("grade:") else of
-    agg = p.name(mp.get("agg", "count" if where else "mean"), "agg", p.at(mp, "agg"), AGGS)
+    agg: m.Agg = p.name(mp.get("agg", "count" if where else "mean"), "agg", p.at(mp, "agg"), AGGS)
     if where is not None and agg != "count":
         raise p.fail(
             "window：带条件时汇总方式为 count（满足条件的周期数）",
@@ -394,7 +400,7 @@ def _window(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
                 p.at(mp, "agg"),
             )
         out_kind = kind
-    agg_obj = m.Aggregate(of, period(p, mp), window(p, mp, required=True), agg, where)  # type: ignore[arg-type, misc]
+    agg_obj = m.Aggregate(of, period(p, mp), window(p, mp, required=True), agg, where)
     return agg_obj, out_kind, None
 
 
@@ -423,16 +429,18 @@ def _change(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
 def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
     mp = p.mapping(raw, "rank", mark, ("of", "within", "period", "last", "all", "since", "agg", "combine"))
     parts = rank_parts(p, mp)
-    within = p.name(p.need(mp, "within", "rank"), "within", p.at(mp, "within"), ("team", "department"))
-    agg = p.name(mp.get("agg", "mean"), "agg", p.at(mp, "agg"), ("mean", "sum", "min", "max"))
-    combine = p.name(mp.get("combine", "sum"), "combine", p.at(mp, "combine"), ("sum", "each"))
+    within: m.Within = p.name(
+        p.need(mp, "within", "rank"), "within", p.at(mp, "within"), ("team", "department")
+    )
+    agg: m.RankAgg = p.name(mp.get("agg", "mean"), "agg", p.at(mp, "agg"), ("mean", "sum", "min", "max"))
+    combine: m.Combine = p.name(mp.get("combine", "sum"), "combine", p.at(mp, "combine"), ("sum", "each"))
     if "since" in mp:  # everyone ranked must be measured over the same periods
         raise p.fail(
             "rank：请用 last: N 或 all: true；since: level 因人而异，无法同口径排名",
             "rank: use last: N or all: true; since: level differs from person to person",
             p.at(mp, "since"),
         )
-    return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None  # type: ignore[arg-type]
+    return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None
 
 
 EVENT_WINDOWS = ("previous_year", "since_level", "since_department", "ever")

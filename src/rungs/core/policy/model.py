@@ -14,6 +14,10 @@ from typing import Any, Literal
 from rungs.core.vocabulary import OTHER_RULE_KINDS
 
 PeriodKind = Literal["M", "Q", "H", "Y"]
+Within = Literal["team", "department"]
+Combine = Literal["sum", "each"]
+Agg = Literal["mean", "sum", "min", "max", "count"]
+RankAgg = Literal["mean", "sum", "min", "max"]
 PERIOD_WORDS: dict[str, PeriodKind] = {"month": "M", "quarter": "Q", "half": "H", "year": "Y"}
 RULE_KINDS = OTHER_RULE_KINDS  # the kinds a `rules:` entry may have (promotions have their own section)
 
@@ -70,8 +74,8 @@ class RankSeries:
     """
 
     parts: tuple[Series, ...]
-    within: Literal["team", "department"]
-    combine: Literal["sum", "each"] = "sum"
+    within: Within
+    combine: Combine = "sum"
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class Aggregate:
     of: Series | RankSeries
     period: PeriodKind
     window: Window
-    agg: Literal["mean", "sum", "min", "max", "count"]
+    agg: Agg
     where: Compare | None = None
 
 
@@ -155,11 +159,11 @@ class Rank:
     """Rank within team/department of a window aggregate (or of the latest period's value)."""
 
     of: tuple[Series, ...]
-    within: Literal["team", "department"]
+    within: Within
     period: PeriodKind
     window: Window | None
-    agg: Literal["mean", "sum", "min", "max"] = "mean"
-    combine: Literal["sum", "each"] = "sum"
+    agg: RankAgg = "mean"
+    combine: Combine = "sum"
 
 
 @dataclass(frozen=True)

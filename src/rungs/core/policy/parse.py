@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from rungs.core.policy import model as m
 from rungs.core.policy.blocks import BLOCKS, BUILTIN_ATTRIBUTES, COMPARATORS, parse_block
@@ -93,15 +93,20 @@ class _Parser:
     def key_at(self, mp: YMap, key: str) -> Mark:
         return mp.key_marks.get(key, mp.mark)
 
+    @overload
+    def name(self, value: Any, what: str, mark: Mark, choices: None = None) -> str: ...
+    # With choices the name is one of them: a Literal-typed tuple gives that Literal back.
+    @overload
+    def name[S: str](self, value: Any, what: str, mark: Mark, choices: tuple[S, ...]) -> S: ...
     def name(self, value: Any, what: str, mark: Mark, choices: tuple[str, ...] | None = None) -> str:
         if not isinstance(value, str | int) or isinstance(value, bool) or str(value) == "":
             raise self.fail(
                 f"{what}：应为一个名称，实际为 {value!r}", f"{what}: expected a name, got {value!r}", mark
             )
-        value = str(value)
-        if choices is not None and value not in choices:
-            raise self.unknown(what, value, choices, mark)
-        return value
+        text = str(value)
+        if choices is not None and text not in choices:
+            raise self.unknown(what, text, choices, mark)
+        return text
 
     def integer(self, value: Any, what: str, mark: Mark, minimum: int = 0) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
