@@ -29,7 +29,9 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
-  echo "==> database and page tests on PostgreSQL ($pg)"
-  DATABASE_URL=$pg $py -m pytest tests/web "$@"
+  # Only the tests that touch the database (marked `database` by tests/web/conftest.py): the engine,
+  # the subprocess tests (their own SQLite files) and the other pure tests would run the same again.
+  echo "==> database tests on PostgreSQL ($pg)"
+  DATABASE_URL=$pg $py -m pytest tests/web -m database "$@"
 fi
 echo "==> all tests passed"

@@ -11,10 +11,133 @@ CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
 AS_OF = dt.date(2026, 12, 1)
 
 
+# ---------------------------------------------------------------------------------------------- the demo
+# Building the demo department (synthesis, import, policy, one evaluation run, logins) costs about a second,
+# and a hundred tests read it. It is built once into an open transaction; each test that reads it runs in a
+# savepoint inside that transaction (pytest-django's TestCase atomics nest), so whatever a test writes is
+# rolled back and the next test sees the demo as built. A test that must not see it (any other database
+# test, or a transactional one, which commits) first rolls the shared transaction back; the tests of a
+# module that read the demo run first, so it is built about once per module rather than once per test.
+
+DB_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_db_setup",
+    }
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or not DB_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ())
+    )
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return any(f in names for f in ("transactional_db", "live_server", "django_db_reset_sequences"))
+
+
+def shares_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ()) and not _transactional(item)
+
+
+class SharedDemo:
+    """The demo department held in an open transaction on the default database."""
+
+    def __init__(self, blocker) -> None:
+        self.blocker = blocker
+        self.atomic = None
+        self.builds = 0
+
+    def open(self) -> None:
+        if self.atomic is not None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                create_demo(36, as_of=AS_OF, seed=11)
+            except BaseException:
+                self.close()
+                raise
+        self.builds += 1
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+_shared: SharedDemo | None = None
+
+
+_builds = 0  # shown in the summary: about one per module that reads the demo
+
+
+@pytest.fixture(scope="session")
+def _shared_demo(django_db_setup, django_db_blocker):
+    global _shared, _builds
+    _shared = SharedDemo(django_db_blocker)
+    yield _shared
+    _shared.close()
+    _builds, _shared = _shared.builds, None
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _builds:
+        terminalreporter.write_line(
+            f"shared demo department built {_builds} time{'s' if _builds > 1 else ''}"
+        )
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The `database` marker on every test that touches the database: it selects the PostgreSQL pass.
+    # Within each module (modules keep their order) the tests that read the shared demo run first.
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+        if uses_database(item):
+            item.add_marker(pytest.mark.database)
+    items.sort(key=lambda i: (modules[i.nodeid.split("::")[0]], not shares_demo(i)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _shared is not None and uses_database(item) and not shares_demo(item):
+        _shared.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request) -> None:
+    # Just before pytest-django opens the test's own transaction (a savepoint once the demo's is open).
+    if fixturedef.argname == "_django_db_helper" and shares_demo(request.node):
+        assert _shared is not None, "the demo fixture requests _shared_demo, a session fixture set up first"
+        _shared.open()
+
+
 @pytest.fixture
-def demo(db):
+def demo(request, _shared_demo, db):
     """A small demo department (36 people: 3 teams of 12) with one login per role."""
-    create_demo(36, as_of=AS_OF, seed=11)
+    if shares_demo(request.node):
+        assert _shared_demo.atomic is not None
+    else:  # a transactional test commits what it writes, and sees only that
+        create_demo(36, as_of=AS_OF, seed=11)
     return DEMO_PASSWORD
 
 
