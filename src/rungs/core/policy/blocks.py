@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from rungs.core.policy import model as m
 from rungs.core.policy.errors import one_of, one_of_zh, suggest, suggest_zh
@@ -13,7 +13,7 @@ from rungs.core.vocabulary import EDUCATION_WORDS, EVENT_TYPES, STATUS_WORDS
 if TYPE_CHECKING:
     from rungs.core.policy.parse import _Parser
 
-COMPARATORS = {
+COMPARATORS: dict[str, m.Op] = {
     "at_least": ">=",
     "at_most": "<=",
     "above": ">",
@@ -24,7 +24,7 @@ COMPARATORS = {
 }
 SERIES = ("score", "grade", "coefficient", "rank", "metric.<name>")
 AGGS: tuple[m.Agg, ...] = ("mean", "sum", "min", "max", "count")
-TENURES = (
+TENURES: tuple[m.TenureOf, ...] = (
     "level",
     "level_in_department",
     "level_total",
@@ -37,8 +37,8 @@ TENURES = (
 ORDERING = (">=", "<=", ">", "<")
 
 
-def _attr(name: str, kind: str) -> tuple[str, m.AttributeType]:
-    return name, m.AttributeType(name, kind)  # type: ignore[arg-type]
+def _attr(name: str, kind: m.AttributeKind) -> tuple[str, m.AttributeType]:
+    return name, m.AttributeType(name, kind)
 
 
 # The attributes every data set has (employees.csv columns, INTERCHANGE.md, and two derived ones) with
@@ -145,9 +145,9 @@ def comparison(
     if isinstance(raw, YMap):
         if kind == "grade:?" and "else" in raw:  # grade values by cases: the scale is that of the else value
             kind = _resolve_kind(p, kind, raw["else"], p.at(raw, "else"))
-        return kind, m.Compare(op, _cases(p, kind, raw, mark, ctx, track))  # type: ignore[arg-type]
+        return kind, m.Compare(op, _cases(p, kind, raw, mark, ctx, track))
     kind = _resolve_kind(p, kind, raw, mark)
-    return kind, m.Compare(op, _value(p, kind, raw, mark))  # type: ignore[arg-type]
+    return kind, m.Compare(op, _value(p, kind, raw, mark))
 
 
 def _resolve_kind(p: _Parser, kind: str, raw: Any, mark: Mark) -> str:
@@ -258,7 +258,8 @@ def series(p: _Parser, raw: Any, mark: Mark, scale: str | None = None) -> m.Seri
         raise p.unknown("of", name, SERIES, mark, ("度量", "measure"))
     if scale and name == "grade" and scale not in p.grades:
         raise p.unknown("scale", str(scale), tuple(p.grades), mark, ("等级表", "grade scale"))
-    return m.Series(name, scale=scale if name == "grade" else None, lower_is_better=name == "rank")  # type: ignore[arg-type]
+    source = cast(m.Source, name)  # one of the four, checked above
+    return m.Series(source, scale=scale if name == "grade" else None, lower_is_better=name == "rank")
 
 
 def series_or_rank(p: _Parser, mp: YMap) -> tuple[m.Series | m.RankSeries, str]:
@@ -347,7 +348,7 @@ def _tenure(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Trac
     of = p.name(raw, "tenure", mark, TENURES)
     if of == "regularized":  # a blank regularized_on is dated from the history on this track
         return m.Tenure("regularized", track.id, track.path[0] if track.path else None), "number", None
-    return m.Tenure(of), "number", None  # type: ignore[arg-type]
+    return m.Tenure(of), "number", None
 
 
 def _consecutive(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
@@ -443,7 +444,7 @@ def _rank(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track)
     return m.Rank(parts, within, period(p, mp), window(p, mp, required=False), agg, combine), "number", None
 
 
-EVENT_WINDOWS = ("previous_year", "since_level", "since_department", "ever")
+EVENT_WINDOWS: tuple[m.EventWindowKind, ...] = ("previous_year", "since_level", "since_department", "ever")
 
 
 def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:
@@ -475,8 +476,8 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
     if "months" in mp:
         win = m.EventWindow("months", p.integer(mp["months"], "months", p.at(mp, "months"), 1))
     else:
-        win = m.EventWindow(p.name(mp.get("window", "ever"), "window", p.at(mp, "window"), EVENT_WINDOWS))  # type: ignore[arg-type]
-    measure = p.name(
+        win = m.EventWindow(p.name(mp.get("window", "ever"), "window", p.at(mp, "window"), EVENT_WINDOWS))
+    measure: m.CountMeasure = p.name(
         mp.get("measure", "count"), "measure", p.at(mp, "measure"), ("count", "sum", "distinct_refs")
     )
     if allowances and measure != "sum":
@@ -498,7 +499,7 @@ def _count(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track
             refs,
             exclude,
             win,
-            measure,  # type: ignore[arg-type]
+            measure,
             bool(unoffset),
             offset_same_year=unoffset == "same_year",
             allowances=allowances,
@@ -522,16 +523,18 @@ def _allowances(p: _Parser, mp: YMap, mark: Mark) -> tuple[tuple[str, float], ..
     return tuple(out)
 
 
-def _latest_event(p: _Parser, event: str, raw: Any, mark: Mark, ctx: dict[str, str]) -> m.LatestEvent:
+def _latest_event(
+    p: _Parser, event: m.LatestEventKind, raw: Any, mark: Mark, ctx: dict[str, str]
+) -> m.LatestEvent:
     """`exam: technical`, or `exam: {ref: technical, since: level}` to count only attempts made at the
     current level (a stage or post score taken at an earlier level does not count)."""
     if not isinstance(raw, YMap):
-        return m.LatestEvent(event, ref(p, raw, mark, ctx))  # type: ignore[arg-type]
+        return m.LatestEvent(event, ref(p, raw, mark, ctx))
     mp = p.mapping(raw, event, mark, ("ref", "since"))
     name = ref(p, p.need(mp, "ref", event), p.at(mp, "ref"), ctx)
     if "since" in mp:
         p.name(mp["since"], "since", p.at(mp, "since"), ("level",))
-    return m.LatestEvent(event, name, since_level="since" in mp)  # type: ignore[arg-type]
+    return m.LatestEvent(event, name, since_level="since" in mp)
 
 
 def _exam(p: _Parser, raw: Any, mark: Mark, ctx: dict[str, str], track: m.Track) -> Built:

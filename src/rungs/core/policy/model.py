@@ -14,6 +14,23 @@ from typing import Any, Literal
 from rungs.core.vocabulary import OTHER_RULE_KINDS
 
 PeriodKind = Literal["M", "Q", "H", "Y"]
+Op = Literal[">=", "<=", ">", "<", "==", "!=", "in"]
+Source = Literal["score", "grade", "coefficient", "rank", "metric"]
+TenureOf = Literal[
+    "level",
+    "level_in_department",
+    "level_total",
+    "company",
+    "regularized",
+    "acting",
+    "last_pay_step",
+    "department",  # since entering the current department (a transfer into it starts again)
+]
+EventWindowKind = Literal["months", "previous_year", "since_level", "since_department", "ever"]
+CountMeasure = Literal["count", "sum", "distinct_refs"]
+LatestEventKind = Literal["exam", "attestation"]
+AttributeKind = Literal["number", "date", "text", "choice", "education", "status"]
+Match = Literal["all", "any"]
 Within = Literal["team", "department"]
 Combine = Literal["sum", "each"]
 Agg = Literal["mean", "sum", "min", "max", "count"]
@@ -44,7 +61,7 @@ class Cases:
 
 @dataclass(frozen=True)
 class Compare:
-    op: Literal[">=", "<=", ">", "<", "==", "!=", "in"]
+    op: Op
     value: Any  # a number, a grade word, a code, a tuple for "in", or Cases
 
 
@@ -55,7 +72,7 @@ class Compare:
 class Series:
     """score | grade | coefficient | rank (as given in evaluations.csv) | metric (metrics.csv)."""
 
-    source: Literal["score", "grade", "coefficient", "rank", "metric"]
+    source: Source
     metric: str | None = None
     scale: str | None = None  # for grade: the grade scale used to order the words
     lower_is_better: bool = False  # for ranking: complaint_rate, given rank…
@@ -98,16 +115,7 @@ class Tenure:
     leaves blank for a regular employee: the start of their second level on the track, or the hire date
     when their history there starts above the first level."""
 
-    of: Literal[
-        "level",
-        "level_in_department",
-        "level_total",
-        "company",
-        "regularized",
-        "acting",
-        "last_pay_step",
-        "department",  # since entering the current department (a transfer into it starts again)
-    ]
+    of: TenureOf
     track: str | None = None
     first_level: str | None = None
 
@@ -171,7 +179,7 @@ class EventWindow:
     """Which event dates count: the n months before the evaluation date, the previous calendar year,
     since the current level began, since the employee entered their current department, or ever."""
 
-    kind: Literal["months", "previous_year", "since_level", "since_department", "ever"]
+    kind: EventWindowKind
     n: int = 0
 
 
@@ -183,7 +191,7 @@ class Count:
     refs: tuple[str, ...] = ()  # keep only these refs; "$to"/"$from" mean the transition's levels
     exclude_refs: tuple[str, ...] = ()
     window: EventWindow = EventWindow("ever")
-    measure: Literal["count", "sum", "distinct_refs"] = "count"
+    measure: CountMeasure = "count"
     unoffset: bool = False  # drop penalties whose ref has a penalty_offset
     offset_same_year: bool = False  # with unoffset: only an offset dated in the penalty's calendar year
     # exclude_refs given with entitlements ({marriage: 3, …}, measure sum): each ref's values in the window
@@ -196,7 +204,7 @@ class LatestEvent:
     """exam / attestation: the value of the latest event of this type and ref (null if none); with
     since_level, only events dated on or after the start of the current level count."""
 
-    event: Literal["exam", "attestation"]
+    event: LatestEventKind
     ref: str
     since_level: bool = False
 
@@ -289,7 +297,7 @@ class AttributeType:
     Built-in attributes have theirs (parse.BUILTIN_ATTRIBUTES); the policy declares extra columns'."""
 
     name: str
-    type: Literal["number", "date", "text", "choice", "education", "status"]
+    type: AttributeKind
     choices: tuple[str, ...] = ()  # for choice: the words, lowest first
 
     @property
@@ -323,7 +331,7 @@ class Rule:
     levels: tuple[str, ...]  # the levels it applies to (for a promotion: the from level)
     to_level: str | None
     criteria: tuple[Criterion, ...]
-    match: Literal["all", "any"] = "all"
+    match: Match = "all"
     pay: PayEffect | None = None
     note: str = ""
 

@@ -28,7 +28,7 @@ EFFECTIVE: dict[str, tuple[str, str]] = {
     "next_january": ("次年一月生效", "from January of the next year"),
     "after_onboarding_assessment": ("新岗位考核通过后生效", "after the new post's assessment is passed"),
 }
-ATTRIBUTE_TYPES = ("number", "date", "text")  # or {choice: [..]}
+ATTRIBUTE_TYPES: tuple[m.AttributeKind, ...] = ("number", "date", "text")  # or {choice: [..]}
 
 
 def _hint(word: str, choices: Any) -> tuple[str, str]:
@@ -275,14 +275,14 @@ class _Parser:
                     )
                 self.attributes[name] = m.AttributeType(name, "choice", tuple(str(w) for w in words))
                 continue
-            kind = self.name(spec, f"attributes.{name}", at, (*ATTRIBUTE_TYPES, "choice"))
+            kind: m.AttributeKind = self.name(spec, f"attributes.{name}", at, (*ATTRIBUTE_TYPES, "choice"))
             if kind == "choice":
                 raise self.fail(
                     f"attributes.{name}：有序选项需列出取值，例如 {{choice: [C, B, A]}}",
                     f"attributes.{name}: an ordered choice lists its words, e.g. {{choice: [C, B, A]}}",
                     at,
                 )
-            self.attributes[name] = m.AttributeType(name, kind)  # type: ignore[arg-type]
+            self.attributes[name] = m.AttributeType(name, kind)
 
     def track(self, tid: str, value: Any, mark: Mark) -> m.Track:
         mp = self.mapping(value, f"track {tid}", mark, ("label", "levels", "path"))
@@ -360,7 +360,7 @@ class _Parser:
             else track.level_ids()
         )
         dst = self.name(mp["to"], "to", self.at(mp, "to"), track.level_ids()) if "to" in mp else None
-        match = self.name(mp.get("match", "all"), "match", self.at(mp, "match"), ("all", "any"))
+        match: m.Match = self.name(mp.get("match", "all"), "match", self.at(mp, "match"), ("all", "any"))
         ctx = {"$to": dst} if dst else {}
         return m.Rule(
             rid,
@@ -370,7 +370,7 @@ class _Parser:
             levels,
             dst,
             self.criteria(mp, ctx, track),
-            match,  # type: ignore[arg-type]
+            match,
             pay=self.pay(mp.get("pay"), self.at(mp, "pay")),
             note=self.text(mp.get("note"), "note", self.at(mp, "note")),
         )
