@@ -19,7 +19,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import polars as pl
 
@@ -293,8 +293,11 @@ def write_json(ev: Evaluation, out: IO[bytes], lang: str = "zh") -> None:
         ev, lang, lambda p: [_concat(_emit(_result_tree(p.result, p.specs, lang), 2, 2)).alias("j")]
     ):
         # Each result preceded by its separator: the first of all by a line break only.
-        sep = pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("\n    " if first else ",\n    "))
-        sep = sep.otherwise(pl.lit(",\n    "))
+        sep = (
+            pl.when(pl.int_range(pl.len()) == 0)
+            .then(pl.lit("\n    " if first else ",\n    "))
+            .otherwise(pl.lit(",\n    "))
+        )
         _write_lines(part.select(pl.concat_str(sep, pl.col("j"))).to_series(), out)
         first = False
     out.write(("]\n}\n" if first else "\n  ]\n}\n").encode())
@@ -308,7 +311,8 @@ def json_report(ev: Evaluation, lang: str = "zh") -> str:
 
 def to_json_obj(ev: Evaluation, lang: str = "zh") -> dict[str, Any]:
     """The evaluate contract as Python objects (for tests and callers that want to look inside)."""
-    return json.loads(json_report(ev, lang))
+    obj: dict[str, Any] = json.loads(json_report(ev, lang))
+    return obj
 
 
 # -- CSV and XLSX: one row per employee, rule and criterion -------------------------------------------
@@ -490,7 +494,10 @@ def table(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh"
         )
         cols = [ID, "name", "v"]
         ws = [_widths(body.get_column(c)) for c in cols]
-        widths = [max(width(h), int(w.max() or 0)) for h, w in zip(head[:3], ws, strict=True)]
+        # the widths are Int64: their max is an int (None when there are no rows)
+        widths = [
+            max(width(h), int(cast(int | None, w.max()) or 0)) for h, w in zip(head[:3], ws, strict=True)
+        ]
         lines.append("  ".join(pad(h, w) for h, w in zip(head[:3], widths, strict=True)) + "  " + last)
         if body.height:
             padded = [

@@ -64,7 +64,8 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
     problems: list[Problem] = []
     warnings: list[str] = []
     out: dict[str, pl.DataFrame] = {}
-    ids: dict[str, pl.Series] = {}  # the distinct employee ids of each file, found while tidying it
+    # per file, the distinct values of its text columns (the employee ids among them), found while tidying
+    ids: dict[str, dict[str, pl.Series]] = {}
     sources = _sources(path, warnings)
     if "employees" not in sources:
         raise DataError([Problem(_file(path, "employees"), None, None, "employees.csv (it is required)")])
