@@ -7,5 +7,5 @@ run:  ## migrate the embedded SQLite database, load demo data, serve on http://1
 	bash scripts/bootstrap.sh
 	.venv/bin/rungs demo --port $(PORT)
 
-test:  ## lint + the whole test suite on SQLite and PostgreSQL, browser tests included
+test:  ## lint + strict types of the core + every test on SQLite, the database tests again on PostgreSQL
 	bash scripts/test.sh
