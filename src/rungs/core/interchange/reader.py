@@ -109,7 +109,7 @@ def _file(path: Path, name: str) -> str:
 # ---------------------------------------------------------------------------------------------- sources
 
 
-def _sources(path: Path, warnings: list[str]) -> dict[str, Path | pl.DataFrame]:
+def _sources(path: Path, warnings: list[str]) -> Mapping[str, Path | pl.DataFrame]:
     """Each file of the data set: a CSV path, or a sheet already read (as text) from the workbook."""
     expected = "a folder of CSV files or an .xlsx workbook"
     if not path.exists():

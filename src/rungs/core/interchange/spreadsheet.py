@@ -12,7 +12,8 @@ plain numbers such as -3 are not formulas and are left alone.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import polars as pl
 
@@ -54,7 +55,7 @@ def csv_unmarked(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def write_sheet(book, name: str, df: pl.DataFrame, *, numeric_text: Iterable[str] = ()) -> None:
+def write_sheet(book: Any, name: str, df: pl.DataFrame, *, numeric_text: Iterable[str] = ()) -> None:
     """One frame as a worksheet of `book` (an xlsxwriter Workbook made with WORKBOOK_OPTIONS): a bold
     header, text as strings, numbers and booleans as such, dates as dates. Columns in `numeric_text` hold
     numbers written as text among other text (a criterion's actual value: 18, or "≥ 1 of 2"); those that
@@ -88,13 +89,13 @@ def write_sheet(book, name: str, df: pl.DataFrame, *, numeric_text: Iterable[str
         sheet.autofit()
 
 
-def _column(write, j: int, s: pl.Series, *fmt) -> None:
+def _column(write: Callable[..., object], j: int, s: pl.Series, *fmt: object) -> None:
     for i, v in enumerate(s, start=1):
         if v is not None:  # null stays a blank cell
             write(i, j, v, *fmt)
 
 
-def workbook_bytes(frames: dict[str, pl.DataFrame], **kw) -> bytes:
+def workbook_bytes(frames: dict[str, pl.DataFrame], **kw: Any) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Container
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import polars as pl
@@ -23,7 +25,7 @@ from rungs.core.interchange.errors import DataError, Problem
 CHUNK = 50_000  # rows gathered as Python values before they become a frame
 
 
-def read_sheets(path: Path, wanted) -> tuple[dict[str, pl.DataFrame], list[str]]:
+def read_sheets(path: Path, wanted: Container[str]) -> tuple[dict[str, pl.DataFrame], list[str]]:
     """The sheets whose names (without a trailing .csv) are in `wanted`, and warnings about cells right
     of the header's columns (they are not read)."""
     try:
@@ -55,7 +57,7 @@ def read_sheets(path: Path, wanted) -> tuple[dict[str, pl.DataFrame], list[str]]
     return frames, warnings
 
 
-def _sheet(sheet) -> tuple[pl.DataFrame, bool]:
+def _sheet(sheet: Any) -> tuple[pl.DataFrame, bool]:  # an openpyxl read-only worksheet (untyped)
     first = next(sheet.iter_rows(max_row=1, values_only=True), ())
     header = [_text(v) for v in first]
     while header and header[-1] is None:
@@ -91,7 +93,7 @@ def _frame(names: list[str], columns: list[list[str | None]]) -> pl.DataFrame:
     return pl.DataFrame(dict(zip(names, columns, strict=True)), schema=dict.fromkeys(names, pl.String))
 
 
-def _text(v) -> str | None:
+def _text(v: object) -> str | None:
     """A cell as a CSV file would have it: whole numbers without .0, dates as YYYY-MM-DD."""
     if v is None or v == "":
         return None

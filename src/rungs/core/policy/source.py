@@ -140,25 +140,31 @@ def _check_events(text: str, file: str) -> None:
     while composing nodes recurses and would fail on deep nesting before any check could run."""
     depth = aliases = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        mark = event.start_mark
-        where = {"file": file, "line": mark.line + 1, "column": mark.column + 1}
+        mark = event.start_mark  # the parser marks every event; 0 is PolicyError's "no place"
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise PolicyError(*_TOO_DEEP, **where)
+                raise PolicyError(*_TOO_DEEP, file=file, line=line, column=column)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise PolicyError(
-                    f"别名（*名称）超过 {MAX_ALIASES} 个", f"more than {MAX_ALIASES} aliases (*name)", **where
+                    f"别名（*名称）超过 {MAX_ALIASES} 个",
+                    f"more than {MAX_ALIASES} aliases (*name)",
+                    file=file,
+                    line=line,
+                    column=column,
                 )
         elif isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR:
             raise PolicyError(
                 f"值过长（超过 {MAX_SCALAR:,} 个字符）",
                 f"a value longer than {MAX_SCALAR:,} characters",
-                **where,
+                file=file,
+                line=line,
+                column=column,
             )
 
 
