@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -19,11 +19,11 @@ from rungs.core.engine.context import ID, Context, build_context
 from rungs.core.engine.measures import A, actual, mergeable, merged, typed_attribute
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy import model as m
+from rungs.core.policy.errors import closest
+from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
 
 if TYPE_CHECKING:  # the classes of pl.when(...).then(...) chains, for annotations only
     from polars.expr.whenthen import ChainedThen, Then
-from rungs.core.policy.errors import closest
-from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
 
 
 @dataclass(frozen=True)

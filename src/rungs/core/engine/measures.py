@@ -209,7 +209,7 @@ def _aggregate(ctx: Context, b: m.Aggregate, subj: pl.LazyFrame, grades: Grades)
     return subj.select(ID).join(s.group_by(ID).agg(agg.alias(A)), on=ID, how="left", maintain_order="left")
 
 
-def mergeable(b: m.Block) -> tuple | None:
+def mergeable(b: m.Block) -> tuple[object, ...] | None:
     """Blocks that can be computed in one pass with others of the same key (`merged`): window aggregates
     of metrics over the same periods, plain event counts over the same dates, and the latest events of one
     type. Each pass is one filter, one group_by and one join instead of one per block."""
@@ -238,11 +238,12 @@ def merged(ctx: Context, blocks: list[m.Block], subj: pl.LazyFrame) -> pl.LazyFr
     as `actual` of that block."""
     kind = mergeable(blocks[0])
     assert kind is not None
+    # The key's first item names the one block class that mergeable() admits under it.
     if kind[0] == "metric":
-        return metric_aggregates(ctx, blocks, subj)  # type: ignore[arg-type]
+        return metric_aggregates(ctx, cast(list[m.Aggregate], blocks), subj)
     if kind[0] == "count":
-        return _counts(ctx, blocks, subj)  # type: ignore[arg-type]
-    return _latest_events(ctx, blocks, subj)  # type: ignore[arg-type]
+        return _counts(ctx, cast(list[m.Count], blocks), subj)
+    return _latest_events(ctx, cast(list[m.LatestEvent], blocks), subj)
 
 
 def _counts(ctx: Context, blocks: list[m.Count], subj: pl.LazyFrame) -> pl.LazyFrame:
