@@ -166,3 +166,15 @@ def test_rungs_demo_on_a_busy_port_says_so_and_stops(tmp_path):
         )
     assert r.returncode == 1
     assert f"端口 {port} 已被占用" in r.stderr and "已启动" not in r.stdout
+
+
+def test_load_demo_force_replaces_the_demo_on_a_database_that_has_it(tmp_path):
+    """The demo found its stored policy by the file's name (demo_policy), not its scheme, so loading it
+    a second time stopped with "version already exists"."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DEBUG": "1"}
+    assert manage("migrate", "--verbosity", "0", **env).returncode == 0
+    first = manage("load_demo", "--employees", "24", **env)
+    assert first.returncode == 0, first.stderr
+    again = manage("load_demo", "--employees", "24", "--force", **env)
+    assert again.returncode == 0, again.stderr
+    assert "loaded 24 employees" in again.stdout

@@ -21,11 +21,11 @@ def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str
     """Loads n synthetic employees and creates the demo users; returns (username, role label) pairs."""
     EvaluationRun.objects.all().delete()
     replace_all(generate(n, as_of=as_of, seed=seed))
-    policy = Policy.objects.filter(scheme=DEMO_POLICY.stem).first()
+    text = DEMO_POLICY.read_text(encoding="utf-8")
+    wanted = Policy.from_text(text, DEMO_POLICY.name)  # the file's own scheme and version, not its name
+    policy = Policy.objects.filter(scheme=wanted.scheme, version=wanted.version).first()
     if policy is None:
-        policy = policy_create(
-            text=DEMO_POLICY.read_text(encoding="utf-8"), filename=DEMO_POLICY.name, actor=None
-        )
+        policy = policy_create(text=text, filename=DEMO_POLICY.name, actor=None)
     evaluation_run_start(policy=policy, as_of=as_of, actor=None)
     User.objects.filter(username__startswith="demo-").delete()
     team = Team.objects.order_by("code").first()
