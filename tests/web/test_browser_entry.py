@@ -79,3 +79,18 @@ def test_department_manager_uploads_a_workbook_outside_then_inside_their_departm
     page.click("#commit")
     page.wait_for_selector("#imported")
     assert Employee.objects.filter(employee_id="E03", department__name="客服一部").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_employee_picker_searches(live_server, page):
+    create_demo(24, as_of=AS_OF, seed=5)
+    lead = Employee.objects.filter(user__username="demo-team-lead").get()
+    target = Employee.objects.filter(team=lead.team).exclude(pk=lead.pk).order_by("employee_id").last()
+    sign_in(page, live_server.url, "demo-team-lead")
+    page.goto(live_server.url + "/entry/score/")
+    options = page.locator("select[name=employee] option:not([hidden])")
+    everyone = options.count()
+    page.fill("input.picker-search", target.employee_id)
+    assert options.count() == 2 < everyone  # the empty choice and the one match
+    assert page.locator("select[name=employee]").input_value() == target.employee_id

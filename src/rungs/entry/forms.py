@@ -187,6 +187,7 @@ class EmployeeField(forms.ModelChoiceField):
             },
             **kwargs,
         )
+        self.widget.attrs["data-searchable"] = _("搜索姓名、工号或班组")
 
     def label_from_instance(self, obj):
         team = f" · {obj.team.code}" if obj.team_id else ""
