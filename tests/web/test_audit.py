@@ -123,3 +123,18 @@ def test_the_admin_offers_no_add_change_or_delete(client, demo):
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"reason": "rewritten"})
     assert AuditEntry.objects.get(pk=entry.pk).reason == ""
+
+
+@pytest.mark.django_db
+def test_the_export_marks_formula_like_text_as_rungs_other_exports_do(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from rungs.accounts.services import function_grant
+
+    hr = get_user_model().objects.get(username="demo-hr")
+    evil = get_user_model().objects.create(username="=cmd|x", role="agent")
+    function_grant(user=evil, function="chairman", actor=hr)
+    login(client, "hr")
+    r = client.get("/audit/export.csv", {"action": "user.manage"})
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][4] == "'=cmd|x"  # the target, as text a spreadsheet will not run
