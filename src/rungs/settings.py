@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rungs.datasets",
     "rungs.policies",
     "rungs.board",
+    "rungs.promotions",
     "rungs.entry",
     "rungs.api",
     "ninja",  # its templates and static files: the API docs page is served locally, not from a CDN

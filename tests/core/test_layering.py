@@ -50,6 +50,7 @@ LAYERS = (
     "datasets",
     "policies",
     "board",
+    "promotions",
     "entry",
     "api",
     "web",

@@ -55,6 +55,22 @@ ACTIONS: dict[str, Rule] = {
     "user.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("管理登录账号")),
     "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
     "audit.read": Rule(frozenset({Role.HR, Role.ADMIN}), _("查看审计记录")),
+    # Promotion rounds. The policy's authority matrix then names who reviews and approves each level
+    # (rungs.promotions.services checks the person holds that role or function, beside this table).
+    "round.open": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("发起晋升评审")),
+    "round.apply": Rule(EVERYONE, _("申请晋升")),
+    "round.nominate": Rule(LINE, _("推荐晋升人选"), about_people=True, not_self=True),
+    "round.review": Rule(
+        LINE | DATA_OWNERS | {Role.QA_TRAINING}, _("进行资格审查"), about_people=True, not_self=True
+    ),
+    "round.notice": Rule(DATA_OWNERS, _("发布晋升公示")),
+    "round.object": Rule(EVERYONE, _("对公示提出异议")),
+    "round.mediate": Rule(
+        frozenset({Role.HR, Role.ADMIN}), _("处理公示异议"), about_people=True, not_self=True
+    ),
+    "round.approve": Rule(EVERYONE - {Role.AGENT}, _("审批晋升"), about_people=True, not_self=True),
+    "round.appoint": Rule(frozenset({Role.HR, Role.ADMIN}), _("发布任命"), about_people=True, not_self=True),
+    "round.conclude": Rule(DATA_OWNERS, _("作出考察期结论"), about_people=True, not_self=True),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -130,6 +146,7 @@ def abilities(user) -> dict[str, bool]:
         "can_read_policies": may(user, "policy.read"),
         "can_read_audit": may(user, "audit.read"),
         "can_issue_tokens": may(user, "token.issue"),
+        "can_open_rounds": may(user, "round.open"),
     }
 
 

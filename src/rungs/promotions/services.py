@@ -1,0 +1,447 @@
+"""Every step of a promotion round, one service each: checked against the authority table (and the policy's
+own authority matrix for who reviews and approves a level), atomic, with its audit entry and a Transition
+row in the same transaction. A step that is not allowed raises Denied (who may not) or StepRefused (what the
+round does not allow now), each with the reason in the user's language, and stores nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rungs.accounts.authority import Denied, check
+from rungs.audit.trail import actor_name, record
+from rungs.core.notice import notice_end
+from rungs.core.policy.model import Authority
+from rungs.core.roles import role_label
+from rungs.people.models import Employee, Position
+from rungs.policies.models import Decision, EvaluationRun, Policy
+from rungs.promotions.models import Candidacy, Notice, Objection, Post, Round, Transition
+from rungs.records.assignments import level_change, level_revert
+
+S = Candidacy.State
+
+
+class StepRefused(Exception):
+    """The round does not allow this step now (wrong stage, not eligible, notice still running …)."""
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def holds(user, code: str) -> bool:
+    """Whether the user is `code` of rungs.core.roles: by their role or by a function they hold."""
+    return bool(user is not None and (user.role == code or user.functions.filter(function=code).exists()))
+
+
+def authority_for(policy: Policy, level: str) -> Authority | None:
+    """The policy's authority row for promotions to `level` (procedure.authority), if it names one."""
+    for a in policy.parsed.procedure.authority:
+        if level in a.levels:
+            return a
+    return None
+
+
+def effective_date(policy: Policy, decided: dt.date) -> dt.date:
+    """When an appointment decided on `decided` takes force, as the policy's procedure.effective says."""
+    effective = policy.parsed.procedure.effective
+    if effective == "next_month":
+        return dt.date(decided.year + decided.month // 12, decided.month % 12 + 1, 1)
+    if effective == "next_quarter":
+        q = (decided.month - 1) // 3 + 1
+        return dt.date(decided.year + 1, 1, 1) if q == 4 else dt.date(decided.year, 3 * q + 1, 1)
+    if effective == "next_january":
+        return dt.date(decided.year + 1, 1, 1)
+    return decided  # immediate, or after the onboarding assessment (then the 考察期 decides)
+
+
+def _step(c: Candidacy, to: str, actor, action: str, reason: str = "", *, before: dict | None = None) -> None:
+    Transition.objects.create(
+        candidacy=c, actor=actor_name(actor), from_state=c.state, to_state=to, reason=reason
+    )
+    old = c.state
+    c.state = to
+    c.version += 1
+    c.save()
+    record(
+        actor,
+        action,
+        c,
+        employee_id=c.employee.employee_id,
+        before=before or {"state": old},
+        after={"state": to, "to_level": c.to_level},
+        reason=reason,
+    )
+
+
+def _locked(c: Candidacy) -> Candidacy:
+    """The candidacy re-read under a row lock: of two approvers acting at once, the second waits and then
+    sees the first one's step."""
+    return Candidacy.objects.select_for_update().select_related("round__policy", "employee").get(pk=c.pk)
+
+
+def _expect(c: Candidacy, *states: str) -> None:
+    if c.state not in states:
+        raise StepRefused(
+            _("%(name)s 目前处于“%(state)s”阶段，不能进行这一步。")
+            % {"name": c.employee.name, "state": c.get_state_display()}
+        )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise StepRefused(_("请填写原因。"))
+    return reason
+
+
+# ---------------------------------------------------------------------------------------------- opening
+
+
+@transaction.atomic
+def round_open(
+    *,
+    policy: Policy,
+    name: str,
+    kind: str,
+    posts: list[dict],
+    actor,
+    department=None,
+    run: EvaluationRun | None = None,
+) -> Round:
+    """Opens a round under a policy version, over the evaluation run its candidates come from (by default
+    the latest official run of that version). Each post (track, level, number, …) is checked against the
+    headcount (编制) of its level where one is on file."""
+    check(actor, "round.open")
+    if department is None and getattr(actor, "role", "") == "department_manager":
+        department = actor.department
+    if run is None:
+        run = policy.runs.filter(official=True).order_by("-as_of", "-pk").first()
+    if run is None:
+        raise StepRefused(_("该策略版本还没有评估结果：请先运行资格评估，再发起评审。"))
+    if not posts:
+        raise StepRefused(_("请至少列出一个要补充的岗位。"))
+    rnd = Round.objects.create(
+        policy=policy, run=run, name=name, kind=kind, department=department, opened_by=actor
+    )
+    for p in posts:
+        _check_headcount(p, department)
+        Post.objects.create(round=rnd, **p)
+    record(actor, "round.open", rnd, after={"policy": str(policy), "kind": kind, "posts": posts})
+    return rnd
+
+
+def _check_headcount(post: dict, department) -> None:
+    positions = Position.objects.filter(level=post["level"])
+    if department is not None:
+        positions = positions.filter(department__in=["", department.name])
+    if post.get("track"):
+        positions = positions.filter(track__in=["", post["track"]])
+    if not positions.exists():
+        return  # no 编制 on file for this level: nothing to check against
+    headcount = sum(p.headcount for p in positions)
+    holding = Employee.objects.filter(
+        assignments__level=post["level"],
+        assignments__end_date__isnull=True,
+        status__in=["regular", "probation"],
+    )
+    if department is not None:
+        holding = holding.filter(department=department)
+    free = headcount - holding.distinct().count()
+    if post["number"] > free:
+        raise StepRefused(
+            _(
+                "%(level)s 编制 %(headcount)s 人，现有 %(holding)s 人，最多还能补充 %(free)s 人，不能补充 %(number)s 人。"
+            )
+            % {
+                "level": post["level"],
+                "headcount": headcount,
+                "holding": headcount - free,
+                "free": max(free, 0),
+                "number": post["number"],
+            }
+        )
+
+
+def _eligible_decision(rnd: Round, employee: Employee, track: str | None = None) -> Decision:
+    posts = {(p.track, p.level) for p in rnd.posts.all()}
+    decisions = (
+        rnd.run.decisions.filter(employee=employee, kind="promotion") if rnd.run else Decision.objects.none()
+    )
+    if track:
+        decisions = decisions.filter(track=track)
+    wanted = [d for d in decisions if (d.track, d.to_level) in posts]
+    if not wanted:
+        raise StepRefused(_("%(name)s 的下一职级不在本轮评审补充的岗位中。") % {"name": employee.name})
+    eligible = [d for d in wanted if d.eligible]
+    if not eligible:
+        d = wanted[0]
+        missing = [c.get("label") or c.get("id") for c in d.criteria if not c.get("passed")]
+        skip = rnd.policy.parsed.procedure.skip_level
+        raise StepRefused(
+            _("%(name)s 尚不符合晋升 %(level)s 的条件（未满足：%(missing)s）。%(exception)s")
+            % {
+                "name": employee.name,
+                "level": d.to_level,
+                "missing": "；".join(str(m) for m in missing) or "—",
+                "exception": _("破格晋升须经%(who)s批准。") % {"who": role_label(skip)}
+                if skip
+                else _("本制度没有破格晋升的途径。"),
+            }
+        )
+    return eligible[0]
+
+
+def _enter(rnd: Round, employee: Employee, route: str, statement: str, actor, action: str) -> Candidacy:
+    if rnd.department_id and employee.department_id != rnd.department_id:
+        raise StepRefused(_("%(name)s 不属于本轮评审的部门。") % {"name": employee.name})
+    d = _eligible_decision(rnd, employee)
+    if Candidacy.objects.filter(round=rnd, employee=employee, track=d.track).exists():
+        raise StepRefused(_("%(name)s 已经是本轮评审的候选人。") % {"name": employee.name})
+    c = Candidacy.objects.create(
+        round=rnd,
+        employee=employee,
+        track=d.track,
+        from_level=d.from_level,
+        to_level=d.to_level,
+        route=route,
+        statement=statement,
+        explanation=d.criteria,
+    )
+    Transition.objects.create(
+        candidacy=c, actor=actor_name(actor), from_state="", to_state=c.state, reason=route
+    )
+    record(actor, action, c, employee_id=employee.employee_id, after={"route": route, "to_level": d.to_level})
+    return c
+
+
+@transaction.atomic
+def candidacy_apply(*, round: Round, actor, statement: str = "") -> Candidacy:
+    """The employee applies for themselves (员工晋升申请表): only when the engine finds them eligible."""
+    check(actor, "round.apply")
+    employee = getattr(actor, "employee", None)
+    if employee is None:
+        raise StepRefused(_("您的账号没有关联员工档案，不能申请。"))
+    return _enter(round, employee, Candidacy.Route.APPLIED, statement, actor, "round.apply")
+
+
+@transaction.atomic
+def candidacy_nominate(*, round: Round, employee: Employee, actor, statement: str) -> Candidacy:
+    """A superior nominates someone in their scope (职务推荐表), with the reason for the nomination."""
+    check(actor, "round.nominate", employee)
+    return _enter(round, employee, Candidacy.Route.NOMINATED, _reason(statement), actor, "round.nominate")
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+@transaction.atomic
+def candidacy_review(*, candidacy: Candidacy, passed: bool, actor, reason: str = "") -> Candidacy:
+    """Qualification review, with the engine's explanation in front of the reviewer; a rejection needs a
+    reason. Where the policy names reviewers for the level, the reviewer must be one of them."""
+    c = _locked(candidacy)
+    check(actor, "round.review", c.employee)
+    _expect(c, S.CANDIDATE)
+    auth = authority_for(c.round.policy, c.to_level)
+    if auth and auth.reviews and not any(holds(actor, r) for r in auth.reviews):
+        raise Denied(
+            "round.review",
+            _("本制度规定由%(who)s进行资格审查。") % {"who": "、".join(role_label(r) for r in auth.reviews)},
+        )
+    if passed:
+        _step(c, S.QUALIFIED, actor, "round.review", (reason or "").strip())
+    else:
+        _step(c, S.REJECTED, actor, "round.review", _reason(reason))
+    return c
+
+
+# ---------------------------------------------------------------------------------------------- 公示
+
+
+def _pauses(notice: Notice) -> list[tuple[dt.date, dt.date | None]]:
+    return [(o.received_on, o.decided_on) for o in notice.objections.all()]
+
+
+def _recount(notice: Notice) -> None:
+    end = notice_end(notice.opened_on, notice.working_days, _pauses(notice))
+    notice.ends_on = end.day if end else None
+    notice.provisional = bool(end and end.provisional)
+    notice.save(update_fields=["ends_on", "provisional"])
+
+
+@transaction.atomic
+def notice_open(*, round: Round, opened_on: dt.date, actor) -> Notice:
+    """Posts the 公示 of everyone who passed the review, for the policy's notice_working_days."""
+    check(actor, "round.notice")
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    if Notice.objects.filter(round=rnd).exists():
+        raise StepRefused(_("本轮评审已经公示过。"))
+    qualified = list(rnd.candidacies.select_for_update().filter(state=S.QUALIFIED))
+    if not qualified:
+        raise StepRefused(_("还没有通过资格审查的候选人，无需公示。"))
+    days = rnd.policy.parsed.procedure.notice_working_days
+    notice = Notice.objects.create(round=rnd, opened_on=opened_on, working_days=days)
+    _recount(notice)
+    for c in qualified:
+        _step(c, S.NOTICE, actor, "round.notice", _("公示 %(days)s 个工作日") % {"days": days})
+    return notice
+
+
+@transaction.atomic
+def objection_file(
+    *, candidacy: Candidacy, text: str, received_on: dt.date, actor, anonymous: bool = False
+) -> Objection:
+    """Anyone in the round's scope objects within the notice; the clock stops until it is decided. An
+    anonymous objection keeps no link to whoever filed it, in its row or in the audit entry."""
+    check(actor, "round.object")
+    c = _locked(candidacy)
+    _expect(c, S.NOTICE)
+    notice = Notice.objects.select_for_update().get(round=c.round)
+    if c.round.department_id and getattr(actor, "department_id", None) not in (None, c.round.department_id):
+        raise Denied("round.object", _("只有本部门的员工可以对本次公示提出异议。"))
+    if notice.ends_on is not None and received_on > notice.ends_on:
+        raise StepRefused(_("公示已于 %(day)s 结束，不能再提出异议。") % {"day": notice.ends_on.isoformat()})
+    if received_on < notice.opened_on:
+        raise StepRefused(_("异议日期早于公示开始日期。"))
+    text = (text or "").strip()
+    if not text:
+        raise StepRefused(_("请写明异议的内容。"))
+    o = Objection.objects.create(
+        notice=notice, candidacy=c, filed_by=None if anonymous else actor, text=text, received_on=received_on
+    )
+    _recount(notice)
+    record(
+        None if anonymous else actor,
+        "round.object",
+        o,
+        employee_id=c.employee.employee_id,
+        after={"received_on": received_on, "anonymous": anonymous},
+    )
+    return o
+
+
+@transaction.atomic
+def objection_decide(
+    *, objection: Objection, upheld: bool, reason: str, decided_on: dt.date, actor
+) -> Objection:
+    """HR mediates: upheld, the candidate leaves the round; dismissed, the clock resumes the next day."""
+    o = (
+        Objection.objects.select_for_update()
+        .select_related("candidacy__employee", "notice")
+        .get(pk=objection.pk)
+    )
+    check(actor, "round.mediate", o.candidacy.employee)
+    if o.outcome != Objection.Outcome.OPEN:
+        raise StepRefused(_("这条异议已经处理过了。"))
+    if decided_on < o.received_on:
+        raise StepRefused(_("处理日期不能早于收到异议的日期。"))
+    o.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
+    o.decided_on, o.decision = decided_on, _reason(reason)
+    o.save()
+    _recount(o.notice)
+    record(
+        actor,
+        "round.mediate",
+        o,
+        employee_id=o.candidacy.employee.employee_id,
+        after={"outcome": o.outcome},
+        reason=o.decision,
+    )
+    if upheld:
+        c = _locked(o.candidacy)
+        if c.state == S.NOTICE:
+            _step(c, S.REMOVED, actor, "round.mediate", o.decision)
+    return o
+
+
+# ---------------------------------------------------------------------------------------------- approval
+
+
+@transaction.atomic
+def candidacy_approve(
+    *, candidacy: Candidacy, actor, today: dt.date, version: int | None = None
+) -> Candidacy:
+    """Approval by whom the policy's authority matrix names for the level, once the 公示 has ended with no
+    objection open. `version` is the candidacy as the approver saw it: if someone else acted meanwhile, the
+    approver is told instead of approving twice."""
+    c = _locked(candidacy)
+    check(actor, "round.approve", c.employee)
+    if version is not None and version != c.version:
+        raise StepRefused(_("%(name)s 的评审刚被其他人处理过，请刷新后再看。") % {"name": c.employee.name})
+    _expect(c, S.NOTICE)
+    notice = c.round.notice
+    if notice.ends_on is None:
+        raise StepRefused(_("公示期间有尚未处理的异议，暂不能审批。"))
+    if today <= notice.ends_on:
+        raise StepRefused(_("公示到 %(day)s 结束，结束后才能审批。") % {"day": notice.ends_on.isoformat()})
+    auth = authority_for(c.round.policy, c.to_level)
+    if auth is not None and not holds(actor, auth.approves):
+        raise Denied(
+            "round.approve",
+            _("本制度规定晋升 %(level)s 由%(who)s审批。")
+            % {"level": c.to_level, "who": role_label(auth.approves)},
+        )
+    c.approvals = [
+        *c.approvals,
+        {"by": actor_name(actor), "as": auth.approves if auth else actor.role, "on": today.isoformat()},
+    ]
+    _step(c, S.APPROVED, actor, "round.approve")
+    return c
+
+
+# ---------------------------------------------------------------------------------------------- appointment
+
+
+@transaction.atomic
+def candidacy_appoint(*, candidacy: Candidacy, decided: dt.date, actor) -> Candidacy:
+    """The appointment (任命): the level change is written to the assignment history from the date the
+    policy says (next month, next January …), and the 考察期 begins."""
+    c = _locked(candidacy)
+    check(actor, "round.appoint", c.employee)
+    _expect(c, S.APPROVED)
+    c.effective = effective_date(c.round.policy, decided)
+    level_change(
+        employee=c.employee,
+        track=c.track,
+        level=c.to_level,
+        effective=c.effective,
+        kind="promotion",
+        actor=actor,
+        action="round.appoint",
+        target=c,
+        reason=str(c.round),
+    )
+    _step(
+        c,
+        S.APPOINTED,
+        actor,
+        "round.appoint",
+        _("%(day)s 起任 %(level)s") % {"day": c.effective, "level": c.to_level},
+    )
+    return c
+
+
+@transaction.atomic
+def candidacy_conclude(
+    *, candidacy: Candidacy, passed: bool, on: dt.date, actor, reason: str = ""
+) -> Candidacy:
+    """The end of the 考察期: formal in the new post, or back to the previous post (and its pay)."""
+    c = _locked(candidacy)
+    check(actor, "round.conclude", c.employee)
+    _expect(c, S.APPOINTED)
+    if passed:
+        _step(c, S.FORMAL, actor, "round.conclude", (reason or "").strip())
+    else:
+        why = _reason(reason)
+        level_revert(
+            employee=c.employee,
+            track=c.track,
+            effective=on,
+            actor=actor,
+            action="round.conclude",
+            target=c,
+            reason=why,
+        )
+        _step(c, S.REVERTED, actor, "round.conclude", why)
+    return c
