@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("board/", include("rungs.board.urls")),
     path("entry/", include("rungs.entry.urls")),
+    path("rounds/", include("rungs.promotions.urls")),
     path("", include("rungs.web.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from rungs.promotions import views
+
+app_name = "promotions"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("open/", views.open_round, name="open"),
+    path("<int:pk>/", views.round_detail, name="round"),
+    path("<int:pk>/notice/", views.notice_page, name="notice"),
+    path("<int:pk>/act/", views.act, name="act"),
+]

@@ -1,0 +1,213 @@
+"""The round pages: the list of rounds (and opening one), a round's board with every candidacy and the steps
+the viewer may take, and the printable 公示 with its objection form. Views parse the form and call one
+service of rungs.promotions.services; a refusal is shown with its reason and stores nothing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rungs.accounts.authority import Denied, may
+from rungs.accounts.scope import visible_employees
+from rungs.policies.selectors import policies_in_force
+from rungs.promotions import services
+from rungs.promotions.models import Candidacy, Objection, Round
+from rungs.promotions.selectors import level_label, rounds_for
+
+
+def today():
+    """The day a step is taken on (one place, so a test can set the clock)."""
+    return timezone.localdate()
+
+
+@login_required
+def index(request):
+    can_open = may(request.user, "round.open")
+    return render(
+        request,
+        "promotions/index.html",
+        {
+            "rounds": rounds_for(request.user)[:200],
+            "can_open": can_open,
+            "policies": policies_in_force(today()) if can_open else [],
+            "kinds": Round.Kind.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_round(request):
+    p = request.POST
+    policy = next((x for x in policies_in_force(today()) if str(x.pk) == p.get("policy")), None)
+    try:
+        number = int(p.get("number", ""))
+    except ValueError:
+        number = 0
+    if policy is None or number < 1 or not p.get("level", "").strip() or not p.get("name", "").strip():
+        messages.error(request, _("请选择生效的策略，并填写名称、岗位职级和人数（至少 1 人）。"))
+        return redirect("promotions:index")
+    track, _sep, level = p["level"].partition(".")
+    try:
+        rnd = services.round_open(
+            policy=policy,
+            name=p["name"].strip(),
+            kind=p.get("kind") if p.get("kind") in Round.Kind.values else Round.Kind.REGULAR,
+            posts=[
+                {"track": track, "level": level, "number": number, "requirements": p.get("requirements", "")}
+            ],
+            actor=request.user,
+        )
+    except (Denied, services.StepRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+        return redirect("promotions:index")
+    messages.success(request, _("已发起评审。"))
+    return redirect("promotions:round", rnd.pk)
+
+
+def _round(request, pk):
+    return get_object_or_404(rounds_for(request.user), pk=pk)
+
+
+def _rows(rnd, lang):
+    for c in rnd.candidacies.select_related("employee").prefetch_related("objections"):
+        c.from_label = level_label(rnd.policy, c.track, c.from_level, lang)
+        c.to_label = level_label(rnd.policy, c.track, c.to_level, lang)
+        yield c
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = _round(request, pk)
+    lang = get_language() or "zh-hans"
+    user = request.user
+    candidacies = list(_rows(rnd, lang))
+    mine = [c for c in candidacies if c.employee_id == user.employee_id]
+    visible = {e.pk for e in visible_employees(user).filter(pk__in=[c.employee_id for c in candidacies])}
+    shown = (
+        [c for c in candidacies if c.employee_id in visible] if not may(user, "round.notice") else candidacies
+    )
+    post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
+    return render(
+        request,
+        "promotions/round.html",
+        {
+            "round": rnd,
+            "posts": [(p, level_label(rnd.policy, p.track, p.level, lang)) for p in rnd.posts.all()],
+            "post_choices": post_choices,
+            "candidacies": shown,
+            "mine": mine,
+            "notice": getattr(rnd, "notice", None),
+            "objections": Objection.objects.filter(notice__round=rnd).select_related("candidacy__employee")
+            if may(user, "round.mediate")
+            else [],
+            "nominees": visible_employees(user).exclude(pk=user.employee_id).order_by("employee_id")[:500]
+            if may(user, "round.nominate")
+            else [],
+            "can_notice": may(user, "round.notice") and not hasattr(rnd, "notice"),
+            "S": Candidacy.State,
+        },
+    )
+
+
+@login_required
+def notice_page(request, pk):
+    rnd = _round(request, pk)
+    notice = getattr(rnd, "notice", None)
+    lang = get_language() or "zh-hans"
+    listed = [
+        c
+        for c in _rows(rnd, lang)
+        if c.state
+        in (
+            Candidacy.State.NOTICE,
+            Candidacy.State.APPROVED,
+            Candidacy.State.APPOINTED,
+            Candidacy.State.FORMAL,
+        )
+    ]
+    return render(
+        request,
+        "promotions/notice.html",
+        {"round": rnd, "notice": notice, "listed": listed, "today": today()},
+    )
+
+
+STEPS = (
+    "apply",
+    "nominate",
+    "pass",
+    "reject",
+    "notice",
+    "object",
+    "uphold",
+    "dismiss",
+    "approve",
+    "appoint",
+    "formal",
+    "revert",
+)
+
+
+@login_required
+@require_POST
+def act(request, pk):
+    """One step on the round, named by the button pressed (`step`)."""
+    rnd = _round(request, pk)
+    p, user, on = request.POST, request.user, today()
+    step = p.get("step", "")
+    reason = p.get("reason", "")
+    back = redirect("promotions:notice" if step == "object" else "promotions:round", rnd.pk)
+    if step not in STEPS:
+        messages.error(request, _("未知的操作。"))
+        return back
+
+    def candidacy():
+        return get_object_or_404(Candidacy, round=rnd, pk=p.get("candidacy") or 0)
+
+    try:
+        if step == "apply":
+            services.candidacy_apply(round=rnd, actor=user, statement=p.get("statement", ""))
+        elif step == "nominate":
+            employee = get_object_or_404(visible_employees(user), pk=p.get("employee") or 0)
+            services.candidacy_nominate(
+                round=rnd, employee=employee, actor=user, statement=p.get("statement", "")
+            )
+        elif step in ("pass", "reject"):
+            services.candidacy_review(candidacy=candidacy(), passed=step == "pass", actor=user, reason=reason)
+        elif step == "notice":
+            services.notice_open(round=rnd, opened_on=on, actor=user)
+        elif step == "object":
+            services.objection_file(
+                candidacy=candidacy(),
+                text=p.get("text", ""),
+                received_on=on,
+                actor=user,
+                anonymous=p.get("anonymous") == "on",
+            )
+        elif step in ("uphold", "dismiss"):
+            objection = get_object_or_404(Objection, notice__round=rnd, pk=p.get("objection") or 0)
+            services.objection_decide(
+                objection=objection, upheld=step == "uphold", reason=reason, decided_on=on, actor=user
+            )
+        elif step == "approve":
+            version = p.get("version")
+            services.candidacy_approve(
+                candidacy=candidacy(), actor=user, today=on, version=int(version) if version else None
+            )
+        elif step == "appoint":
+            services.candidacy_appoint(candidacy=candidacy(), decided=on, actor=user)
+        else:
+            services.candidacy_conclude(
+                candidacy=candidacy(), passed=step == "formal", on=on, actor=user, reason=reason
+            )
+    except (Denied, services.StepRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+        return back
+    messages.success(request, _("已保存。"))
+    return back

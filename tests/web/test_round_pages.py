@@ -1,0 +1,74 @@
+"""The round pages drive the same services: a notice-workflow round taken through its steps by each role's
+own login, with the clock set to the days worked by hand in tests/core/test_notice.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from rungs.promotions import views
+from rungs.promotions.models import Candidacy, Objection
+from tests.web.test_rounds import company  # noqa: F401  (the fixture)
+
+D = dt.date
+
+
+def step(client, monkeypatch, user, rnd, day, **data):
+    monkeypatch.setattr(views, "today", lambda: day)
+    client.force_login(user)
+    return client.post(reverse("promotions:act", args=[rnd.pk]), data, follow=True)
+
+
+@pytest.mark.django_db
+def test_each_role_takes_its_step_on_the_pages_and_a_refusal_says_why(client, monkeypatch, company):  # noqa: F811
+    u, rnd = company
+    page = step(client, monkeypatch, u["fang"], rnd, D(2026, 9, 15), step="apply", statement="申请")
+    assert "已保存" in page.content.decode()
+    c = Candidacy.objects.get(employee=u["fang"].employee)
+
+    page = step(client, monkeypatch, u["lead"], rnd, D(2026, 9, 16), step="pass", candidacy=c.pk)
+    assert "本制度规定由主管、部门经理进行资格审查" in page.content.decode()
+    c.refresh_from_db()
+    assert c.state == Candidacy.State.CANDIDATE
+
+    step(client, monkeypatch, u["sup"], rnd, D(2026, 9, 16), step="pass", candidacy=c.pk)
+    step(client, monkeypatch, u["hr"], rnd, D(2026, 9, 23), step="notice")
+    page = step(
+        client,
+        monkeypatch,
+        u["li"],
+        rnd,
+        D(2026, 9, 28),
+        step="object",
+        candidacy=c.pk,
+        text="请核实",
+        anonymous="on",
+    )
+    assert "有异议待处理，计时暂停" in page.content.decode()
+    o = Objection.objects.get()
+    assert o.filed_by is None
+
+    step(
+        client, monkeypatch, u["hr"], rnd, D(2026, 9, 29), step="dismiss", objection=o.pk, reason="经核实无误"
+    )
+    client.force_login(u["li"])
+    notice = client.get(reverse("promotions:notice", args=[rnd.pk])).content.decode()
+    assert "2026-09-23 – 2026-10-10" in notice and "王芳" in notice
+
+    page = step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 9), step="approve", candidacy=c.pk)
+    assert "公示到 2026-10-10 结束" in page.content.decode()
+    step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 12), step="approve", candidacy=c.pk)
+    step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 12), step="appoint", candidacy=c.pk)
+    c.refresh_from_db()
+    assert c.state == Candidacy.State.APPOINTED
+    assert u["fang"].employee.current_assignments().get().level == "senior"
+
+
+@pytest.mark.django_db
+def test_a_round_of_another_department_is_not_found(client, company):  # noqa: F811
+    u, rnd = company
+    client.force_login(u["sup2"])
+    assert client.get(reverse("promotions:round", args=[rnd.pk])).status_code == 404
+    assert client.get(reverse("promotions:index")).status_code == 200
