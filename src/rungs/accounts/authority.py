@@ -63,6 +63,8 @@ ACTIONS: dict[str, Rule] = {
     "round.review": Rule(
         LINE | DATA_OWNERS | {Role.QA_TRAINING}, _("进行资格审查"), about_people=True, not_self=True
     ),
+    "round.assess": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("录入晋升考核成绩")),
+    "round.committee": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("记录评审委员会决议")),
     "round.notice": Rule(DATA_OWNERS, _("发布晋升公示")),
     "round.object": Rule(EVERYONE, _("对公示提出异议")),
     "round.mediate": Rule(

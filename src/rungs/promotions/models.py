@@ -66,6 +66,7 @@ class Candidacy(models.Model):
     class State(models.TextChoices):
         CANDIDATE = "candidate", _("待资格审查")
         QUALIFIED = "qualified", _("资格审查通过")
+        RECOMMENDED = "recommended", _("评审委员会通过")
         REJECTED = "rejected", _("未通过资格审查")
         NOTICE = "notice", _("公示中")
         REMOVED = "removed", _("因异议成立退出")
@@ -91,6 +92,9 @@ class Candidacy(models.Model):
         _("审批记录"), default=list
     )  # [{"by": username, "as": role code, "at": iso}]
     effective = models.DateField(_("任职生效日期"), null=True, blank=True)
+    appointed_on = models.DateField(_("任命日期"), null=True, blank=True)
+    appointment_no = models.CharField(_("任命文号"), max_length=30, blank=True)  # 〔2026〕001号, by year
+    assessment = models.JSONField(_("考核成绩"), default=dict)  # {"笔试": "86", "面试": "90"}: as entered
     version = models.PositiveIntegerField(default=0)  # bumped by every transition: two approvers, one wins
 
     class Meta:
@@ -98,7 +102,10 @@ class Candidacy(models.Model):
         verbose_name_plural = _("晋升候选")
         ordering = ["round", "employee__employee_id"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "employee", "track"], name="one_candidacy_per_track")
+            models.UniqueConstraint(fields=["round", "employee", "track"], name="one_candidacy_per_track"),
+            models.UniqueConstraint(
+                fields=["appointment_no"], condition=~models.Q(appointment_no=""), name="one_appointment_no"
+            ),
         ]
 
     def __str__(self):
@@ -156,3 +163,22 @@ class Objection(models.Model):
     class Meta:
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
+
+
+class Committee(models.Model):
+    """The evaluation committee's decision (评审委员会) for a round: who sat, who chaired, the minutes, and
+    the votes per candidacy. Recorded once, by whoever keeps the minutes; never edited."""
+
+    round = models.OneToOneField(Round, models.CASCADE, related_name="committee")
+    members = models.JSONField(_("委员"), default=list)  # names as written in the minutes
+    chair = models.CharField(_("主任委员"), max_length=100)
+    minutes = models.TextField(_("会议纪要"))
+    met_on = models.DateField(_("会议日期"))
+    votes = models.JSONField(_("表决"), default=dict)  # {candidacy pk: {"for": n, "against": n}}
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("评审委员会决议")
+        verbose_name_plural = _("评审委员会决议")

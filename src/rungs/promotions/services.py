@@ -6,6 +6,7 @@ round does not allow now), each with the reason in the user's language, and stor
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from rungs.core.policy.model import Authority
 from rungs.core.roles import role_label
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
-from rungs.promotions.models import Candidacy, Notice, Objection, Post, Round, Transition
+from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert
 
 S = Candidacy.State
@@ -54,6 +55,26 @@ def effective_date(policy: Policy, decided: dt.date) -> dt.date:
     if effective == "next_january":
         return dt.date(decided.year + 1, 1, 1)
     return decided  # immediate, or after the onboarding assessment (then the 考察期 decides)
+
+
+def has_committee(policy: Policy) -> bool:
+    """Whether the procedure has an evaluation committee's decision (a step named `committee`)."""
+    return "committee" in policy.parsed.procedure.steps
+
+
+def has_notice(policy: Policy) -> bool:
+    """Whether the procedure has a 公示 (notice_working_days > 0)."""
+    return policy.parsed.procedure.notice_working_days > 0
+
+
+def before_notice(policy: Policy) -> str:
+    """The stage a candidacy waits in for the 公示 (or, with none, for the approval): past the review, and
+    past the committee where there is one."""
+    return S.RECOMMENDED if has_committee(policy) else S.QUALIFIED
+
+
+def before_approval(policy: Policy) -> str:
+    return S.NOTICE if has_notice(policy) else before_notice(policy)
 
 
 def _step(c: Candidacy, to: str, actor, action: str, reason: str = "", *, before: dict | None = None) -> None:
@@ -256,6 +277,109 @@ def candidacy_review(*, candidacy: Candidacy, passed: bool, actor, reason: str =
     return c
 
 
+# ---------------------------------------------------------------------------------------------- assessment
+
+
+@transaction.atomic
+def assessment_record(*, round: Round, scores: dict[str, dict[str, str]], actor) -> list[Candidacy]:
+    """Exam and interview scores in bulk ({employee_id: {"笔试": "86", …}}), for candidates past the
+    qualification review. Every score is a number from 0 to 100; one bad score stores none."""
+    check(actor, "round.assess")
+    by_id = {
+        c.employee.employee_id: c
+        for c in round.candidacies.select_for_update().select_related("employee", "round__policy")
+    }
+    parsed: dict[str, dict[str, str]] = {}
+    for employee_id, marks in scores.items():
+        c = by_id.get(employee_id)
+        if c is None:
+            raise StepRefused(_("%(id)s 不是本轮评审的候选人。") % {"id": employee_id})
+        _expect(c, S.QUALIFIED)
+        check(actor, "round.assess", c.employee)
+        clean = {}
+        for name, raw in marks.items():
+            try:
+                value = Decimal(str(raw).strip())
+            except InvalidOperation:
+                value = Decimal("NaN")
+            if not value.is_finite() or not 0 <= value <= 100:
+                raise StepRefused(
+                    _("%(id)s 的“%(name)s”成绩应为 0 到 100 之间的数，而不是“%(raw)s”。")
+                    % {"id": employee_id, "name": name, "raw": raw}
+                )
+            clean[name.strip()] = str(value)
+        parsed[employee_id] = clean
+    changed = []
+    for employee_id, clean in parsed.items():
+        c = by_id[employee_id]
+        before = dict(c.assessment)
+        c.assessment = {**c.assessment, **clean}
+        c.version += 1
+        c.save(update_fields=["assessment", "version"])
+        record(actor, "round.assess", c, employee_id=employee_id, before=before, after=c.assessment)
+        changed.append(c)
+    return changed
+
+
+@transaction.atomic
+def committee_record(
+    *,
+    round: Round,
+    members: list[str],
+    chair: str,
+    minutes: str,
+    met_on: dt.date,
+    votes: dict[int, tuple[int, int]],
+    actor,
+) -> Committee:
+    """The evaluation committee's decision, recorded once from its minutes: each candidate past the review
+    needs a vote; more than half of the members in favour passes (推荐), anything else rejects."""
+    check(actor, "round.committee")
+    rnd = Round.objects.select_for_update().select_related("policy").get(pk=round.pk)
+    if not has_committee(rnd.policy):
+        raise StepRefused(_("本制度的晋升程序中没有评审委员会这一环节。"))
+    if Committee.objects.filter(round=rnd).exists():
+        raise StepRefused(_("本轮评审的评审委员会决议已经记录过了。"))
+    members = [m.strip() for m in members if m.strip()]
+    chair = (chair or "").strip()
+    if len(members) < 3:
+        raise StepRefused(_("评审委员会至少要有 3 名委员。"))
+    if chair not in members:
+        raise StepRefused(_("主任委员应是委员之一。"))
+    waiting = list(rnd.candidacies.select_for_update().select_related("employee").filter(state=S.QUALIFIED))
+    if not waiting:
+        raise StepRefused(_("还没有通过资格审查的候选人，无需评审委员会表决。"))
+    missing = [c.employee.name for c in waiting if c.pk not in votes]
+    if missing:
+        raise StepRefused(_("还没有对以下候选人表决：%(names)s。") % {"names": "、".join(missing)})
+    for c in waiting:
+        yes, no = votes[c.pk]
+        if yes < 0 or no < 0 or yes + no > len(members):
+            raise StepRefused(
+                _("%(name)s 的票数不对：同意与反对合计不能超过委员人数 %(n)s。")
+                % {"name": c.employee.name, "n": len(members)}
+            )
+    committee = Committee.objects.create(
+        round=rnd,
+        members=members,
+        chair=chair,
+        minutes=_reason(minutes),
+        met_on=met_on,
+        votes={str(c.pk): {"for": votes[c.pk][0], "against": votes[c.pk][1]} for c in waiting},
+        recorded_by=actor,
+    )
+    record(actor, "round.committee", committee, after={"members": members, "chair": chair})
+    for c in waiting:
+        yes, no = votes[c.pk]
+        tally = _("同意 %(yes)s 票，反对 %(no)s 票，委员 %(n)s 人") % {
+            "yes": yes,
+            "no": no,
+            "n": len(members),
+        }
+        _step(c, S.RECOMMENDED if 2 * yes > len(members) else S.REJECTED, actor, "round.committee", tally)
+    return committee
+
+
 # ---------------------------------------------------------------------------------------------- 公示
 
 
@@ -274,11 +398,15 @@ def _recount(notice: Notice) -> None:
 def notice_open(*, round: Round, opened_on: dt.date, actor) -> Notice:
     """Posts the 公示 of everyone who passed the review, for the policy's notice_working_days."""
     check(actor, "round.notice")
-    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    rnd = Round.objects.select_for_update().select_related("policy").get(pk=round.pk)
+    if not has_notice(rnd.policy):
+        raise StepRefused(_("本制度的晋升程序中没有公示环节。"))
     if Notice.objects.filter(round=rnd).exists():
         raise StepRefused(_("本轮评审已经公示过。"))
-    qualified = list(rnd.candidacies.select_for_update().filter(state=S.QUALIFIED))
+    qualified = list(rnd.candidacies.select_for_update().filter(state=before_notice(rnd.policy)))
     if not qualified:
+        if has_committee(rnd.policy):
+            raise StepRefused(_("还没有评审委员会通过的候选人，无需公示。"))
         raise StepRefused(_("还没有通过资格审查的候选人，无需公示。"))
     days = rnd.policy.parsed.procedure.notice_working_days
     notice = Notice.objects.create(round=rnd, opened_on=opened_on, working_days=days)
@@ -369,12 +497,20 @@ def candidacy_approve(
     check(actor, "round.approve", c.employee)
     if version is not None and version != c.version:
         raise StepRefused(_("%(name)s 的评审刚被其他人处理过，请刷新后再看。") % {"name": c.employee.name})
-    _expect(c, S.NOTICE)
-    notice = c.round.notice
-    if notice.ends_on is None:
-        raise StepRefused(_("公示期间有尚未处理的异议，暂不能审批。"))
-    if today <= notice.ends_on:
-        raise StepRefused(_("公示到 %(day)s 结束，结束后才能审批。") % {"day": notice.ends_on.isoformat()})
+    policy = c.round.policy
+    if has_notice(policy) and c.state in (S.QUALIFIED, S.RECOMMENDED):
+        raise StepRefused(_("%(name)s 还没有公示，公示结束后才能审批。") % {"name": c.employee.name})
+    if has_committee(policy) and c.state == S.QUALIFIED:
+        raise StepRefused(_("%(name)s 还没有经评审委员会表决。") % {"name": c.employee.name})
+    _expect(c, before_approval(policy))
+    if has_notice(policy):
+        notice = c.round.notice
+        if notice.ends_on is None:
+            raise StepRefused(_("公示期间有尚未处理的异议，暂不能审批。"))
+        if today <= notice.ends_on:
+            raise StepRefused(
+                _("公示到 %(day)s 结束，结束后才能审批。") % {"day": notice.ends_on.isoformat()}
+            )
     auth = authority_for(c.round.policy, c.to_level)
     if auth is not None and not holds(actor, auth.approves):
         raise Denied(
@@ -401,6 +537,7 @@ def candidacy_appoint(*, candidacy: Candidacy, decided: dt.date, actor) -> Candi
     check(actor, "round.appoint", c.employee)
     _expect(c, S.APPROVED)
     c.effective = effective_date(c.round.policy, decided)
+    c.appointment_no, c.appointed_on = _next_number(decided.year), decided
     level_change(
         employee=c.employee,
         track=c.track,
@@ -420,6 +557,17 @@ def candidacy_appoint(*, candidacy: Candidacy, decided: dt.date, actor) -> Candi
         _("%(day)s 起任 %(level)s") % {"day": c.effective, "level": c.to_level},
     )
     return c
+
+
+def _next_number(year: int) -> str:
+    """The next appointment number of the year: 〔2026〕001号. The unique constraint on the number keeps
+    two appointments made at the same moment from sharing one (the second fails and is retried by hand)."""
+    prefix = f"〔{year}〕"
+    taken = Candidacy.objects.filter(appointment_no__startswith=prefix).values_list(
+        "appointment_no", flat=True
+    )
+    last = max((int(x[len(prefix) :].rstrip("号")) for x in taken), default=0)
+    return f"{prefix}{last + 1:03d}号"
 
 
 @transaction.atomic

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/notice/", views.notice_page, name="notice"),
     path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/appointment/<int:cid>.<str:fmt>", views.appointment, name="appointment"),
 ]

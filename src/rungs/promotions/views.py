@@ -4,8 +4,11 @@ service of rungs.promotions.services; a refusal is shown with its reason and sto
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, may
 from rungs.accounts.scope import visible_employees
+from rungs.core.documents import AppointmentNotice, appointment_docx, appointment_pdf
 from rungs.policies.selectors import policies_in_force
 from rungs.promotions import services
 from rungs.promotions.models import Candidacy, Objection, Round
@@ -109,7 +113,16 @@ def round_detail(request, pk):
             "nominees": visible_employees(user).exclude(pk=user.employee_id).order_by("employee_id")[:500]
             if may(user, "round.nominate")
             else [],
-            "can_notice": may(user, "round.notice") and not hasattr(rnd, "notice"),
+            "can_notice": services.has_notice(rnd.policy)
+            and may(user, "round.notice")
+            and not hasattr(rnd, "notice"),
+            "approvable": services.before_approval(rnd.policy),
+            "committee": getattr(rnd, "committee", None),
+            "can_committee": services.has_committee(rnd.policy)
+            and may(user, "round.committee")
+            and not hasattr(rnd, "committee"),
+            "can_assess": may(user, "round.assess"),
+            "qualified": [c for c in shown if c.state == Candidacy.State.QUALIFIED],
             "S": Candidacy.State,
         },
     )
@@ -138,8 +151,89 @@ def notice_page(request, pk):
     )
 
 
+ONBOARDING = {
+    "after_onboarding_assessment": "任职后须参加新岗位培训，考核合格后方可转为正式任职；考核不合格的，恢复原岗位及待遇。",
+}
+
+
+def appointment_notice(c: Candidacy) -> AppointmentNotice:
+    """The 任命通知 of an appointed candidacy, in the policy's words for the posts. The document is Chinese
+    whatever the reader's language: it is the company's record."""
+    rnd = c.round
+    return AppointmentNotice(
+        number=c.appointment_no,
+        company=rnd.department.name if rnd.department else rnd.policy.label,
+        name=c.employee.name,
+        employee_id=c.employee.employee_id,
+        department=c.employee.department.name if c.employee.department else "—",
+        from_post=level_label(rnd.policy, c.track, c.from_level, "zh"),
+        to_post=level_label(rnd.policy, c.track, c.to_level, "zh"),
+        effective=c.effective or c.appointed_on or dt.date.today(),
+        round=rnd.name,
+        issued_on=c.appointed_on or c.effective or dt.date.today(),
+        onboarding=ONBOARDING.get(rnd.policy.parsed.procedure.effective, ""),
+    )
+
+
+@login_required
+def appointment(request, pk, cid, fmt):
+    """The numbered 任命通知 as PDF or .docx: for the appointee, and for whoever may appoint them."""
+    rnd = _round(request, pk)
+    c = get_object_or_404(Candidacy.objects.select_related("employee__department"), round=rnd, pk=cid)
+    user = request.user
+    if (
+        fmt not in ("pdf", "docx")
+        or not c.appointment_no
+        or not (c.employee_id == user.employee_id or may(user, "round.appoint", c.employee))
+    ):
+        raise Http404
+    notice = appointment_notice(c)
+    body, kind = (
+        (appointment_pdf(notice), "application/pdf")
+        if fmt == "pdf"
+        else (
+            appointment_docx(notice),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    )
+    response = HttpResponse(body, content_type=kind)
+    name = f"appointment-{c.employee.employee_id}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _scores(text: str) -> dict[str, dict[str, str]]:
+    """Lines of 工号,项目,成绩 (a comma or whitespace between) into {employee_id: {项目: 成绩}}."""
+    out: dict[str, dict[str, str]] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        parts = line.replace("，", ",").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 3:
+            raise services.StepRefused(
+                _("第 %(n)s 行应为“工号,项目,成绩”三项，而不是“%(line)s”。") % {"n": n, "line": line.strip()}
+            )
+        out.setdefault(parts[0], {})[parts[1]] = parts[2]
+    return out
+
+
+def _votes(p, rnd) -> dict[int, tuple[int, int]]:
+    votes = {}
+    for c in rnd.candidacies.filter(state=Candidacy.State.QUALIFIED):
+        raw = (p.get(f"for_{c.pk}", ""), p.get(f"against_{c.pk}", ""))
+        if raw == ("", ""):
+            continue
+        try:
+            votes[c.pk] = (int(raw[0] or 0), int(raw[1] or 0))
+        except ValueError as exc:
+            raise services.StepRefused(_("票数应为整数。")) from exc
+    return votes
+
+
 STEPS = (
     "apply",
+    "assess",
+    "committee",
     "nominate",
     "pass",
     "reject",
@@ -180,6 +274,18 @@ def act(request, pk):
             )
         elif step in ("pass", "reject"):
             services.candidacy_review(candidacy=candidacy(), passed=step == "pass", actor=user, reason=reason)
+        elif step == "assess":
+            services.assessment_record(round=rnd, scores=_scores(p.get("scores", "")), actor=user)
+        elif step == "committee":
+            services.committee_record(
+                round=rnd,
+                members=p.get("members", "").replace("，", "\n").replace("、", "\n").splitlines(),
+                chair=p.get("chair", ""),
+                minutes=p.get("minutes", ""),
+                met_on=on,
+                votes=_votes(p, rnd),
+                actor=user,
+            )
         elif step == "notice":
             services.notice_open(round=rnd, opened_on=on, actor=user)
         elif step == "object":
