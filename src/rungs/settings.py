@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rungs.policies",
     "rungs.board",
     "rungs.promotions",
+    "rungs.cases",
     "rungs.entry",
     "rungs.api",
     "ninja",  # its templates and static files: the API docs page is served locally, not from a CDN

@@ -51,6 +51,7 @@ LAYERS = (
     "policies",
     "board",
     "promotions",
+    "cases",
     "entry",
     "api",
     "web",

@@ -73,6 +73,11 @@ ACTIONS: dict[str, Rule] = {
     "round.approve": Rule(EVERYONE - {Role.AGENT}, _("审批晋升"), about_people=True, not_self=True),
     "round.appoint": Rule(frozenset({Role.HR, Role.ADMIN}), _("发布任命"), about_people=True, not_self=True),
     "round.conclude": Rule(DATA_OWNERS, _("作出考察期结论"), about_people=True, not_self=True),
+    # Cases that follow a rule (demotion triggers, unqualified leaders, warnings): the owner named on the
+    # case (the department manager) or HR decides.
+    "case.open": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("根据评估结果立案")),
+    "case.read": Rule(DATA_OWNERS | {Role.QA_TRAINING, Role.SUPERVISOR}, _("查看处理事项")),
+    "case.decide": Rule(DATA_OWNERS, _("处理降级、考察等事项"), about_people=True, not_self=True),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -149,6 +154,7 @@ def abilities(user) -> dict[str, bool]:
         "can_read_audit": may(user, "audit.read"),
         "can_issue_tokens": may(user, "token.issue"),
         "can_open_rounds": may(user, "round.open"),
+        "can_read_cases": may(user, "case.read"),
     }
 
 
