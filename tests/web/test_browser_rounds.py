@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pypdf import PdfReader
 
 from rungs.promotions import views
 from rungs.promotions.models import Objection
@@ -64,6 +65,12 @@ def test_a_notice_workflow_round_in_the_browser(live_server, page, monkeypatch, 
     assert page.locator(f"{row} .state").inner_text() == "已审批"
     page.click(f"{row} button[value=appoint]")
     assert page.locator(f"{row} .state").inner_text() == "已任命（考察期）"
+    with page.expect_download() as download:
+        page.click(f"{row} a.doc")
+    pdf = PdfReader(download.value.path())
+    # pypdf reads the embedded font's text with a NUL after each character; the words are what is checked
+    text = "".join(pdf.pages[0].extract_text().replace("\x00", "").split())
+    assert "任命通知〔2026〕001号" in text and "决定任命你为高级客服（原任初级客服），自2026年10月12日起生效" in text
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=tmp_path / "round-375.png", full_page=True)
     assert u["fang"].employee.current_assignments().get().level == "senior"

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, may
-from rungs.accounts.scope import visible_employees
+from rungs.accounts.scope import sees_everyone, visible_employees
 from rungs.core.documents import AppointmentNotice, appointment_docx, appointment_pdf
+from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
 from rungs.promotions import services
 from rungs.promotions.models import Candidacy, Objection, Round
@@ -40,6 +41,7 @@ def index(request):
             "can_open": can_open,
             "policies": policies_in_force(today()) if can_open else [],
             "kinds": Round.Kind.choices,
+            "departments": Department.objects.order_by("name") if can_open and sees_everyone(request.user) else [],
         },
     )
 
@@ -57,6 +59,9 @@ def open_round(request):
         messages.error(request, _("请选择生效的策略，并填写名称、岗位职级和人数（至少 1 人）。"))
         return redirect("promotions:index")
     track, _sep, level = p["level"].partition(".")
+    department = None
+    if p.get("department") and sees_everyone(request.user):
+        department = Department.objects.filter(pk=p["department"]).first()
     try:
         rnd = services.round_open(
             policy=policy,
@@ -66,6 +71,7 @@ def open_round(request):
                 {"track": track, "level": level, "number": number, "requirements": p.get("requirements", "")}
             ],
             actor=request.user,
+            department=department,
         )
     except (Denied, services.StepRefused) as exc:
         messages.error(request, getattr(exc, "reason", None) or str(exc))
