@@ -70,7 +70,10 @@ def test_a_notice_workflow_round_in_the_browser(live_server, page, monkeypatch, 
     pdf = PdfReader(download.value.path())
     # pypdf reads the embedded font's text with a NUL after each character; the words are what is checked
     text = "".join(pdf.pages[0].extract_text().replace("\x00", "").split())
-    assert "任命通知〔2026〕001号" in text and "决定任命你为高级客服（原任初级客服），自2026年10月12日起生效" in text
+    assert (
+        "任命通知〔2026〕001号" in text
+        and "决定任命你为高级客服（原任初级客服），自2026年10月12日起生效" in text
+    )
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=tmp_path / "round-375.png", full_page=True)
     assert u["fang"].employee.current_assignments().get().level == "senior"

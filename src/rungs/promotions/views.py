@@ -41,7 +41,9 @@ def index(request):
             "can_open": can_open,
             "policies": policies_in_force(today()) if can_open else [],
             "kinds": Round.Kind.choices,
-            "departments": Department.objects.order_by("name") if can_open and sees_everyone(request.user) else [],
+            "departments": Department.objects.order_by("name")
+            if can_open and sees_everyone(request.user)
+            else [],
         },
     )
 
