@@ -23,9 +23,9 @@ D = dt.date
 
 @pytest.mark.django_db(transaction=True)
 def test_a_zhangshang_vacancy_round_with_committee_and_vice_president(
-    live_server, page, monkeypatch, vacancy
-):  # noqa: F811
-    u, policy, dept = vacancy
+    live_server, page, monkeypatch, request
+):
+    u, policy, dept = request.getfixturevalue("vacancy")
     for user in u.values():
         user.set_password(DEMO_PASSWORD)
         user.save()
