@@ -67,7 +67,7 @@ def test_each_step_is_open_only_to_the_roles_named(company):  # noqa: F811
             policy=rnd.policy, name="x", kind="regular", posts=posts, department=dept, actor=a
         ),
     ) == {"dm", "qa", "hr", "admin"}
-    fang, qiang = u["fang"].employee, u["qiang"].employee
+    fang = u["fang"].employee
     # a superior in scope nominates: not HR (not in the line), not another department's supervisor
     assert allowed(u, lambda a: candidacy_nominate(round=rnd, employee=fang, statement="推荐", actor=a)) == {
         "lead",
