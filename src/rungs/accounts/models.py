@@ -80,3 +80,27 @@ class UserFunction(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_function_display()}"
+
+
+class Delegation(models.Model):
+    """While `principal` is away (starts_on … ends_on, both days included), `delegate` approves in their
+    place: as whatever role and functions the principal holds. One step only — a delegate's own delegation
+    passes nothing on."""
+
+    principal = models.ForeignKey(
+        User, models.CASCADE, related_name="delegations_given", verbose_name=_("委托人")
+    )
+    delegate = models.ForeignKey(
+        User, models.CASCADE, related_name="delegations_held", verbose_name=_("代理人")
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("审批委托")
+        verbose_name_plural = _("审批委托")
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return f"{self.principal} → {self.delegate} {self.starts_on}–{self.ends_on}"

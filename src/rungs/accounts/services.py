@@ -60,3 +60,39 @@ def function_grant(*, user, function: str, actor):
     before = sorted(user.functions.values_list("function", flat=True))
     UserFunction.objects.get_or_create(user=user, function=function)
     functions_recorded(user=user, before=before, actor=actor)
+
+
+@transaction.atomic
+def delegation_create(*, principal, delegate, starts_on, ends_on, actor, note: str = ""):
+    """Someone going away names who approves in their place; HR or an administrator may set it for them."""
+    from rungs.accounts.models import Delegation
+
+    if actor is None or actor.pk != principal.pk:
+        check(actor, "user.manage")
+    if delegate.pk == principal.pk:
+        raise Denied("delegation", _("不能委托给自己。"))
+    if not delegate.is_active:
+        raise Denied(
+            "delegation", _("%(name)s 的账号已停用，不能作为代理人。") % {"name": delegate.get_username()}
+        )
+    if ends_on < starts_on:
+        raise Denied("delegation", _("结束日期不能早于开始日期。"))
+    d = Delegation.objects.create(
+        principal=principal,
+        delegate=delegate,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=(note or "").strip(),
+    )
+    record(
+        actor,
+        "delegation.create",
+        d,
+        after={
+            "principal": principal.get_username(),
+            "delegate": delegate.get_username(),
+            "from": starts_on,
+            "to": ends_on,
+        },
+    )
+    return d

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
+from rungs.accounts.models import Delegation
 from rungs.audit.trail import actor_name, record
 from rungs.core.notice import notice_end
-from rungs.core.policy.model import Authority
+from rungs.core.policy.model import Authority, Signoff
 from rungs.core.roles import role_label
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
@@ -31,9 +32,30 @@ class StepRefused(Exception):
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def holds(user, code: str) -> bool:
-    """Whether the user is `code` of rungs.core.roles: by their role or by a function they hold."""
-    return bool(user is not None and (user.role == code or user.functions.filter(function=code).exists()))
+def holds(user, code: str, on: dt.date | None = None) -> bool:
+    """Whether the user is `code` of rungs.core.roles: by their role or a function they hold, or — on day
+    `on` — as the delegate of someone away who is."""
+    return holder(user, code, on) is not None
+
+
+def _own(user, code: str) -> bool:
+    return user.role == code or user.functions.filter(function=code).exists()
+
+
+def holder(user, code: str, on: dt.date | None = None):
+    """Whom the user acts for as `code`: themselves, the principal of a delegation in force on `on`, or
+    None."""
+    if user is None:
+        return None
+    if _own(user, code):
+        return user
+    if on is not None:
+        for d in Delegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on).select_related(
+            "principal"
+        ):
+            if d.principal.is_active and _own(d.principal, code):
+                return d.principal
+    return None
 
 
 def authority_for(policy: Policy, level: str) -> Authority | None:
@@ -511,19 +533,64 @@ def candidacy_approve(
             raise StepRefused(
                 _("公示到 %(day)s 结束，结束后才能审批。") % {"day": notice.ends_on.isoformat()}
             )
-    auth = authority_for(c.round.policy, c.to_level)
-    if auth is not None and not holds(actor, auth.approves):
+    auth = authority_for(policy, c.to_level)
+    chain = auth.approves if auth else ()
+    if not chain:  # no matrix for the level: one approval by whom the authority table allows
+        c.approvals = [*c.approvals, {"by": actor_name(actor), "as": actor.role, "on": today.isoformat()}]
+        _step(c, S.APPROVED, actor, "round.approve")
+        return c
+    index, step, signed = pending_signoff(chain, c.approvals)
+    assert step is not None  # a candidacy still waiting has a step left
+    if any(a["by"] == actor_name(actor) for a in c.approvals):
+        raise StepRefused(_("您已经审批过 %(name)s 的晋升，同一人不能再签一次。") % {"name": c.employee.name})
+    left = [r for r in step.roles if r not in signed] if step.every else list(step.roles)
+    role = next((r for r in left if holds(actor, r, today)), None)
+    if role is None:
         raise Denied(
             "round.approve",
-            _("本制度规定晋升 %(level)s 由%(who)s审批。")
-            % {"level": c.to_level, "who": role_label(auth.approves)},
+            _("晋升 %(level)s 现在等待%(who)s审批（第 %(n)s 步，共 %(of)s 步）。")
+            % {"level": c.to_level, "who": signoff_label(step, left), "n": index + 1, "of": len(chain)},
         )
-    c.approvals = [
-        *c.approvals,
-        {"by": actor_name(actor), "as": auth.approves if auth else actor.role, "on": today.isoformat()},
-    ]
-    _step(c, S.APPROVED, actor, "round.approve")
+    on_behalf = holder(actor, role, today)
+    entry = {"by": actor_name(actor), "as": role, "on": today.isoformat(), "step": index}
+    if on_behalf is not None and on_behalf.pk != actor.pk:
+        entry["for"] = actor_name(on_behalf)  # a delegate signs in the principal's place
+    c.approvals = [*c.approvals, entry]
+    if pending_signoff(chain, c.approvals)[1] is None:
+        _step(c, S.APPROVED, actor, "round.approve", _signature(entry))
+        return c
+    # a step of the chain signed, more to come: the candidacy waits on, one version further
+    Transition.objects.create(
+        candidacy=c, actor=actor_name(actor), from_state=c.state, to_state=c.state, reason=_signature(entry)
+    )
+    c.version += 1
+    c.save()
+    record(actor, "round.approve", c, employee_id=c.employee.employee_id, after=entry)
     return c
+
+
+def pending_signoff(
+    chain: tuple[Signoff, ...], approvals: list[dict]
+) -> tuple[int, Signoff | None, set[str]]:
+    """The first step of the chain not yet complete (its index, the step, the roles that signed it), or
+    (len(chain), None, ∅) when every step is: 或签 needs one signature, 会签 one for each role."""
+    for i, step in enumerate(chain):
+        signed = {a["as"] for a in approvals if a.get("step", 0) == i}
+        if not (signed >= set(step.roles) if step.every else signed):
+            return i, step, signed
+    return len(chain), None, set()
+
+
+def signoff_label(step: Signoff, roles: list[str] | None = None) -> str:
+    names = [role_label(r) for r in (roles if roles is not None else step.roles)]
+    return ("、" if step.every else _("或")).join(names) + (
+        _("（会签）") if step.every and len(names) > 1 else ""
+    )
+
+
+def _signature(entry: dict) -> str:
+    by = entry["by"] + (_("（代%(who)s）") % {"who": entry["for"]} if "for" in entry else "")
+    return _("%(by)s 以%(role)s身份审批") % {"by": by, "role": role_label(entry["as"])}
 
 
 # ---------------------------------------------------------------------------------------------- appointment

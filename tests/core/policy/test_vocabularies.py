@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from rungs.core.policy.errors import PolicyError
+from rungs.core.policy.model import Signoff
 from rungs.core.policy.parse import parse_policy
 from rungs.core.roles import ROLES, USER_ROLES
 
@@ -131,7 +132,7 @@ procedure:
     assert (a.levels, a.proposes, a.approves, a.reviews) == (
         ("senior",),
         "team_lead",
-        "general_manager",
+        (Signoff(("general_manager",)),),
         ("hr", "vice_president"),
     )
     assert 'unknown key "approvers"' in refused(HEAD + "procedure: {approvers: [hr]}\n").en
@@ -200,3 +201,28 @@ def test_exam_pass_acts_as_the_default_comparison():
     (c,) = p.rules[0].criteria
     assert c.compare is not None and (c.compare.op, c.compare.value) == (">=", 75)
     assert p.exam_pass == 75
+
+
+def test_an_approval_chain_has_steps_in_order_each_one_of_or_all_of_its_roles():
+    auth = "procedure:\n  authority:\n    - levels: [senior]\n      proposes: team_lead\n      approves: {}\n"
+
+    def chain(approves):
+        p = parse_policy(
+            HEAD
+            + auth.format(approves)
+            + "promotions:\n  - {track: skill, from: junior, criteria: ["
+            + OK.strip()[2:]
+            + "]}\n"
+        )
+        return p.procedure.authority[0].approves
+
+    assert chain("hr") == (Signoff(("hr",)),)
+    # 部门经理 first, then 人事 and 副总 both (会签), then 总经理 or 董事长 (或签)
+    assert chain("[department_manager, {all: [hr, vice_president]}, {any: [general_manager, chairman]}]") == (
+        Signoff(("department_manager",)),
+        Signoff(("hr", "vice_president"), every=True),
+        Signoff(("general_manager", "chairman")),
+    )
+    assert "{any: [roles]}" in refused(HEAD + auth.format("[{both: [hr]}]")).en
+    assert 'unknown "boss"' in refused(HEAD + auth.format("[{any: [boss]}]")).en
+    assert "at least one approver" in refused(HEAD + auth.format("[]")).en

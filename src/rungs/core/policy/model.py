@@ -337,12 +337,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Signoff:
+    """One step of an approval: any one of the roles signs (或签), or each of them (会签, `every`)."""
+
+    roles: tuple[str, ...]
+    every: bool = False
+
+
+@dataclass(frozen=True)
 class Authority:
-    """Who proposes, reviews and approves promotions to these levels (role codes of rungs.core.roles)."""
+    """Who proposes, reviews and approves promotions to these levels (role codes of rungs.core.roles).
+    `approves` is the approval chain, its steps one after another."""
 
     levels: tuple[str, ...]
     proposes: str
-    approves: str
+    approves: tuple[Signoff, ...]
     reviews: tuple[str, ...] = ()
 
 

@@ -527,13 +527,37 @@ class _Parser:
             self.name(
                 self.need(am, "proposes", what), f"{what}.proposes", self.at(am, "proposes"), ROLE_CODES
             ),
-            self.name(
-                self.need(am, "approves", what), f"{what}.approves", self.at(am, "approves"), ROLE_CODES
-            ),
+            self.approval_chain(self.need(am, "approves", what), self.at(am, "approves")),
             self.names(am["reviews"], f"{what}.reviews", self.at(am, "reviews"), ROLE_CODES)
             if "reviews" in am
             else (),
         )
+
+    def approval_chain(self, value: Any, mark: Mark) -> tuple[m.Signoff, ...]:
+        """`approves`: one role; or a list of steps in order, each a role, {any: [roles]} (或签, one of
+        them signs) or {all: [roles]} (会签, each of them signs)."""
+        what = "procedure.authority.approves"
+        if not isinstance(value, YList):
+            return (m.Signoff((self.name(value, what, mark, ROLE_CODES),)),)
+        if not value:
+            raise self.fail(f"{what}：至少要有一个审批人", f"{what}: name at least one approver", mark)
+        chain = []
+        for step, smk in zip(value, value.item_marks, strict=True):
+            if not isinstance(step, YMap):
+                chain.append(m.Signoff((self.name(step, what, smk, ROLE_CODES),)))
+                continue
+            if len(step) != 1 or next(iter(step)) not in ("any", "all"):
+                raise self.fail(
+                    f"{what}：每一步是一个角色，或 {{any: [角色…]}}（或签）、{{all: [角色…]}}（会签）",
+                    f"{what}: each step is a role, or {{any: [roles]}} (one of them) or {{all: [roles]}} (each of them)",
+                    smk,
+                )
+            key = next(iter(step))
+            roles = self.names(step[key], f"{what}.{key}", self.at(step, key), ROLE_CODES)
+            if not roles:
+                raise self.fail(f"{what}.{key}：至少一个角色", f"{what}.{key}: at least one role", smk)
+            chain.append(m.Signoff(roles, every=key == "all"))
+        return tuple(chain)
 
     def lateral(self, value: Any, mark: Mark) -> tuple[tuple[str, ...], ...]:
         """Groups of equivalent levels on different tracks, [track.level, track.level, …]."""

@@ -1,0 +1,133 @@
+"""Approval chains of the policy's authority matrix: steps in order, 会签 (each role signs) and 或签 (any one
+does), one signature per person, and a delegate approving in the place of someone away. The notice-workflow
+round of test_rounds with its `approves: hr` rewritten; the 公示 ends on 2026-10-08."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from rungs.accounts.authority import Denied
+from rungs.accounts.models import UserFunction
+from rungs.accounts.services import delegation_create
+from rungs.policies.services import evaluation_run_start, policy_create
+from rungs.promotions.models import Candidacy, Transition
+from rungs.promotions.services import (
+    StepRefused,
+    candidacy_apply,
+    candidacy_approve,
+    candidacy_review,
+    notice_open,
+    round_open,
+)
+from tests.web.test_rounds import POLICY, company  # noqa: F401  (the fixture)
+
+User = get_user_model()
+D = dt.date
+S = Candidacy.State
+
+
+def noticed(u, rnd, approves):
+    """The round's policy with another approval chain, and 王芳 in the 公示 of a round under it."""
+    text = POLICY.read_text(encoding="utf-8").replace("approves: hr", f"approves: {approves}")
+    text = text.replace('version: "2026.1"', 'version: "2026.2"')
+    policy = policy_create(text=text, filename="chain.yaml", actor=u["hr"])
+    evaluation_run_start(policy=policy, as_of=D(2026, 9, 1), actor=u["hr"])
+    rnd = round_open(
+        policy=policy, name="审批链", kind="regular", posts=[{"track": "post", "level": "senior", "number": 1}],
+        department=rnd.department, actor=u["hr"],
+    )  # fmt: skip
+    c = candidacy_apply(round=rnd, actor=u["fang"], statement="申请")
+    candidacy_review(candidacy=c, passed=True, actor=u["sup"])
+    notice_open(round=rnd, opened_on=D(2026, 9, 23), actor=u["hr"])
+    return Candidacy.objects.get(pk=c.pk)
+
+
+def director(name):
+    user = User.objects.create(username=name, role="executive")
+    UserFunction.objects.create(user=user, function="director")
+    return user
+
+
+@pytest.mark.django_db
+def test_steps_in_order_then_a_countersign_with_a_delegate_for_the_one_away(company):  # noqa: F811
+    u, rnd = company
+    u["dir"], u["hr2"] = director("dir"), User.objects.create(username="hr2", role="hr")
+    c = noticed(u, rnd, "[department_manager, {all: [hr, director]}]")
+    day = D(2026, 10, 12)
+
+    with pytest.raises(Denied, match="等待部门经理审批（第 1 步，共 2 步）"):
+        candidacy_approve(candidacy=c, actor=u["hr"], today=day)
+    candidacy_approve(candidacy=c, actor=u["dm"], today=day)
+    c.refresh_from_db()
+    assert (c.state, c.version) == (S.NOTICE, 3)  # one step of two signed: still waiting
+    with pytest.raises(StepRefused, match="同一人不能再签一次"):
+        candidacy_approve(candidacy=c, actor=u["dm"], today=day)
+    candidacy_approve(candidacy=c, actor=u["hr"], today=day)
+    with pytest.raises(
+        Denied, match="等待总监审批（第 2 步，共 2 步）"
+    ):  # 会签: HR signed, the director has not
+        candidacy_approve(candidacy=c, actor=u["hr2"], today=day)
+
+    # the director is away 13–20 October and leaves hr2 to approve in their place
+    delegation_create(
+        principal=u["dir"],
+        delegate=u["hr2"],
+        starts_on=D(2026, 10, 13),
+        ends_on=D(2026, 10, 20),
+        actor=u["dir"],
+    )
+    with pytest.raises(Denied):
+        candidacy_approve(candidacy=c, actor=u["hr2"], today=D(2026, 10, 21))  # the delegation is over
+    candidacy_approve(candidacy=c, actor=u["hr2"], today=D(2026, 10, 14))
+    c.refresh_from_db()
+    assert c.state == S.APPROVED
+    assert [(a["by"], a["as"], a["step"], a.get("for")) for a in c.approvals] == [
+        ("dm", "department_manager", 0, None),
+        ("hr", "hr", 1, None),
+        ("hr2", "director", 1, "dir"),
+    ]
+    assert Transition.objects.filter(candidacy=c).last().reason == "hr2（代dir） 以总监身份审批"
+
+
+@pytest.mark.django_db
+def test_any_one_of_the_roles_signs_alone(company):  # noqa: F811
+    u, rnd = company
+    u["dir"] = director("dir")
+    c = noticed(u, rnd, "[{any: [hr, director]}]")
+    with pytest.raises(Denied, match="人力资源或总监"):
+        candidacy_approve(candidacy=c, actor=u["dm"], today=D(2026, 10, 12))
+    candidacy_approve(candidacy=c, actor=u["dir"], today=D(2026, 10, 12))
+    c.refresh_from_db()
+    assert c.state == S.APPROVED
+
+
+@pytest.mark.django_db
+def test_a_delegation_names_someone_else_for_dates_in_order(company):  # noqa: F811
+    u, _ = company
+    with pytest.raises(Denied, match="自己"):
+        delegation_create(
+            principal=u["hr"],
+            delegate=u["hr"],
+            starts_on=D(2026, 10, 1),
+            ends_on=D(2026, 10, 2),
+            actor=u["hr"],
+        )
+    with pytest.raises(Denied, match="早于"):
+        delegation_create(
+            principal=u["hr"],
+            delegate=u["dm"],
+            starts_on=D(2026, 10, 2),
+            ends_on=D(2026, 10, 1),
+            actor=u["hr"],
+        )
+    with pytest.raises(Denied):  # someone else's delegation: only HR or an administrator sets it
+        delegation_create(
+            principal=u["hr"],
+            delegate=u["dm"],
+            starts_on=D(2026, 10, 1),
+            ends_on=D(2026, 10, 2),
+            actor=u["dm"],
+        )
