@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("board/", include("rungs.board.urls")),
     path("entry/", include("rungs.entry.urls")),
     path("rounds/", include("rungs.promotions.urls")),
+    path("voice/", include("rungs.voice.urls")),
     path("", include("rungs.web.urls")),
     prefix_default_language=False,
 )

@@ -51,6 +51,7 @@ LAYERS = (
     "policies",
     "board",
     "promotions",
+    "voice",
     "entry",
     "api",
     "web",

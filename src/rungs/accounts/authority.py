@@ -28,6 +28,7 @@ class Rule:
     label: object  # what the action is, for "你的角色不能…" (lazy translation)
     about_people: bool = False  # the target person must be in the user's scope
     not_self: bool = False  # nobody takes this action about themselves
+    roles_only: bool = False  # only these roles: being a superuser does not grant it
 
 
 ACTIONS: dict[str, Rule] = {
@@ -71,6 +72,17 @@ ACTIONS: dict[str, Rule] = {
     "round.approve": Rule(EVERYONE - {Role.AGENT}, _("审批晋升"), about_people=True, not_self=True),
     "round.appoint": Rule(frozenset({Role.HR, Role.ADMIN}), _("发布任命"), about_people=True, not_self=True),
     "round.conclude": Rule(DATA_OWNERS, _("作出考察期结论"), about_people=True, not_self=True),
+    # The staff's voice (rungs.voice). Submitting, following by receipt code and answering a survey are
+    # checked here like any write, but their audit entries name nobody (see rungs.voice.models).
+    "suggestion.submit": Rule(EVERYONE, _("提交匿名意见")),
+    "suggestion.follow": Rule(EVERYONE, _("凭回执码跟进意见")),
+    "suggestion.handle": Rule(frozenset({Role.HR, Role.ADMIN}), _("处理匿名意见")),
+    "suggestion.claim": Rule(EVERYONE, _("领取优秀意见奖励")),
+    # Claims name their author: HR alone reads them (not even the administrators).
+    "suggestion.reward": Rule(frozenset({Role.HR}), _("查看和发放意见奖励"), roles_only=True),
+    "survey.manage": Rule(DATA_OWNERS, _("创建和发布调查问卷")),
+    "survey.respond": Rule(EVERYONE, _("填写调查问卷")),
+    "survey.results": Rule(EVERYONE - {Role.AGENT}, _("查看调查结果")),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -95,7 +107,11 @@ class Denied(PermissionDenied):
 
 
 def _role_allows(user, rule: Rule) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in rule.roles))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and ((user.is_superuser and not rule.roles_only) or user.role in rule.roles)
+    )
 
 
 def _in_scope(user, employee) -> bool:
@@ -147,6 +163,10 @@ def abilities(user) -> dict[str, bool]:
         "can_read_audit": may(user, "audit.read"),
         "can_issue_tokens": may(user, "token.issue"),
         "can_open_rounds": may(user, "round.open"),
+        "can_handle_suggestions": may(user, "suggestion.handle"),
+        "can_grant_rewards": may(user, "suggestion.reward"),
+        "can_manage_surveys": may(user, "survey.manage"),
+        "can_read_survey_results": may(user, "survey.results"),
     }
 
 
