@@ -157,6 +157,7 @@ def survey_close(*, survey: Survey, actor) -> Survey:
 def ballot_take(*, survey: Survey, actor, today: dt.date) -> str:
     """The person takes their one ballot; returns the single-use token that stores their answers."""
     check(actor, "survey.respond")
+    survey = Survey.objects.get(pk=survey.pk)  # as it is now (opened or closed meanwhile)
     if not survey.accepts(today):
         raise SurveyRefused(_("这份调查不在填写期内。"))
     employee = getattr(actor, "employee", None)
@@ -207,6 +208,7 @@ def _answers(survey: Survey, raw: dict[str, str]) -> dict[str, object]:
 def survey_answer(*, survey: Survey, token: str, answers: dict[str, str], actor, today: dt.date) -> None:
     """Stores the answers under a ballot token and spends it. Nothing stored names who answered."""
     check(actor, "survey.respond")
+    survey = Survey.objects.get(pk=survey.pk)  # as it is now (opened or closed meanwhile)
     if not survey.accepts(today):
         raise SurveyRefused(_("这份调查不在填写期内。"))
     t = (
