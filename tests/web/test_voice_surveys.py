@@ -266,3 +266,51 @@ def test_whatever_is_subtracted_from_a_shown_parent_leaves_none_or_at_least_the_
     assert all(sizes[c] >= k for c in sizes if c not in hidden)
     left = rest + sum(sizes[c] for c in hidden)
     assert left == 0 or left >= k
+
+
+@pytest.mark.django_db
+def test_a_survey_is_made_opened_and_answered_on_the_pages(client, company, monkeypatch):
+    u = company["users"]
+    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: DAY)
+    client.force_login(u["dm"])
+    assert client.get(reverse("voice:surveys")).status_code == 200
+    made = client.post(
+        reverse("voice:survey-create"),
+        {
+            "title": "二组排班调查",
+            "target": f"t{company['teams']['二组'].pk}",
+            "opens_on": "2026-12-07",
+            "closes_on": "2026-12-14",
+            "min_group": "3",
+            "questions": QUESTIONS,
+        },
+        follow=True,
+    )
+    survey = Survey.objects.get(title="二组排班调查")
+    assert made.status_code == 200 and survey.questions.count() == 3 and survey.min_group == 3
+    client.post(reverse("voice:survey-act", args=[survey.pk]), {"step": "open"})
+    survey.refresh_from_db()
+    assert survey.state == Survey.State.OPEN and survey.ballots.count() == 4
+
+    voter = company["voters"]["E007"]  # the first of 二组
+    client.force_login(voter)
+    assert "开始填写" in client.get(reverse("voice:survey", args=[survey.pk])).content.decode()
+    form = client.post(reverse("voice:ballot", args=[survey.pk]), {"step": "take"})
+    assert "no-store" in form["Cache-Control"]
+    html = form.content.decode()
+    token = html.split('id="ballot-token">')[1].split("<")[0]
+    rating, choice, text = survey.questions.all()
+    missing = client.post(reverse("voice:ballot", args=[survey.pk]), {"step": "answer", "token": token})
+    assert missing.status_code == 400 and "请回答第 1 题" in missing.content.decode()
+    answers = {f"q_{rating.pk}": "4", f"q_{choice.pk}": "培训", f"q_{text.pk}": "希望多排白班"}
+    done = client.post(
+        reverse("voice:ballot", args=[survey.pk]), {"step": "answer", "token": token, **answers}
+    )
+    assert "谢谢参与" in done.content.decode()
+    assert Response.objects.get(survey=survey).answers == {
+        str(rating.pk): 4,
+        str(choice.pk): "培训",
+        str(text.pk): "希望多排白班",
+    }
+    again = client.post(reverse("voice:ballot", args=[survey.pk]), {"step": "take"}, follow=True)
+    assert "只能填写一次" in again.content.decode()

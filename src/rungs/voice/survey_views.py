@@ -34,7 +34,8 @@ def today():
 
 
 def surveys_for(user):
-    """Company-wide roles see every survey; the others those of everyone, their department and team."""
+    """Company-wide roles see every survey; supervisors and department managers those of everyone and of
+    their department (its teams' too); everyone else those of everyone, their department and their team."""
     qs = Survey.objects.select_related("department", "team")
     if sees_everyone(user):
         return qs
@@ -42,7 +43,9 @@ def surveys_for(user):
     if user.employee_id:
         department, team = department or user.employee.department_id, team or user.employee.team_id
     mine = Q(department__isnull=True)
-    if department is not None:
+    if department is not None and user.role in (Role.SUPERVISOR, Role.DEPARTMENT_MANAGER):
+        mine |= Q(department_id=department)  # their department's surveys, the teams' included
+    elif department is not None:
         mine |= Q(department_id=department, team__isnull=True)
     if team is not None:
         mine |= Q(team_id=team)
