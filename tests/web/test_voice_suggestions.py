@@ -232,3 +232,22 @@ def test_each_role_that_may_not_is_refused(client, company):
         from django.contrib.auth.models import AnonymousUser
 
         box.suggestion_submit(title="x", text="y", actor=AnonymousUser(), today=DAY)
+
+
+def audit_csv(client) -> str:
+    return b"".join(client.get(reverse("audit-export")).streaming_content).decode("utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_the_audit_page_shows_an_anonymous_entry_only_once_its_day_is_over(client, company):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    box.suggestion_submit(title="一", text="内容", actor=company["users"]["author"], today=today)
+    client.force_login(company["users"]["hr"])
+    assert "suggestion.submit" not in audit_csv(client)
+    box.suggestion_submit(
+        title="二", text="内容", actor=company["users"]["author"], today=today - dt.timedelta(days=1)
+    )
+    export = audit_csv(client)
+    assert export.count("suggestion.submit") == 1 and "anonymous" in export
