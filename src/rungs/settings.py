@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rungs.board",
     "rungs.promotions",
     "rungs.cases",
+    "rungs.voice",
     "rungs.entry",
     "rungs.api",
     "ninja",  # its templates and static files: the API docs page is served locally, not from a CDN
@@ -196,6 +197,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MAX_BODY_BYTES = int(float(os.environ.get("MAX_BODY_MB", "64")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 MAX_UPLOAD_BYTES = int(float(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+
+# The suggestion box releases suggestions to their handlers in batches of this many (rungs.voice).
+RUNGS_SUGGESTION_BATCH = max(2, int(os.environ.get("RUNGS_SUGGESTION_BATCH", "3")))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

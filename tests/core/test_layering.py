@@ -52,6 +52,7 @@ LAYERS = (
     "board",
     "promotions",
     "cases",
+    "voice",
     "entry",
     "api",
     "web",

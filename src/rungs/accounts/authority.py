@@ -28,6 +28,7 @@ class Rule:
     label: object  # what the action is, for "你的角色不能…" (lazy translation)
     about_people: bool = False  # the target person must be in the user's scope
     not_self: bool = False  # nobody takes this action about themselves
+    roles_only: bool = False  # only these roles: being a superuser does not grant it
 
 
 ACTIONS: dict[str, Rule] = {
@@ -78,6 +79,17 @@ ACTIONS: dict[str, Rule] = {
     "case.open": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("根据评估结果立案")),
     "case.read": Rule(DATA_OWNERS | {Role.QA_TRAINING, Role.SUPERVISOR}, _("查看处理事项")),
     "case.decide": Rule(DATA_OWNERS, _("处理降级、考察等事项"), about_people=True, not_self=True),
+    # The staff's voice (rungs.voice). Submitting, following by receipt code and answering a survey are
+    # checked here like any write, but their audit entries name nobody (see rungs.voice.models).
+    "suggestion.submit": Rule(EVERYONE, _("提交匿名意见")),
+    "suggestion.follow": Rule(EVERYONE, _("凭回执码跟进意见")),
+    "suggestion.handle": Rule(frozenset({Role.HR, Role.ADMIN}), _("处理匿名意见")),
+    "suggestion.claim": Rule(EVERYONE, _("领取优秀意见奖励")),
+    # Claims name their author: HR alone reads them (not even the administrators).
+    "suggestion.reward": Rule(frozenset({Role.HR}), _("查看和发放意见奖励"), roles_only=True),
+    "survey.manage": Rule(DATA_OWNERS, _("创建和发布调查问卷")),
+    "survey.respond": Rule(EVERYONE, _("填写调查问卷")),
+    "survey.results": Rule(EVERYONE - {Role.AGENT}, _("查看调查结果")),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -102,7 +114,11 @@ class Denied(PermissionDenied):
 
 
 def _role_allows(user, rule: Rule) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in rule.roles))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and ((user.is_superuser and not rule.roles_only) or user.role in rule.roles)
+    )
 
 
 def _in_scope(user, employee) -> bool:
@@ -155,6 +171,10 @@ def abilities(user) -> dict[str, bool]:
         "can_issue_tokens": may(user, "token.issue"),
         "can_open_rounds": may(user, "round.open"),
         "can_read_cases": may(user, "case.read"),
+        "can_handle_suggestions": may(user, "suggestion.handle"),
+        "can_grant_rewards": may(user, "suggestion.reward"),
+        "can_manage_surveys": may(user, "survey.manage"),
+        "can_read_survey_results": may(user, "survey.results"),
     }
 
 

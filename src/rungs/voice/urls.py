@@ -1,0 +1,20 @@
+from django.urls import path
+
+from rungs.voice import survey_views, views
+
+app_name = "voice"
+urlpatterns = [
+    path("suggestions/", views.index, name="suggestions"),
+    path("suggestions/submit/", views.submit, name="submit"),
+    path("suggestions/follow/", views.follow, name="follow"),
+    path("suggestions/handle/", views.handle, name="handle"),
+    path("suggestions/<uuid:pk>/act/", views.act, name="act"),
+    path("suggestions/claims/", views.claims, name="claims"),
+    path("surveys/", survey_views.index, name="surveys"),
+    path("surveys/new/", survey_views.create, name="survey-create"),
+    path("surveys/<int:pk>/", survey_views.detail, name="survey"),
+    path("surveys/<int:pk>/act/", survey_views.act, name="survey-act"),
+    path("surveys/<int:pk>/ballot/", survey_views.ballot, name="ballot"),
+    path("surveys/<int:pk>/results/", survey_views.results_page, name="results"),
+    path("surveys/<int:pk>/results.csv", survey_views.export, name="results-export"),
+]
