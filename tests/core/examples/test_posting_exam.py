@@ -41,11 +41,9 @@ def test_it_loads_with_the_canonical_ids_and_the_approval_chain():
     assert policy.id == "posting-exam"
     assert policy.tracks["post"].path == ("agent", "supervisor", "manager")
     (auth,) = policy.procedure.authority
-    assert (auth.proposes, auth.approves, auth.reviews) == (
-        "supervisor",
-        "general_manager",
-        ("department_manager", "director", "hr"),
-    )
+    # SEEDS.md: the supervisor nominates → department manager → director → HR review → general manager
+    assert (auth.proposes, auth.reviews) == ("supervisor", ("department_manager",))
+    assert [s.roles for s in auth.approves] == [("director",), ("hr",), ("general_manager",)]
 
 
 def test_agent_with_everything_passed(june):

@@ -33,7 +33,11 @@ def test_policy_loads_with_canonical_ids():
     assert p.id == "zhangshang-game"
     assert p.tracks["post"].path == ("agent", "senior_agent", "team_lead", "supervisor", "manager")
     assert p.procedure.every_years == 2
-    by_level = {lv: (a.proposes, a.approves) for a in p.procedure.authority for lv in a.levels}
+    by_level = {
+        lv: (a.proposes, *(r for step in a.approves for r in step.roles))
+        for a in p.procedure.authority
+        for lv in a.levels
+    }
     assert by_level["senior_agent"] == ("supervisor", "department_manager")
     assert by_level["supervisor"] == ("department_manager", "vice_president")
     assert by_level["manager"][1] == "vice_president"
