@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/delegation/", accounts.delegation, name="delegation"),
     path("accounts/password/done/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("board/", include("rungs.board.urls")),

@@ -131,3 +131,53 @@ def test_a_delegation_names_someone_else_for_dates_in_order(company):  # noqa: F
             ends_on=D(2026, 10, 2),
             actor=u["dm"],
         )
+
+
+@pytest.mark.django_db
+def test_the_inbox_lists_each_step_for_whoever_it_waits_on(company, client, monkeypatch):  # noqa: F811
+    from rungs.promotions import views
+
+    u, rnd = company
+    u["dir"] = director("dir")
+    c = noticed(u, rnd, "[department_manager, {all: [hr, director]}]")
+
+    def inbox(name, day):
+        monkeypatch.setattr(views, "today", lambda: day)
+        client.force_login(u[name])
+        page = client.get("/").content.decode()
+        return page[page.find('id="inbox"') :] if 'id="inbox"' in page else ""
+
+    assert "王芳" not in inbox("dm", D(2026, 10, 8))  # the 公示 runs to 8 October: nobody's turn yet
+    assert "审批" in inbox("dm", D(2026, 10, 12)) and "王芳" not in inbox("hr", D(2026, 10, 12))
+    candidacy_approve(candidacy=c, actor=u["dm"], today=D(2026, 10, 12))
+    assert "王芳" not in inbox("dm", D(2026, 10, 12))
+    assert "王芳" in inbox("hr", D(2026, 10, 12)) and "王芳" in inbox("dir", D(2026, 10, 12))
+    candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 12))
+    assert "王芳" not in inbox("hr", D(2026, 10, 12)) and "王芳" in inbox("dir", D(2026, 10, 12))
+    candidacy_approve(candidacy=c, actor=u["dir"], today=D(2026, 10, 12))
+    assert "发布任命" in inbox("hr", D(2026, 10, 12))  # approved: HR appoints next
+    client.force_login(u["fang"])
+    assert "已审批" in client.get("/").content.decode()  # the candidate sees where their application stands
+
+
+@pytest.mark.django_db
+def test_the_delegation_page_sets_ones_own_delegation(company, client):  # noqa: F811
+    from rungs.accounts.models import Delegation
+
+    u, _ = company
+    client.force_login(u["hr"])
+    client.post(
+        "/accounts/delegation/", {"delegate": "dm", "starts_on": "2026-10-13", "ends_on": "2026-10-20"}
+    )
+    d = Delegation.objects.get()
+    assert (d.principal, d.delegate, d.starts_on, d.ends_on) == (
+        u["hr"],
+        u["dm"],
+        D(2026, 10, 13),
+        D(2026, 10, 20),
+    )
+    response = client.post(
+        "/accounts/delegation/", {"delegate": "nobody", "starts_on": "2026-10-13", "ends_on": "x"}
+    )
+    assert response.status_code == 302 and Delegation.objects.count() == 1
+    assert "dm" in client.get("/accounts/delegation/").content.decode()

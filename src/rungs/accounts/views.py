@@ -57,3 +57,51 @@ def healthz(request):
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"ok": True})
+
+
+def delegation(request):
+    """Who approves in my place while I am away (审批委托): my delegations, and a form for a new one."""
+    import datetime as dt
+
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    from rungs.accounts.authority import Denied
+    from rungs.accounts.models import Delegation, User
+    from rungs.accounts.services import delegation_create
+
+    user = request.user
+    if request.method == "POST":
+        p = request.POST
+        delegate = User.objects.filter(username=p.get("delegate", "").strip(), is_active=True).first()
+        try:
+            starts, ends = (
+                dt.date.fromisoformat(p.get("starts_on", "")),
+                dt.date.fromisoformat(p.get("ends_on", "")),
+            )
+        except ValueError:
+            starts = ends = None
+        if delegate is None or starts is None or ends is None:
+            messages.error(request, _("请填写代理人的登录名，以及开始和结束日期（YYYY-MM-DD）。"))
+        else:
+            try:
+                delegation_create(
+                    principal=user,
+                    delegate=delegate,
+                    starts_on=starts,
+                    ends_on=ends,
+                    actor=user,
+                    note=p.get("note", ""),
+                )
+                messages.success(request, _("已保存。"))
+            except Denied as exc:
+                messages.error(request, exc.reason)
+        return redirect("delegation")
+    return render(
+        request,
+        "accounts/delegation.html",
+        {
+            "given": Delegation.objects.filter(principal=user).select_related("delegate")[:50],
+            "held": Delegation.objects.filter(delegate=user).select_related("principal")[:50],
+        },
+    )

@@ -13,9 +13,13 @@ from django.views import i18n
 
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
+from rungs.cases.selectors import cases_waiting
 from rungs.people.models import Assignment, Employee
 from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
+from rungs.promotions import views as promotion_views
+from rungs.promotions.models import Candidacy
+from rungs.promotions.selectors import waiting_on
 from rungs.records.models import Evaluation
 
 PAGE = 50
@@ -56,6 +60,13 @@ def _filtered(request):
 def home(request):
     user = request.user
     ctx: dict = {"role": Role(user.role) if user.role in Role.values else None}
+    # the inbox: every round step and case decision that waits on this user today
+    on = promotion_views.today()
+    ctx["waiting"], ctx["cases_waiting"] = waiting_on(user, on), cases_waiting(user, on)
+    if user.employee_id:
+        ctx["my_candidacies"] = Candidacy.objects.filter(employee_id=user.employee_id).select_related(
+            "round"
+        )[:20]
     if user.employee_id:
         me = _labelled(_with_level_and_score(Employee.objects.filter(pk=user.employee_id)), user)[0]
         ctx["me"] = me
