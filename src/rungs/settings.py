@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rungs.audit",
     "rungs.accounts",
+    "rungs.notify",
     "rungs.people",
     "rungs.records",
     "rungs.datasets",

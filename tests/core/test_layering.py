@@ -46,6 +46,7 @@ LAYERS = (
     "audit",
     "people",
     "accounts",
+    "notify",
     "records",
     "datasets",
     "policies",

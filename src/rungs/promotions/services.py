@@ -17,6 +17,7 @@ from rungs.audit.trail import actor_name, record
 from rungs.core.notice import notice_end
 from rungs.core.policy.model import Authority, Signoff
 from rungs.core.roles import role_label
+from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
@@ -256,6 +257,11 @@ def _enter(rnd: Round, employee: Employee, route: str, statement: str, actor, ac
         candidacy=c, actor=actor_name(actor), from_state="", to_state=c.state, reason=route
     )
     record(actor, action, c, employee_id=employee.employee_id, after={"route": route, "to_level": d.to_level})
+    announce(
+        _("【晋升评审】%(round)s：%(name)s（%(route)s）晋升 %(level)s，待资格审查。")
+        % {"round": rnd.name, "name": employee.name, "route": c.get_route_display(), "level": d.to_level},
+        rnd.department,
+    )
     return c
 
 
@@ -435,6 +441,18 @@ def notice_open(*, round: Round, opened_on: dt.date, actor) -> Notice:
     _recount(notice)
     for c in qualified:
         _step(c, S.NOTICE, actor, "round.notice", _("公示 %(days)s 个工作日") % {"days": days})
+    announce(
+        _(
+            "【晋升公示】%(round)s：%(names)s，公示 %(days)s 个工作日，至 %(end)s。如有异议，请在公示期内提出。"
+        )
+        % {
+            "round": rnd.name,
+            "names": "、".join(c.employee.name for c in qualified),
+            "days": days,
+            "end": notice.ends_on.isoformat() if notice.ends_on else "—",
+        },
+        rnd.department,
+    )
     return notice
 
 
@@ -556,9 +574,20 @@ def candidacy_approve(
     if on_behalf is not None and on_behalf.pk != actor.pk:
         entry["for"] = actor_name(on_behalf)  # a delegate signs in the principal's place
     c.approvals = [*c.approvals, entry]
-    if pending_signoff(chain, c.approvals)[1] is None:
+    following = pending_signoff(chain, c.approvals)
+    if following[1] is None:
         _step(c, S.APPROVED, actor, "round.approve", _signature(entry))
         return c
+    announce(
+        _("【待审批】%(name)s 晋升 %(level)s：%(who)s已签，等待%(next)s审批。")
+        % {
+            "name": c.employee.name,
+            "level": c.to_level,
+            "who": role_label(role),
+            "next": signoff_label(following[1], [r for r in following[1].roles if r not in following[2]]),
+        },
+        c.round.department,
+    )
     # a step of the chain signed, more to come: the candidacy waits on, one version further
     Transition.objects.create(
         candidacy=c, actor=actor_name(actor), from_state=c.state, to_state=c.state, reason=_signature(entry)
@@ -622,6 +651,11 @@ def candidacy_appoint(*, candidacy: Candidacy, decided: dt.date, actor) -> Candi
         actor,
         "round.appoint",
         _("%(day)s 起任 %(level)s") % {"day": c.effective, "level": c.to_level},
+    )
+    announce(
+        _("【任命通知】%(no)s：任命 %(name)s 为 %(level)s，%(day)s 起生效。")
+        % {"no": c.appointment_no, "name": c.employee.name, "level": c.to_level, "day": c.effective},
+        c.round.department,
     )
     return c
 
