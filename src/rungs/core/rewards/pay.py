@@ -50,7 +50,8 @@ def _effects(policy: m.Policy) -> pl.DataFrame:
             continue
         if r.pay.base_pct is None and r.pay.raise_min is None:
             continue
-        num, den = ratio(100 + r.pay.base_pct) if r.pay.base_pct is not None else (1, 1)
+        # the new base is base × num / den (+ the raise): 100 + pct percent of it, or all of it
+        num, den = ratio(100 + r.pay.base_pct) if r.pay.base_pct is not None else (100, 1)
         for src in r.levels:
             rows.append(
                 {

@@ -86,9 +86,14 @@ def run_rewards(policy: m.Policy, data: Dataset, cycle: Cycle) -> RewardRun:
     """Every plan of the cycle for everyone it covers, and the pay changes the cycle's decisions imply."""
     plans = plans_for(policy, cycle)
     warnings: list[str] = []
-    if not policy.rewards.plans:
-        warnings.append("政策没有奖励方案（rewards.plans）/ the policy has no reward plans (rewards.plans)")
-    elif not plans:
+    if not policy.rewards.plans and not any(
+        r.pay and (r.pay.base_pct or r.pay.raise_min) for r in policy.rules
+    ):
+        warnings.append(
+            "政策没有奖励方案（rewards.plans），也没有规则的薪酬影响（pay）/ the policy has no reward plans "
+            "(rewards.plans) and no rule with a pay effect (pay)"
+        )
+    elif policy.rewards.plans and not plans:
         zh, en = KIND_WORDS[cycle.kind]
         warnings.append(
             f"没有适用于{zh}周期 {cycle.label} 的奖励方案 / no reward plan with a {en} cycle is in force for "
