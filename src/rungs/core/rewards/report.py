@@ -13,8 +13,9 @@ import polars as pl
 
 from rungs.core.engine.report import pad, width
 from rungs.core.interchange.spreadsheet import csv_safe, workbook_bytes
+from rungs.core.rewards.measures import ID
 from rungs.core.rewards.money import yuan, yuan_text
-from rungs.core.rewards.run import ID, RewardRun
+from rungs.core.rewards.run import RewardRun
 
 
 def _explanation(lang: str) -> str:
