@@ -185,3 +185,32 @@ CANONICAL_METRICS: tuple[str, ...] = (
     "on_time_rate",
     "commission",
 )
+
+
+@dataclass(frozen=True)
+class MetricWord(Word):
+    """fraction: a rate kept as 0–1 and shown as a percentage; additive: money or a count, so a cycle
+    longer than a month adds its months up (rates and scores are averaged)."""
+
+    fraction: bool = False
+    additive: bool = False
+
+
+METRIC_WORDS: dict[str, MetricWord] = {
+    w.code: w
+    for w in (
+        MetricWord("csat", "客户满意度", "CSAT"),
+        MetricWord("resolution_rate", "问题解决率", "resolution rate", fraction=True),
+        MetricWord("complaint_rate", "投诉率", "complaint rate", fraction=True),
+        MetricWord("response_rate", "响应率", "response rate", fraction=True),
+        MetricWord("conversion_rate", "转化率", "conversion rate", fraction=True),
+        MetricWord("avg_order_value", "客单价", "average order value"),
+        MetricWord("tickets", "工作量", "tickets", additive=True),
+        MetricWord("amount", "金额", "amount", additive=True),
+        MetricWord("typing_speed", "打字速度", "typing speed"),
+        MetricWord("accuracy", "准确率", "accuracy", fraction=True),
+        MetricWord("on_time_rate", "准时率", "on-time rate", fraction=True),
+        MetricWord("commission", "提成", "commission", additive=True),
+    )
+}
+assert tuple(METRIC_WORDS) == CANONICAL_METRICS

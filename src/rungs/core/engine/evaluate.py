@@ -64,6 +64,12 @@ def evaluate(policy: m.Policy, data: Dataset, as_of: dt.date) -> Evaluation:
     return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data)))
 
 
+def eligible_queries(ctx: Context, policy: m.Policy, rules: list[m.Rule]) -> list[pl.LazyFrame]:
+    """For rules that are not the policy's own (a reward plan's eligibility, a component's conditions):
+    one lazy frame each of the employees it applies to, LazyFrame[employee_id, eligible]."""
+    return [_RuleBuild(ctx, policy, rule).query().select(ID, "eligible") for rule in rules]
+
+
 # Columns a subjects frame may carry besides the employee's attributes: an attribute of this name is read
 # from the subjects, so it depends on the rule.
 _SUBJECT_COLUMNS = frozenset(

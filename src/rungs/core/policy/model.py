@@ -383,6 +383,7 @@ class Policy:
     exam_pass: float = 60  # defaults.exam_pass: the pass mark of `exam:` without a comparison
     attributes: dict[str, AttributeType] = field(default_factory=dict)  # declared extra columns
     source: str = ""  # file name it came from
+    rewards: Rewards = field(default_factory=lambda: Rewards())
 
     def promotions(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "promotion")
@@ -393,3 +394,128 @@ class Policy:
         out = dict(self.grades)
         out.update({a.value_kind: a.choices for a in self.attributes.values() if a.type == "choice"})
         return out
+
+
+# ---- rewards: reward plans and the pay effects of decisions (docs/policy-language.md, "奖励 / Rewards") ----
+
+Within3 = Literal["self", "team", "department"]
+MetricAgg = Literal["sum", "mean", "min", "max"]
+PayEffective = Literal["same_month", "next_month"]
+BudgetPer = Literal["company", "department"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A metric over the cycle: the employee's own value (`self`), or the total of their team or
+    department. The cycle's value is the row whose period is the cycle itself, else `agg` over the months
+    of the cycle (sum for money and counts, mean for rates and scores unless the policy says otherwise)."""
+
+    metric: str
+    agg: MetricAgg
+    within: Within3 = "self"
+
+
+@dataclass(frozen=True)
+class When:
+    """Who a component or a rate applies to: at one of `levels` (empty: any level of the plan), in the
+    n-th month of the current level (the month the level began is month 1), and meeting `criteria`
+    (the promotion criteria's building blocks, evaluated on the day after the cycle)."""
+
+    levels: tuple[str, ...] = ()
+    month_in_level: Compare | None = None
+    criteria: tuple[Criterion, ...] = ()
+
+    @property
+    def always(self) -> bool:
+        return not self.levels and self.month_in_level is None and not self.criteria
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share (0.5 = 50%) and the words that say when it applies (试用期第2个月)."""
+
+    rate: Decimal
+    when: When = field(default_factory=When)
+    label: Label = field(default_factory=lambda: Label("", ""))
+
+
+@dataclass(frozen=True)
+class Share:
+    """amount = the measure × the first rate whose `when` holds (no rate holds: no line)."""
+
+    of: Measure
+    rates: tuple[Rate, ...]
+
+
+@dataclass(frozen=True)
+class KpiThreshold:
+    """One KPI condition of a tier: the cycle's value of a metric compared with a threshold."""
+
+    of: Measure
+    op: Op
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Tier:
+    label: Label
+    kpis: tuple[KpiThreshold, ...]
+    amount: Decimal  # yuan
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """The first tier (in the policy's order, best first) whose KPI conditions all hold pays its amount."""
+
+    tiers: tuple[Tier, ...]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A fixed amount in yuan (an allowance; negative for a cut)."""
+
+    amount: Decimal
+
+
+Calc = Share | Tiers | Fixed
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    label: Label
+    calc: Calc
+    when: When = field(default_factory=When)
+    cap: Decimal | None = None  # the most one line pays (yuan)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The money a plan may pay out per cycle, for the whole company or for each department."""
+
+    amount: Decimal
+    per: BudgetPer = "company"
+
+
+@dataclass(frozen=True)
+class RewardPlan:
+    id: str
+    label: Label
+    cycle: PeriodKind
+    track: str
+    levels: tuple[str, ...]  # who the plan covers: the employees at these levels at the cycle's end
+    components: tuple[Component, ...]
+    eligibility: tuple[Criterion, ...] = ()
+    match: Match = "all"
+    cap: Decimal | None = None  # the most the plan pays one employee per cycle (yuan)
+    budget: Budget | None = None
+    effective_from: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rewards:
+    plans: tuple[RewardPlan, ...] = ()
+    # When the base-pay change of a promotion or demotion (its rule's `pay:`) takes effect: in the month
+    # of the new level's start date, or the month after it.
+    pay_effective: PayEffective = "next_month"

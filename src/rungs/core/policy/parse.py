@@ -17,6 +17,7 @@ from typing import Any, overload
 from rungs.core.policy import model as m
 from rungs.core.policy.blocks import BLOCKS, BUILTIN_ATTRIBUTES, COMPARATORS, parse_block
 from rungs.core.policy.errors import PolicyError, closest, one_of, one_of_zh
+from rungs.core.policy.rewards import parse_rewards
 from rungs.core.policy.source import Mark, YList, YMap, load_yaml
 from rungs.core.roles import ROLE_CODES
 
@@ -165,6 +166,7 @@ class _Parser:
             "procedure",
             "promotions",
             "rules",
+            "rewards",
             "notes",
         )
         if isinstance(doc, YMap) and "equivalences" in doc:
@@ -220,6 +222,7 @@ class _Parser:
             exam_pass=self.exam_pass,
             attributes={k: v for k, v in self.attributes.items() if k not in BUILTIN_ATTRIBUTES},
             source=self.file,
+            rewards=parse_rewards(self, doc.get("rewards"), self.at(doc, "rewards")),
         )
 
     def number(self, value: Any, what: str, mark: Mark) -> float:
