@@ -72,3 +72,41 @@ def test_a_round_of_another_department_is_not_found(client, company):  # noqa: F
     client.force_login(u["sup2"])
     assert client.get(reverse("promotions:round", args=[rnd.pk])).status_code == 404
     assert client.get(reverse("promotions:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_funnel_and_the_export_count_each_stage_and_the_days_in_it(company, client):  # noqa: F811
+    import io
+
+    import openpyxl
+    from django.utils import timezone
+
+    from rungs.promotions.models import Transition
+    from rungs.promotions.services import candidacy_apply, candidacy_review
+
+    u, rnd = company
+    fang = candidacy_apply(round=rnd, actor=u["fang"], statement="申请")
+    li = candidacy_apply(round=rnd, actor=u["li"], statement="申请")
+    candidacy_review(candidacy=fang, passed=True, actor=u["sup"])
+    candidacy_review(candidacy=li, passed=False, reason="资料不全", actor=u["sup"])
+    # the stage records dated by hand: both applied on 1 Sep; 王芳 passed on 4 Sep, 赵丽 was rejected on 6 Sep
+    start = timezone.make_aware(dt.datetime(2026, 9, 1, 9))
+    for c, days in ((fang, 3), (li, 5)):
+        first, second = Transition.objects.filter(candidacy=c).order_by("pk")
+        Transition.objects.filter(pk=first.pk).update(at=start)
+        Transition.objects.filter(pk=second.pk).update(at=start + dt.timedelta(days=days))
+
+    client.force_login(u["hr"])
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/rounds/{rnd.pk}/export.xlsx").content))
+    flow = [tuple(r) for r in book["漏斗"].iter_rows(values_only=True)]
+    # both entered 待资格审查 and stayed (3 + 5) / 2 = 4.0 days; one each went on, and is there now
+    assert flow == [
+        ("阶段", "进入人数", "当前人数", "平均停留天数"),
+        ("待资格审查", 2, 0, 4.0),
+        ("资格审查通过", 1, 1, None),
+        ("未通过资格审查", 1, 1, None),
+    ]
+    people = list(book["候选人"].iter_rows(values_only=True))
+    assert people[1][:7] == ("E1", "王芳", "客服一部", "初级客服", "高级客服", "本人申请", "资格审查通过")
+    client.force_login(u["fang"])  # an agent sees the round, not its export
+    assert client.get(f"/rounds/{rnd.pk}/export.xlsx").status_code == 404

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("open/", views.open_round, name="open"),
     path("<int:pk>/", views.round_detail, name="round"),
+    path("<int:pk>/export.xlsx", views.export, name="export"),
     path("<int:pk>/notice/", views.notice_page, name="notice"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/appointment/<int:cid>.<str:fmt>", views.appointment, name="appointment"),

@@ -21,6 +21,7 @@ from rungs.core.documents import AppointmentNotice, appointment_docx, appointmen
 from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
 from rungs.promotions import services
+from rungs.promotions.funnel import funnel, round_xlsx
 from rungs.promotions.models import Candidacy, Objection, Round
 from rungs.promotions.selectors import level_label, rounds_for
 
@@ -125,6 +126,7 @@ def round_detail(request, pk):
             and may(user, "round.notice")
             and not hasattr(rnd, "notice"),
             "approvable": services.before_approval(rnd.policy),
+            "funnel": funnel(rnd) if may(user, "round.notice") else [],
             "committee": getattr(rnd, "committee", None),
             "can_committee": services.has_committee(rnd.policy)
             and may(user, "round.committee")
@@ -134,6 +136,21 @@ def round_detail(request, pk):
             "S": Candidacy.State,
         },
     )
+
+
+@login_required
+def export(request, pk):
+    """The round as a workbook: every candidacy the viewer may see all of (HR and the like), and the funnel."""
+    rnd = _round(request, pk)
+    if not may(request.user, "round.notice"):
+        raise Http404
+    lang = get_language() or "zh-hans"
+    body = round_xlsx(rnd, lambda track, level: level_label(rnd.policy, track, level, lang))
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="round-{rnd.pk}.xlsx"'
+    return response
 
 
 @login_required
