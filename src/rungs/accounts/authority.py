@@ -74,6 +74,7 @@ ACTIONS: dict[str, Rule] = {
     "round.approve": Rule(EVERYONE - {Role.AGENT}, _("审批晋升"), about_people=True, not_self=True),
     "round.appoint": Rule(frozenset({Role.HR, Role.ADMIN}), _("发布任命"), about_people=True, not_self=True),
     "round.conclude": Rule(DATA_OWNERS, _("作出考察期结论"), about_people=True, not_self=True),
+    "calendar.edit": Rule(frozenset({Role.HR, Role.ADMIN}), _("维护工作日历")),
     # Cases that follow a rule (demotion triggers, unqualified leaders, warnings): the owner named on the
     # case (the department manager) or HR decides.
     "case.open": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("根据评估结果立案")),
@@ -171,6 +172,7 @@ def abilities(user) -> dict[str, bool]:
         "can_issue_tokens": may(user, "token.issue"),
         "can_open_rounds": may(user, "round.open"),
         "can_read_cases": may(user, "case.read"),
+        "can_edit_calendar": may(user, "calendar.edit"),
         "can_handle_suggestions": may(user, "suggestion.handle"),
         "can_grant_rewards": may(user, "suggestion.reward"),
         "can_manage_surveys": may(user, "survey.manage"),

@@ -12,10 +12,14 @@ Beyond the years whose holidays the State Council has announced, we count Monday
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rungs.core.calendar import CalendarUnknown, is_workday
+from rungs.core.calendar import working
+
+# (is a working day, whether that is only assumed): rungs.core.calendar.working, or a company's own
+# calendar table over it (rungs.records.calendar)
+Working = Callable[[dt.date], tuple[bool, bool]]
 
 Pause = tuple[dt.date, dt.date | None]  # (received, decided); decided None while the objection is open
 _LIMIT_DAYS = 3 * 366  # no notice runs for years; a runaway loop would be a bug, not a long notice
@@ -27,19 +31,13 @@ class Deadline:
     provisional: bool = False  # counted through a year whose holidays are not announced yet
 
 
-def _working(day: dt.date) -> tuple[bool, bool]:
-    """(is a working day, whether that is only assumed)."""
-    try:
-        return is_workday(day), False
-    except CalendarUnknown:
-        return day.weekday() < 5, True
-
-
 def _paused(day: dt.date, pauses: Sequence[Pause]) -> bool:
     return any(start <= day and (end is None or day <= end) for start, end in pauses)
 
 
-def notice_end(opened_on: dt.date, working_days: int, pauses: Sequence[Pause] = ()) -> Deadline | None:
+def notice_end(
+    opened_on: dt.date, working_days: int, pauses: Sequence[Pause] = (), calendar: Working = working
+) -> Deadline | None:
     """The last day of the notice, or None while an objection is open (the clock is stopped). A notice of
     0 working days ends the day it is opened."""
     if working_days < 0:
@@ -51,22 +49,26 @@ def notice_end(opened_on: dt.date, working_days: int, pauses: Sequence[Pause] = 
         if left == 0:
             return Deadline(day, assumed)
         day += dt.timedelta(days=1)
-        working, guessed = _working(day)
-        if working and not _paused(day, pauses):
+        work, guessed = calendar(day)
+        if work and not _paused(day, pauses):
             left -= 1
             assumed = assumed or guessed
     raise ValueError("the notice does not end within three years")
 
 
 def working_days_left(
-    opened_on: dt.date, working_days: int, today: dt.date, pauses: Sequence[Pause] = ()
+    opened_on: dt.date,
+    working_days: int,
+    today: dt.date,
+    pauses: Sequence[Pause] = (),
+    calendar: Working = working,
 ) -> int:
     """Working days of the notice still to run after `today` (0 once it has ended)."""
     counted = 0
     day = opened_on
     while day < today and counted < working_days:
         day += dt.timedelta(days=1)
-        working, _ = _working(day)
-        if working and not _paused(day, pauses):
+        work, _ = calendar(day)
+        if work and not _paused(day, pauses):
             counted += 1
     return working_days - counted

@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
@@ -22,6 +24,7 @@ from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert
+from rungs.records.calendar import company_calendar
 
 S = Candidacy.State
 
@@ -415,11 +418,29 @@ def _pauses(notice: Notice) -> list[tuple[dt.date, dt.date | None]]:
     return [(o.received_on, o.decided_on) for o in notice.objections.all()]
 
 
-def _recount(notice: Notice) -> None:
-    end = notice_end(notice.opened_on, notice.working_days, _pauses(notice))
+def _recount(notice: Notice, calendar=None) -> None:
+    end = notice_end(notice.opened_on, notice.working_days, _pauses(notice), calendar or company_calendar())
     notice.ends_on = end.day if end else None
     notice.provisional = bool(end and end.provisional)
     notice.save(update_fields=["ends_on", "provisional"])
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def notices_recount(**_signal) -> int:
+    """Counts the end of every notice still running (or provisional) again on the calendar as it is now,
+    after a year was imported or a day corrected: a provisional end becomes a firm one; a notice that has
+    ended stays as it was decided. Returns how many ends moved."""
+    calendar, moved = company_calendar(), 0
+    running = Q(provisional=True) | Q(ends_on__gte=_today())
+    with transaction.atomic():
+        for notice in Notice.objects.select_for_update().filter(running, ends_on__isnull=False):
+            before = (notice.ends_on, notice.provisional)
+            _recount(notice, calendar)
+            moved += before != (notice.ends_on, notice.provisional)
+    return moved
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "promotions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("open/", views.open_round, name="open"),
+    path("calendar/", views.calendar, name="calendar"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/export.xlsx", views.export, name="export"),
     path("<int:pk>/notice/", views.notice_page, name="notice"),

@@ -139,6 +139,49 @@ def round_detail(request, pk):
 
 
 @login_required
+def calendar(request):
+    """The working-day calendar the 公示 counts on: the years held, and seeding, importing, correcting."""
+    from rungs.records import calendar as cal
+    from rungs.records.models import CalendarDay, CalendarYear
+
+    user = request.user
+    if not may(user, "calendar.edit"):
+        raise Denied("calendar.edit", _("只有人力资源和系统管理员可以维护工作日历。"))
+    if request.method == "POST":
+        p = request.POST
+        try:
+            year = int(p.get("year") or 0)
+            if p.get("step") == "seed":
+                cal.calendar_seed(year=year, actor=user)
+            elif p.get("step") == "import":
+                upload = request.FILES.get("file")
+                text = upload.read(1_000_000).decode("utf-8-sig") if upload else p.get("text", "")
+                cal.calendar_import(year=year, text=text, source=p.get("source", "").strip(), actor=user)
+            else:
+                cal.calendar_day_set(
+                    day=dt.date.fromisoformat(p.get("day", "")),
+                    workday=p.get("workday") == "1",
+                    name=p.get("name", ""),
+                    actor=user,
+                )
+            messages.success(request, _("已保存。"))
+        except (cal.CalendarRefused, Denied) as exc:
+            messages.error(request, getattr(exc, "reason", None) or str(exc))
+        except (ValueError, UnicodeDecodeError):
+            messages.error(request, _("年份应为数字，日期应为 YYYY-MM-DD，文件应为 UTF-8 编码的 CSV。"))
+        return redirect("promotions:calendar")
+    return render(
+        request,
+        "promotions/calendar.html",
+        {
+            "years": CalendarYear.objects.all(),
+            "days": CalendarDay.objects.order_by("-date")[:60],
+            "this_year": today().year,
+        },
+    )
+
+
+@login_required
 def export(request, pk):
     """The round as a workbook: every candidacy the viewer may see all of (HR and the like), and the funnel."""
     rnd = _round(request, pk)

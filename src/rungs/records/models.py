@@ -88,3 +88,30 @@ class Event(Recorded):
         verbose_name_plural = _("事件")
         ordering = ["employee", "date"]
         indexes = [models.Index(fields=["type", "date"])]
+
+
+class CalendarYear(models.Model):
+    """A year whose working days the company's calendar table holds in full (seeded from the package or
+    imported when the State Council announces it): its days not in the table are plain weekdays/weekends."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=200)  # 国务院办公厅通知, the package, a file name
+
+    class Meta:
+        verbose_name = _("工作日历年份")
+        verbose_name_plural = _("工作日历年份")
+        ordering = ["year"]
+
+
+class CalendarDay(models.Model):
+    """A day that differs from Monday–Friday (a holiday on a weekday, a make-up working weekend), or an
+    admin's correction of the package's calendar."""
+
+    date = models.DateField(_("日期"), unique=True)
+    workday = models.BooleanField(_("上班"))
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
