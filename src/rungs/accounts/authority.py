@@ -73,6 +73,9 @@ ACTIONS: dict[str, Rule] = {
     ),
     "round.approve": Rule(EVERYONE - {Role.AGENT}, _("审批晋升"), about_people=True, not_self=True),
     "round.appoint": Rule(frozenset({Role.HR, Role.ADMIN}), _("发布任命"), about_people=True, not_self=True),
+    "round.acting": Rule(
+        frozenset({Role.HR, Role.ADMIN}), _("安排职务代理"), about_people=True, not_self=True
+    ),
     "round.conclude": Rule(DATA_OWNERS, _("作出考察期结论"), about_people=True, not_self=True),
     "calendar.edit": Rule(frozenset({Role.HR, Role.ADMIN}), _("维护工作日历")),
     # Cases that follow a rule (demotion triggers, unqualified leaders, warnings): the owner named on the

@@ -26,6 +26,8 @@ class Case(models.Model):
         OBSERVE = "observe", _("设考察期")
         PASSED = "passed", _("考察期目标达成")
         EXTEND = "extend", _("延长考察期")
+        CONVERT = "convert", _("代理转为正式任职")
+        END_ACTING = "end_acting", _("结束代理")
 
     employee = models.ForeignKey(Employee, models.PROTECT, related_name="cases", verbose_name=_("员工"))
     policy = models.ForeignKey(Policy, models.PROTECT, related_name="cases", verbose_name=_("策略版本"))

@@ -18,10 +18,10 @@ from rungs.core.policy.errors import PolicyError
 from rungs.core.targets import targets_met, targets_policy
 from rungs.datasets.frames import dataset_from_db
 from rungs.policies.models import EvaluationRun
-from rungs.records.assignments import level_change
+from rungs.records.assignments import acting_end, level_change
 
 # The rule kinds that call for someone's decision (a promotion or an acting conversion goes to a round).
-CASE_KINDS = ("demotion", "unqualified_leader", "warning")
+CASE_KINDS = ("demotion", "unqualified_leader", "warning", "acting_conversion")
 OBSERVATION_MONTHS = (3, 6)  # zhangshang-game: an observation period of 3–6 months
 Outcome = Case.Outcome
 
@@ -154,6 +154,24 @@ def case_decide(
         _targets(c, targets)  # refused here, with the line and column, rather than at the end
         c.state, c.targets = Case.State.OBSERVING, targets
         c.observe_from, c.observe_until = on, add_months(on, months)
+    elif outcome in (Outcome.CONVERT, Outcome.END_ACTING):
+        if c.kind != "acting_conversion":
+            raise CaseRefused(_("只有职务代理期满的事项可以这样处理。"))
+        acting_end(
+            employee=c.employee,
+            track=c.track,
+            effective=on,
+            actor=actor,
+            action="case.decide",
+            target=c,
+            reason=reason,
+        )
+        if outcome == Outcome.CONVERT:  # into the post acted in (the rule's to_level)
+            level_change(
+                employee=c.employee, track=c.track, level=c.to_level, effective=on, kind="promotion",
+                actor=actor, action="case.decide", target=c, reason=reason,
+            )  # fmt: skip
+        c.state = Case.State.CLOSED
     elif outcome in (Outcome.DEMOTE, Outcome.ROTATE, Outcome.DISMISSAL, Outcome.NO_ACTION):
         if outcome == Outcome.DEMOTE:
             _demote(c, on, actor, reason)

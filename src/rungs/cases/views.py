@@ -80,6 +80,11 @@ def detail(request, pk):
             "outcomes": [
                 (o.value, o.label)
                 for o in (
+                    *(
+                        (Case.Outcome.CONVERT, Case.Outcome.END_ACTING)
+                        if case.kind == "acting_conversion"
+                        else ()
+                    ),
                     Case.Outcome.OBSERVE,
                     Case.Outcome.DEMOTE,
                     Case.Outcome.ROTATE,

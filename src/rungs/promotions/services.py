@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.models import Delegation
 from rungs.audit.trail import actor_name, record
+from rungs.core.acting import shortfall
 from rungs.core.notice import notice_end
 from rungs.core.policy.model import Authority, Signoff
 from rungs.core.roles import role_label
@@ -715,3 +716,81 @@ def candidacy_conclude(
         )
         _step(c, S.REVERTED, actor, "round.conclude", why)
     return c
+
+
+# ---------------------------------------------------------------------------------------------- acting
+
+
+@transaction.atomic
+def acting_appoint(*, round: Round, employee: Employee, on: dt.date, actor, reason: str):
+    """An acting appointment (代理) to the vacant post of a vacancy round that has no candidate: written to
+    the assignment history as an acting post beside the person's own. From the level the policy's
+    procedure.acting names up, only someone who lacks nothing but tenure, and that by fewer months than it
+    says, may act; the acting_conversion rule then says when they may be promoted."""
+    check(actor, "round.acting", employee)
+    rnd = Round.objects.select_for_update().select_related("policy").get(pk=round.pk)
+    if rnd.kind != Round.Kind.VACANCY:
+        raise StepRefused(_("只有岗位空缺的评审可以安排职务代理。"))
+    live = rnd.candidacies.exclude(state__in=[S.REJECTED, S.REMOVED, S.REVERTED])
+    if live.exists():
+        raise StepRefused(
+            _("本轮已有候选人（%(names)s），不安排代理。")
+            % {"names": "、".join(c.employee.name for c in live)}
+        )
+    posts = {(p.track, p.level) for p in rnd.posts.all()}
+    eligible = rnd.run.decisions.filter(kind="promotion", eligible=True).select_related("employee")
+    if rnd.department_id:
+        eligible = eligible.filter(employee__department_id=rnd.department_id)
+    names = [d.employee.name for d in eligible[:200] if (d.track, d.to_level) in posts]
+    if names:
+        raise StepRefused(
+            _("有符合条件的人选（%(names)s），应由他们申请或被推荐，不安排代理。")
+            % {"names": "、".join(names[:5])}
+        )
+    decisions = [
+        d
+        for d in rnd.run.decisions.filter(employee=employee, kind="promotion")
+        if (d.track, d.to_level) in posts
+    ]
+    if not decisions:
+        raise StepRefused(_("%(name)s 的下一职级不在本轮评审补充的岗位中。") % {"name": employee.name})
+    d = decisions[0]
+    if d.eligible:
+        raise StepRefused(_("%(name)s 已符合晋升条件，请按正常程序申请或推荐。") % {"name": employee.name})
+    policy = rnd.policy.parsed
+    rule = next((r for r in policy.rules if r.id == d.rule), None)
+    acting, path = policy.procedure.acting, policy.tracks[d.track].path
+    strict_here = acting and acting.strict_from in path and d.to_level in path
+    if rule and strict_here and path.index(d.to_level) >= path.index(acting.strict_from):
+        lack = shortfall(rule, d.criteria)
+        if lack.others:
+            raise StepRefused(
+                _("代理 %(level)s 及以上职务，除任职时间外须符合其他全部条件；%(name)s 未满足：%(what)s。")
+                % {"level": acting.strict_from, "name": employee.name, "what": "；".join(lack.others)}
+            )
+        if lack.tenure_months >= acting.tenure_short_below:
+            raise StepRefused(
+                _("%(name)s 任职时间还差 %(months)s 个月；代理须不足 %(limit)s 个月。")
+                % {
+                    "name": employee.name,
+                    "months": "?" if lack.tenure_months == float("inf") else f"{lack.tenure_months:g}",
+                    "limit": acting.tenure_short_below,
+                }
+            )
+    row = level_change(
+        employee=employee,
+        track=d.track,
+        level=d.to_level,
+        effective=on,
+        kind="acting",
+        actor=actor,
+        action="round.acting",
+        target=rnd,
+        reason=_reason(reason),
+    )
+    announce(
+        _("【职务代理】%(round)s：%(name)s 自 %(day)s 起代理 %(level)s。")
+        % {"round": rnd.name, "name": employee.name, "day": on.isoformat(), "level": d.to_level},
+        rnd.department,
+    )
+    return row

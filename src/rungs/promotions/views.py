@@ -120,7 +120,7 @@ def round_detail(request, pk):
             if may(user, "round.mediate")
             else [],
             "nominees": visible_employees(user).exclude(pk=user.employee_id).order_by("employee_id")[:500]
-            if may(user, "round.nominate")
+            if may(user, "round.nominate") or (rnd.kind == Round.Kind.VACANCY and may(user, "round.acting"))
             else [],
             "can_notice": services.has_notice(rnd.policy)
             and may(user, "round.notice")
@@ -132,6 +132,8 @@ def round_detail(request, pk):
             and may(user, "round.committee")
             and not hasattr(rnd, "committee"),
             "can_assess": may(user, "round.assess"),
+            "can_nominate": may(user, "round.nominate"),
+            "can_act": rnd.kind == Round.Kind.VACANCY and may(user, "round.acting"),
             "qualified": [c for c in shown if c.state == Candidacy.State.QUALIFIED],
             "S": Candidacy.State,
         },
@@ -300,6 +302,7 @@ def _votes(p, rnd) -> dict[int, tuple[int, int]]:
 
 STEPS = (
     "apply",
+    "acting",
     "assess",
     "committee",
     "nominate",
@@ -342,6 +345,9 @@ def act(request, pk):
             )
         elif step in ("pass", "reject"):
             services.candidacy_review(candidacy=candidacy(), passed=step == "pass", actor=user, reason=reason)
+        elif step == "acting":
+            employee = get_object_or_404(visible_employees(user), pk=p.get("employee") or 0)
+            services.acting_appoint(round=rnd, employee=employee, on=on, actor=user, reason=reason)
         elif step == "assess":
             services.assessment_record(round=rnd, scores=_scores(p.get("scores", "")), actor=user)
         elif step == "committee":

@@ -120,3 +120,31 @@ def level_revert(
             reason=reason,
             department=previous.department,
         )
+
+
+def acting_end(
+    *, employee: Employee, track: str, effective: dt.date, actor, action: str, target=None, reason: str = ""
+):
+    """Ends the open acting post (代理) on the track the day before `effective`: converted into the post, or
+    the acting simply over. Nothing to end is refused."""
+    with transaction.atomic():
+        row = _current(employee, track, acting=True)
+        if row is None:
+            raise LevelChangeRefused(_("%(name)s 目前没有代理的职务。") % {"name": employee.name})
+        if effective <= row.start_date:
+            raise LevelChangeRefused(
+                _("代理从 %(start)s 开始，结束日期须在其后。") % {"start": row.start_date.isoformat()}
+            )
+        before = _values(row)
+        row.end_date = effective - dt.timedelta(days=1)
+        row.save(update_fields=["end_date"])
+        record(
+            actor,
+            action,
+            target if target is not None else row,
+            employee_id=employee.employee_id,
+            before=before,
+            after={**(before or {}), "end_date": row.end_date},
+            reason=reason,
+        )
+        return row

@@ -356,6 +356,15 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class Acting:
+    """Who may act (代理) in a vacant post: from `strict_from` up the path, only someone who lacks nothing
+    but tenure, and that by fewer than `tenure_short_below` months."""
+
+    strict_from: str
+    tenure_short_below: int = 12
+
+
+@dataclass(frozen=True)
 class Procedure:
     """How a promotion round runs. Read by the promotion rounds, not by the evaluation."""
 
@@ -368,6 +377,7 @@ class Procedure:
     skip_level: str = ""  # the role that may approve skipping levels; empty = not allowed
     one_level_at_a_time: bool = True
     lateral: tuple[tuple[str, ...], ...] = ()  # groups of equivalent "track.level" (交叉晋升)
+    acting: Acting | None = None
 
 
 @dataclass(frozen=True)

@@ -467,6 +467,7 @@ class _Parser:
             "skip_level",
             "one_level_at_a_time",
             "lateral",
+            "acting",
         )
         mp = self.mapping(value, "procedure", mark, keys)
         windows: tuple[int, ...] = ()
@@ -519,6 +520,27 @@ class _Parser:
                 self.at(mp, "one_level_at_a_time"),
             ),
             lateral=self.lateral(mp.get("lateral", YList()), self.at(mp, "lateral")),
+            acting=self.acting(mp["acting"], self.at(mp, "acting")) if "acting" in mp else None,
+        )
+
+    def acting(self, value: Any, mark: Mark) -> m.Acting:
+        """`acting: {strict_from: supervisor, tenure_short_below: 12}`: from that level up the path, someone
+        may act (代理) in a vacant post only when tenure is all they lack, and by fewer months than given."""
+        am = self.mapping(value, "procedure.acting", mark, ("strict_from", "tenure_short_below"))
+        all_levels = tuple(dict.fromkeys(lv for t in self.tracks.values() for lv in t.level_ids()))
+        return m.Acting(
+            strict_from=self.name(
+                self.need(am, "strict_from", "procedure.acting"),
+                "procedure.acting.strict_from",
+                self.at(am, "strict_from"),
+                all_levels,
+            ),
+            tenure_short_below=self.integer(
+                am.get("tenure_short_below", 12),
+                "procedure.acting.tenure_short_below",
+                self.at(am, "tenure_short_below"),
+                1,
+            ),
         )
 
     def authority(self, value: Any, mark: Mark) -> m.Authority:
