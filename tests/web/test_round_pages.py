@@ -110,3 +110,25 @@ def test_the_funnel_and_the_export_count_each_stage_and_the_days_in_it(company, 
     assert people[1][:7] == ("E1", "王芳", "客服一部", "初级客服", "高级客服", "本人申请", "资格审查通过")
     client.force_login(u["fang"])  # an agent sees the round, not its export
     assert client.get(f"/rounds/{rnd.pk}/export.xlsx").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_board_lists_who_is_eligible_but_not_in_yet_and_filters_by_stage(company, client):  # noqa: F811
+    from rungs.promotions.services import candidacy_apply
+
+    u, rnd = company
+    client.force_login(u["hr"])
+
+    def section(html, start):
+        return html[html.find(start) :] if start in html else ""
+
+    page = client.get(f"/rounds/{rnd.pk}/").content.decode()
+    eligible = section(page, 'id="eligible"')
+    # 王芳 and 赵丽 meet every condition; 李强 has 3 months as junior of the 12 wanted
+    assert "符合条件、尚未参加的人选（2 人）" in eligible and "E1" in eligible and "E3" in eligible
+    assert "E2" not in eligible
+    candidacy_apply(round=rnd, actor=u["fang"], statement="申请")
+    page = client.get(f"/rounds/{rnd.pk}/").content.decode()
+    assert "（1 人）" in section(page, 'id="eligible"')
+    assert 'data-employee="E1"' in client.get(f"/rounds/{rnd.pk}/?state=candidate").content.decode()
+    assert 'data-employee="E1"' not in client.get(f"/rounds/{rnd.pk}/?state=qualified").content.decode()

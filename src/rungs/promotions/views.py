@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -87,11 +89,36 @@ def _round(request, pk):
     return get_object_or_404(rounds_for(request.user), pk=pk)
 
 
-def _rows(rnd, lang):
-    for c in rnd.candidacies.select_related("employee").prefetch_related("objections"):
+PAGE = 100  # candidacies per page of a round's board
+
+
+def _labelled(rnd, rows, lang):
+    for c in rows:
         c.from_label = level_label(rnd.policy, c.track, c.from_level, lang)
         c.to_label = level_label(rnd.policy, c.track, c.to_level, lang)
         yield c
+
+
+def _rows(rnd, lang):
+    return _labelled(rnd, rnd.candidacies.select_related("employee").prefetch_related("objections"), lang)
+
+
+def _eligible_outside(rnd, user):
+    """Those the round's evaluation finds eligible for one of its posts who are not candidates yet, in the
+    user's sight: (how many, the first of them)."""
+    if rnd.run is None:
+        return 0, []
+    posts = Q()
+    for p in rnd.posts.all():
+        posts |= Q(track=p.track, to_level=p.level)
+    rows = rnd.run.decisions.filter(posts, kind="promotion", eligible=True).exclude(
+        employee__candidacies__round=rnd
+    )
+    if rnd.department_id:
+        rows = rows.filter(employee__department_id=rnd.department_id)
+    if not sees_everyone(user):
+        rows = rows.filter(employee__in=visible_employees(user))
+    return rows.count(), list(rows.select_related("employee").order_by("employee__employee_id")[:50])
 
 
 @login_required
@@ -99,12 +126,17 @@ def round_detail(request, pk):
     rnd = _round(request, pk)
     lang = get_language() or "zh-hans"
     user = request.user
-    candidacies = list(_rows(rnd, lang))
-    mine = [c for c in candidacies if c.employee_id == user.employee_id]
-    visible = {e.pk for e in visible_employees(user).filter(pk__in=[c.employee_id for c in candidacies])}
-    shown = (
-        [c for c in candidacies if c.employee_id in visible] if not may(user, "round.notice") else candidacies
-    )
+    rows = rnd.candidacies.select_related("employee").prefetch_related("objections")
+    if not may(user, "round.notice"):  # HR and the like see every candidacy; others those in their sight
+        rows = rows.filter(employee__in=visible_employees(user))
+    counts = dict(rows.order_by().values_list("state").annotate(n=Count("pk")))
+    base, state = rows, request.GET.get("state", "")
+    if state in Candidacy.State.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("employee__employee_id", "pk"), PAGE).get_page(request.GET.get("page"))
+    shown = list(_labelled(rnd, page.object_list, lang))
+    mine = rnd.candidacies.filter(employee_id=user.employee_id).exists() if user.employee_id else False
+    outside, eligible = _eligible_outside(rnd, user)
     post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
     return render(
         request,
@@ -114,6 +146,11 @@ def round_detail(request, pk):
             "posts": [(p, level_label(rnd.policy, p.track, p.level, lang)) for p in rnd.posts.all()],
             "post_choices": post_choices,
             "candidacies": shown,
+            "page": page,
+            "state": state,
+            "states": [(v, label, counts.get(v, 0)) for v, label in Candidacy.State.choices if counts.get(v)],
+            "eligible_outside": outside,
+            "eligible": eligible,
             "mine": mine,
             "notice": getattr(rnd, "notice", None),
             "objections": Objection.objects.filter(notice__round=rnd).select_related("candidacy__employee")
@@ -134,7 +171,13 @@ def round_detail(request, pk):
             "can_assess": may(user, "round.assess"),
             "can_nominate": may(user, "round.nominate"),
             "can_act": rnd.kind == Round.Kind.VACANCY and may(user, "round.acting"),
-            "qualified": [c for c in shown if c.state == Candidacy.State.QUALIFIED],
+            "qualified": list(
+                _labelled(
+                    rnd,
+                    base.filter(state=Candidacy.State.QUALIFIED).order_by("employee__employee_id")[:500],
+                    lang,
+                )
+            ),
             "S": Candidacy.State,
         },
     )
