@@ -7,6 +7,7 @@ eligible in June?" is answered by the run of June, not by today's data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from functools import cached_property
 
 from django.conf import settings
@@ -18,6 +19,13 @@ from rungs.core.policy.errors import PolicyError
 from rungs.core.policy.model import Policy as ParsedPolicy
 from rungs.core.policy.parse import parse_policy
 from rungs.people.models import Employee
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, filename: str) -> ParsedPolicy:
+    """One parse per stored text in the process: a parsed policy is immutable, and a page that reads many
+    rows with their policy (a round's candidacies) would otherwise parse it once per row."""
+    return parse_policy(text, filename)
 
 
 class Policy(models.Model):
@@ -56,7 +64,7 @@ class Policy(models.Model):
 
     @cached_property
     def parsed(self) -> ParsedPolicy:
-        return parse_policy(self.text, f"{self.scheme}@{self.version}.yaml")
+        return _parsed(self.text, f"{self.scheme}@{self.version}.yaml")
 
     @classmethod
     def from_text(cls, text: str, filename: str = "policy.yaml", user=None) -> Policy:

@@ -31,65 +31,136 @@ def level_label(policy: Policy, track: str, level: str, lang: str) -> str:
 
 
 OPEN_STATES = ("candidate", "qualified", "recommended", "notice", "approved", "appointed")
+STEP_ACTIONS = (
+    "round.review",
+    "round.committee",
+    "round.notice",
+    "round.mediate",
+    "round.approve",
+    "round.appoint",
+    "round.conclude",
+)
 
 
-def next_step(c, user, today) -> str | None:
+def next_step(c, user, today, acts=None, holds=None) -> str | None:
     """The step of candidacy `c` that waits on `user` today, as a label, or None. The same checks as the
-    services (the authority table, the policy's reviewers and approval chain, the 公示 clock), read only."""
+    services (the authority table, the policy's reviewers and approval chain, the 公示 clock), read only;
+    `acts` (action → whether the user's role may take it) and `holds` (role → bool) may be given by a caller
+    that asks for many candidacies, which then has already kept to the user's scope."""
     from rungs.accounts.authority import may
     from rungs.promotions import services
 
+    def can(action):
+        return acts[action] if acts is not None else may(user, action, c.employee)
+
+    def named(role):
+        return holds(role) if holds is not None else services.holds(user, role, today)
+
     S = c.State
-    policy, e = c.round.policy, c.employee
+    policy = c.round.policy
     auth = services.authority_for(policy, c.to_level)
     if c.state == S.CANDIDATE:
-        named = not (auth and auth.reviews) or any(services.holds(user, r) for r in auth.reviews)
-        return _("资格审查") if named and may(user, "round.review", e) else None
+        ok = not (auth and auth.reviews) or any(named(r) for r in auth.reviews)
+        return _("资格审查") if ok and can("round.review") else None
     notice = getattr(c.round, "notice", None)
     if c.state == services.before_notice(policy) and services.has_notice(policy):
-        return _("发布公示") if notice is None and may(user, "round.notice") else None
+        return _("发布公示") if notice is None and can("round.notice") else None
     if c.state == S.QUALIFIED and services.has_committee(policy):
-        return _("评审委员会表决") if may(user, "round.committee") else None
+        return _("评审委员会表决") if can("round.committee") else None
     if c.state == S.NOTICE and notice is not None and notice.ends_on is None:
-        return _("处理公示异议") if may(user, "round.mediate", e) else None
+        return _("处理公示异议") if can("round.mediate") else None
     if c.state == services.before_approval(policy):
         if notice is not None and (notice.ends_on is None or today <= notice.ends_on):
             return None  # the 公示 is still running: nobody's turn yet
-        if not may(user, "round.approve", e) or any(a["by"] == user.get_username() for a in c.approvals):
+        if not can("round.approve") or any(a["by"] == user.get_username() for a in c.approvals):
             return None
         chain = auth.approves if auth else ()
         _i, step, signed = services.pending_signoff(chain, c.approvals)
-        if chain and step is None:
+        if not chain:
+            return _("审批")
+        if step is None:
             return None
-        left = (
-            [r for r in step.roles if r not in signed]
-            if step and step.every
-            else list(step.roles if step else ())
-        )
-        return _("审批") if not chain or any(services.holds(user, r, today) for r in left) else None
+        left = [r for r in step.roles if r not in signed] if step.every else list(step.roles)
+        return _("审批") if any(named(r) for r in left) else None
     if c.state == S.APPROVED:
-        return _("发布任命") if may(user, "round.appoint", e) else None
+        return _("发布任命") if can("round.appoint") else None
     if c.state == S.APPOINTED:
-        return _("考察期结论") if may(user, "round.conclude", e) else None
+        return _("考察期结论") if can("round.conclude") else None
     return None
 
 
-def waiting_on(user, today, limit: int = 200) -> list:
-    """The candidacies of open rounds in the user's sight whose next step is theirs, with that step."""
+def _states_for(rnd, acts, today) -> set[str]:
+    """The stages of `rnd` in which a step may wait on someone whose role may take `acts`, today: what the
+    query keeps, so that a thousand candidacies in a running 公示 are not read one by one."""
+    from rungs.promotions import services
     from rungs.promotions.models import Candidacy
 
-    rows = (
-        Candidacy.objects.filter(round__in=rounds_for(user), state__in=OPEN_STATES)
-        .exclude(employee_id=user.employee_id)
-        .select_related("round__policy", "round__notice", "employee")
-        .order_by("round", "pk")
-    )
-    out = []
-    for c in rows[: limit * 5]:
-        step = next_step(c, user, today)
-        if step:
-            c.step = step
-            out.append(c)
-            if len(out) == limit:
-                break
+    S, policy = Candidacy.State, rnd.policy
+    notice = getattr(rnd, "notice", None)
+    states = set()
+    if acts["round.review"]:
+        states.add(S.CANDIDATE)
+    if services.has_committee(policy) and acts["round.committee"]:
+        states.add(S.QUALIFIED)
+    if services.has_notice(policy):
+        if notice is None and acts["round.notice"]:
+            states.add(services.before_notice(policy))
+        elif (
+            notice is not None
+            and notice.ends_on is None
+            and acts["round.mediate"]
+            or (
+                notice is not None
+                and notice.ends_on is not None
+                and today > notice.ends_on
+                and acts["round.approve"]
+            )
+        ):
+            states.add(S.NOTICE)
+    elif acts["round.approve"]:
+        states.add(services.before_approval(policy))
+    if acts["round.appoint"]:
+        states.add(S.APPROVED)
+    if acts["round.conclude"]:
+        states.add(S.APPOINTED)
+    return states
+
+
+def waiting_on(user, today, limit: int = 100) -> list:
+    """The candidacies of open rounds in the user's sight whose next step is theirs, with that step: the
+    user's role is asked once per action, the scope is kept by the query, and every candidacy of a round
+    shares that round (and its parsed policy)."""
+    from functools import cache
+
+    from rungs.accounts.authority import may
+    from rungs.accounts.scope import visible_employees
+    from rungs.promotions import services
+
+    acts = {a: may(user, a) for a in STEP_ACTIONS}
+    if not any(acts.values()):
+        return []  # an agent: nothing in a round waits on them
+
+    @cache
+    def holds(role):
+        return services.holds(user, role, today)
+
+    out: list = []
+    rounds = rounds_for(user).filter(candidacies__state__in=OPEN_STATES).distinct().select_related("notice")
+    for rnd in rounds:
+        states = _states_for(rnd, acts, today)
+        if not states:
+            continue
+        rows = rnd.candidacies.filter(state__in=states).select_related("employee").order_by("pk")
+        if user.employee_id:
+            rows = rows.exclude(employee_id=user.employee_id)
+        if not sees_everyone(user):
+            rows = rows.filter(employee__in=visible_employees(user))
+        for c in rows.iterator(chunk_size=500):
+            c.round = rnd
+            step = next_step(c, user, today, acts, holds)
+            if step:
+                c.step = step
+                out.append(c)
+                if len(out) == limit:
+                    return out
     return out

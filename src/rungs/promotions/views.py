@@ -99,10 +99,6 @@ def _labelled(rnd, rows, lang):
         yield c
 
 
-def _rows(rnd, lang):
-    return _labelled(rnd, rnd.candidacies.select_related("employee").prefetch_related("objections"), lang)
-
-
 def _eligible_outside(rnd, user):
     """Those the round's evaluation finds eligible for one of its posts who are not candidates yet, in the
     user's sight: (how many, the first of them)."""
@@ -241,26 +237,33 @@ def export(request, pk):
     return response
 
 
+NOTICE_PAGE = 200  # names per page of the 公示 (?all=1 prints every name)
+
+
 @login_required
 def notice_page(request, pk):
     rnd = _round(request, pk)
     notice = getattr(rnd, "notice", None)
     lang = get_language() or "zh-hans"
-    listed = [
-        c
-        for c in _rows(rnd, lang)
-        if c.state
-        in (
-            Candidacy.State.NOTICE,
-            Candidacy.State.APPROVED,
-            Candidacy.State.APPOINTED,
-            Candidacy.State.FORMAL,
-        )
-    ]
+    S = Candidacy.State
+    rows = (
+        rnd.candidacies.filter(state__in=(S.NOTICE, S.APPROVED, S.APPOINTED, S.FORMAL))
+        .select_related("employee")
+        .only("pk", "state", "track", "from_level", "to_level", "employee__name", "employee__employee_id")
+        .order_by("employee__employee_id", "pk")
+    )
+    printing = request.GET.get("all") == "1"
+    page = Paginator(rows, rows.count() or 1 if printing else NOTICE_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "promotions/notice.html",
-        {"round": rnd, "notice": notice, "listed": listed, "today": today()},
+        {
+            "round": rnd,
+            "notice": notice,
+            "listed": list(_labelled(rnd, page.object_list, lang)),
+            "page": page,
+            "today": today(),
+        },
     )
 
 
