@@ -73,6 +73,13 @@ def test_a_run_that_covers_nobody_is_not_current(demo):
     # star-titles has title and position tracks; the demo's people are on skill and management tracks.
     stranger = (EXAMPLES / "policies" / "star-titles.yaml").read_text(encoding="utf-8")
     policy = policy_create(text=stranger, actor=user("hr"))
+    # star-titles' rules are the general manager's: the version is in force once they approve it
+    from rungs.accounts.models import User, UserFunction
+    from rungs.policies.services import policy_approve
+
+    gm = User.objects.create(username="gm", role="executive")
+    UserFunction.objects.create(user=gm, function="general_manager")
+    policy_approve(policy=policy, actor=gm)
     run = evaluation_run_start(policy=policy, as_of=AS_OF, actor=user("hr"))
     assert not run.decisions.exists()
     assert not run.official and any("没有覆盖任何人" in w for w in run.warnings)

@@ -19,5 +19,7 @@ urlpatterns = [
     path("policies/new/", policies.upload, name="policy_upload"),
     path("policies/run/", policies.run, name="policy_run"),
     path("policies/<int:pk>/", policies.detail, name="policy"),
+    path("policies/<int:pk>/whatif/", policies.whatif, name="policy_whatif"),
+    path("policies/<int:pk>/approve/", policies.approve, name="policy_approve"),
     path("runs/<int:pk>/", policies.run_detail, name="run"),
 ]

@@ -43,6 +43,18 @@ class Policy(models.Model):
         verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # A version of a policy whose procedure names a rules_owner is a draft until that role approves it;
+    # only approved versions are ever in force.
+    approved = models.BooleanField(_("已批准"), default=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     # A department manager's version governs their department only (None: the whole company).
     department = models.ForeignKey(
         "people.Department",
@@ -101,6 +113,7 @@ class Policy(models.Model):
 
     @staticmethod
     def in_force_among(qs, on: dt.date, scheme: str | None) -> Policy | None:
+        qs = qs.filter(approved=True)  # a draft awaiting its owner's approval is never in force
         all_of = qs
         qs = qs.filter(effective_from__lte=on)
         if scheme is None:

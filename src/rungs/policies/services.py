@@ -7,12 +7,15 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
+from rungs.accounts.functions import holds
 from rungs.accounts.models import COMPANY_WIDE
 from rungs.audit.trail import record
 from rungs.core.periods import add_months
+from rungs.core.roles import role_label
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.runs import run_evaluation
 from rungs.records.models import Evaluation, Event, Metric
@@ -35,6 +38,7 @@ def policy_create(*, text: str, filename: str = "policy.yaml", actor) -> Policy:
     check(actor, "policy.create")
     policy = Policy.from_text(text, filename, user=actor)
     policy.department = _scope(actor)  # a department manager's version governs their department only
+    policy.approved = not rules_owner(policy)
     try:
         with transaction.atomic():
             if Policy.objects.filter(scheme=policy.scheme, version=policy.version).exists():
@@ -50,10 +54,42 @@ def policy_create(*, text: str, filename: str = "policy.yaml", actor) -> Policy:
                     "effective_from": policy.effective_from,
                     "label": policy.label,
                     "department": policy.department.name if policy.department else None,
+                    "approved": policy.approved,
                 },
             )
     except IntegrityError:  # stored by someone else between the check and the insert
         raise DuplicateVersion(policy) from None
+    return policy
+
+
+def rules_owner(policy: Policy) -> str:
+    """Who must approve a new version: the owner the version in force names (a draft cannot drop its own
+    approver), else the one the new version names; '' when neither names one."""
+    current = Policy.in_force(dt.date.max, policy.scheme, policy.department)
+    owner = current.parsed.procedure.rules_owner if current is not None and current.pk != policy.pk else ""
+    return owner or policy.parsed.procedure.rules_owner
+
+
+class PolicyRefused(Exception):
+    """The approval is not possible now (already approved, approving one's own upload)."""
+
+
+@transaction.atomic
+def policy_approve(*, policy: Policy, actor, reason: str = "") -> Policy:
+    """The owner of the rules approves a draft version; from then on it is in force from its
+    effective_from. The uploader does not approve their own draft."""
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    check(actor, "policy.approve")
+    if policy.approved:
+        raise PolicyRefused(_("这个版本已经批准过了。"))
+    owner = rules_owner(policy)
+    if owner and not holds(actor, owner, timezone.localdate()):
+        raise Denied("policy.approve", _("本制度的修订由%(who)s批准。") % {"who": role_label(owner)})
+    if policy.uploaded_by_id == getattr(actor, "pk", None):
+        raise PolicyRefused(_("上传者不能批准自己上传的版本。"))
+    policy.approved, policy.approved_by, policy.approved_at = True, actor, timezone.now()
+    policy.save(update_fields=["approved", "approved_by", "approved_at"])
+    record(actor, "policy.approve", policy, after={"version": policy.version, "owner": owner}, reason=reason)
     return policy
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
-from rungs.accounts.models import Delegation
+from rungs.accounts.functions import holder, holds
 from rungs.audit.trail import actor_name, record
 from rungs.core.acting import shortfall
 from rungs.core.notice import notice_end
@@ -35,32 +35,6 @@ class StepRefused(Exception):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def holds(user, code: str, on: dt.date | None = None) -> bool:
-    """Whether the user is `code` of rungs.core.roles: by their role or a function they hold, or — on day
-    `on` — as the delegate of someone away who is."""
-    return holder(user, code, on) is not None
-
-
-def _own(user, code: str) -> bool:
-    return user.role == code or user.functions.filter(function=code).exists()
-
-
-def holder(user, code: str, on: dt.date | None = None):
-    """Whom the user acts for as `code`: themselves, the principal of a delegation in force on `on`, or
-    None."""
-    if user is None:
-        return None
-    if _own(user, code):
-        return user
-    if on is not None:
-        for d in Delegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on).select_related(
-            "principal"
-        ):
-            if d.principal.is_active and _own(d.principal, code):
-                return d.principal
-    return None
 
 
 def authority_for(policy: Policy, level: str) -> Authority | None:

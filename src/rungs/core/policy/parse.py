@@ -468,6 +468,7 @@ class _Parser:
             "one_level_at_a_time",
             "lateral",
             "acting",
+            "rules_owner",
         )
         mp = self.mapping(value, "procedure", mark, keys)
         windows: tuple[int, ...] = ()
@@ -521,6 +522,11 @@ class _Parser:
             ),
             lateral=self.lateral(mp.get("lateral", YList()), self.at(mp, "lateral")),
             acting=self.acting(mp["acting"], self.at(mp, "acting")) if "acting" in mp else None,
+            rules_owner=self.name(
+                mp["rules_owner"], "procedure.rules_owner", self.at(mp, "rules_owner"), ROLE_CODES
+            )
+            if mp.get("rules_owner") not in ("", None)
+            else "",
         )
 
     def acting(self, value: Any, mark: Mark) -> m.Acting:

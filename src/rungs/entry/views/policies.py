@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from rungs.accounts.authority import abilities, may, requires
 from rungs.accounts.scope import sees_everyone, visible_employees
 from rungs.core.policy.errors import PolicyError
+from rungs.core.roles import role_label
 from rungs.core.vocabulary import kind_label
 from rungs.entry.forms import PolicyForm, RunForm
 from rungs.people.models import Employee
@@ -23,6 +24,7 @@ from rungs.policies.services import (
     evaluation_run_enqueue,
     evaluation_run_start,
     policy_create,
+    rules_owner,
 )
 from rungs.policies.tasks import evaluate_policy
 
@@ -101,6 +103,7 @@ def detail(request, pk: int):
         "entry/policy_detail.html",
         {
             "policy": policy,
+            "owner": role_label(rules_owner(policy)) if not policy.approved else "",
             "lines": numbered(policy.text),
             "versions": versions,
             "runs": _runs(request.user).filter(policy=policy)[:10],
@@ -110,6 +113,47 @@ def detail(request, pk: int):
             **abilities(request.user),
         },
     )
+
+
+@requires("policy.read")
+def whatif(request, pk: int):
+    """The version against the one in force on a day: who gains or loses eligibility, by department and
+    level, among the people the viewer may see."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rungs.policies.whatif import what_if
+
+    policy = get_object_or_404(Policy, pk=pk)
+    try:
+        as_of = dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        as_of = timezone.localdate()
+    people = None if sees_everyone(request.user) else visible_employees(request.user)
+    return render(
+        request,
+        "entry/policy_whatif.html",
+        {"policy": policy, "as_of": as_of, **what_if(policy, as_of, people)},
+    )
+
+
+@require_POST
+@requires("policy.approve")
+def approve(request, pk: int):
+    from rungs.accounts.authority import Denied
+    from rungs.policies.services import PolicyRefused, policy_approve
+
+    policy = get_object_or_404(Policy, pk=pk)
+    try:
+        policy_approve(policy=policy, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(
+            request,
+            _("已批准：%(policy)s 自 %(day)s 起生效。") % {"policy": policy, "day": policy.effective_from},
+        )
+    except (Denied, PolicyRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+    return redirect("entry:policy", pk)
 
 
 @requires("policy.create")
