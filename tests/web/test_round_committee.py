@@ -156,6 +156,12 @@ def test_a_vacancy_round_with_a_committee_and_the_vice_presidents_approval(vacan
     c.refresh_from_db()
     # after_onboarding_assessment: the post is taken at once, the 考察期 then decides; numbered in the year
     assert (c.state, c.effective, c.appointment_no) == (S.APPOINTED, D(2026, 9, 28), "〔2026〕001号")
+    assert c.term_ends == D(2028, 9, 28)  # the term of 2 years (任期两年)
+    from rungs.promotions.selectors import terms_due
+
+    assert terms_due(u["hr"], D(2028, 7, 29)) == []  # 61 days before: not yet
+    assert terms_due(u["hr"], D(2028, 7, 30)) == [c]  # 60 days before: its renewal review is due
+    assert terms_due(u["qa"], D(2028, 9, 1)) == []  # the quality group does not conclude appointments
     assert zhou.current_assignments().get().level == "supervisor"
     steps = list(Transition.objects.filter(candidacy=c).values_list("to_state", flat=True))
     assert steps == [S.CANDIDATE, S.QUALIFIED, S.RECOMMENDED, S.APPROVED, S.APPOINTED]

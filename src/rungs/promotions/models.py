@@ -93,6 +93,9 @@ class Candidacy(models.Model):
     )  # [{"by": username, "as": role code, "at": iso}]
     effective = models.DateField(_("任职生效日期"), null=True, blank=True)
     appointed_on = models.DateField(_("任命日期"), null=True, blank=True)
+    term_ends = models.DateField(
+        _("任期届满"), null=True, blank=True
+    )  # procedure.term_years after taking force
     appointment_no = models.CharField(_("任命文号"), max_length=30, blank=True)  # 〔2026〕001号, by year
     assessment = models.JSONField(_("考核成绩"), default=dict)  # {"笔试": "86", "面试": "90"}: as entered
     version = models.PositiveIntegerField(default=0)  # bumped by every transition: two approvers, one wins

@@ -164,3 +164,22 @@ def waiting_on(user, today, limit: int = 100) -> list:
                 if len(out) == limit:
                     return out
     return out
+
+
+def terms_due(user, today, within_days: int = 60, limit: int = 100) -> list:
+    """Appointments whose term (任期) ends within `within_days` (or has ended) and whose renewal review
+    is for the user to start: those who may conclude a candidacy, in their scope."""
+    import datetime as dt
+
+    from rungs.accounts.authority import may
+    from rungs.accounts.scope import visible_employees
+    from rungs.promotions.models import Candidacy
+
+    if not may(user, "round.conclude"):
+        return []
+    rows = Candidacy.objects.filter(
+        state__in=("appointed", "formal"), term_ends__lte=today + dt.timedelta(days=within_days)
+    ).select_related("employee", "round")
+    if not sees_everyone(user):
+        rows = rows.filter(employee__in=visible_employees(user))
+    return list(rows.order_by("term_ends", "pk")[:limit])

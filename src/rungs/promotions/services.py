@@ -630,6 +630,14 @@ def candidacy_appoint(*, candidacy: Candidacy, decided: dt.date, actor) -> Candi
     _expect(c, S.APPROVED)
     c.effective = effective_date(c.round.policy, decided)
     c.appointment_no, c.appointed_on = _next_number(decided.year), decided
+    years = c.round.policy.parsed.procedure.term_years
+    if years:  # 29 February falls back to the 28th in a common year
+        e = c.effective
+        c.term_ends = (
+            e.replace(year=e.year + years)
+            if not (e.month == 2 and e.day == 29)
+            else dt.date(e.year + years, 2, 28)
+        )
     level_change(
         employee=c.employee,
         track=c.track,

@@ -19,7 +19,7 @@ from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
 from rungs.promotions import views as promotion_views
 from rungs.promotions.models import Candidacy
-from rungs.promotions.selectors import waiting_on
+from rungs.promotions.selectors import terms_due, waiting_on
 from rungs.records.models import Evaluation
 
 PAGE = 50
@@ -63,6 +63,7 @@ def home(request):
     # the inbox: every round step and case decision that waits on this user today
     on = promotion_views.today()
     ctx["waiting"], ctx["cases_waiting"] = waiting_on(user, on), cases_waiting(user, on)
+    ctx["terms_due"] = terms_due(user, on)
     if user.employee_id:
         ctx["my_candidacies"] = Candidacy.objects.filter(employee_id=user.employee_id).select_related(
             "round"

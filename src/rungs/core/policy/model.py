@@ -378,6 +378,7 @@ class Procedure:
     one_level_at_a_time: bool = True
     lateral: tuple[tuple[str, ...], ...] = ()  # groups of equivalent "track.level" (交叉晋升)
     acting: Acting | None = None
+    term_years: int = 0  # an appointment's term (任期), renewed by review; 0 = no term
     rules_owner: str = ""  # the role that approves a new version of the policy ('' = in force on upload)
 
 

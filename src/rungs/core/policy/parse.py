@@ -469,6 +469,7 @@ class _Parser:
             "lateral",
             "acting",
             "rules_owner",
+            "term_years",
         )
         mp = self.mapping(value, "procedure", mark, keys)
         windows: tuple[int, ...] = ()
@@ -522,6 +523,9 @@ class _Parser:
             ),
             lateral=self.lateral(mp.get("lateral", YList()), self.at(mp, "lateral")),
             acting=self.acting(mp["acting"], self.at(mp, "acting")) if "acting" in mp else None,
+            term_years=self.integer(
+                mp.get("term_years", 0), "procedure.term_years", self.at(mp, "term_years")
+            ),
             rules_owner=self.name(
                 mp["rules_owner"], "procedure.rules_owner", self.at(mp, "rules_owner"), ROLE_CODES
             )
