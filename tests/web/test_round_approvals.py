@@ -181,3 +181,42 @@ def test_the_delegation_page_sets_ones_own_delegation(company, client):  # noqa:
     )
     assert response.status_code == 302 and Delegation.objects.count() == 1
     assert "dm" in client.get("/accounts/delegation/").content.decode()
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="concurrent approvers need a server database (the PostgreSQL pass)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_at_once_one_wins_and_the_other_is_told(company):  # noqa: F811
+    """或签: HR or the director. Both open the page (version seen), both press approve at the same moment:
+    the row lock makes the second wait for the first, then see that the candidacy moved on."""
+    import threading
+
+    from django.db import connection
+
+    u, rnd = company
+    u["dir"] = director("dir")
+    c = noticed(u, rnd, "[{any: [hr, director]}]")
+    seen = c.version
+    start, results = threading.Barrier(2), {}
+
+    def approve(name):
+        try:
+            start.wait()
+            candidacy_approve(candidacy=c, actor=u[name], today=D(2026, 10, 12), version=seen)
+            results[name] = "approved"
+        except StepRefused as exc:
+            results[name] = str(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(n,)) for n in ("hr", "dir")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    outcomes = sorted(results.values())
+    assert outcomes[0] == "approved" and "刷新" in outcomes[1], results
+    c.refresh_from_db()
+    assert c.state == S.APPROVED and len(c.approvals) == 1
