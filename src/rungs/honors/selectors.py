@@ -30,7 +30,9 @@ def last_cycle(kind: str, today: dt.date) -> str:
 def nominations_for(user, honor: Honor, cycle: str) -> QuerySet[Nomination]:
     """Everyone sees the nominations on notice and awarded; the line and HR also those in their scope that
     are still under review."""
-    qs = Nomination.objects.filter(honor=honor, cycle=cycle).select_related("employee", "team", "notice")
+    qs = Nomination.objects.filter(honor=honor, cycle=cycle).select_related(
+        "employee", "team", "notice", "award"
+    )
     if sees_everyone(user):
         return qs
     if user.role == "agent":
