@@ -263,7 +263,7 @@ def test_a_title_with_a_wrong_criterion_is_refused_with_its_line(company):
             code="excellent_agent",
             name="优秀客服",
             quota=1,
-            policy=star.policy,
+            policy=excellent_policy(),
             track="grade",
             levels=("grade_d",),
             criteria="- id: csat\n  windw: {of: metric.csat, period: month, last: 1, agg: mean}\n  at_least: 95\n",

@@ -11,6 +11,7 @@ import pytest
 from rungs.honors import views
 from rungs.honors.models import Honor, Nomination, Recognition
 from rungs.honors.services import honor_award, honor_notice_open, nomination_create, nomination_review
+from rungs.policies.models import Policy
 from tests.web.test_honors import company  # noqa: F401  (the fixture)
 
 D = dt.date
@@ -43,7 +44,7 @@ def test_everyone_reads_the_titles_and_only_hr_and_managers_set_one_up(client, c
             "cycle": "M",
             "quota": "3",
             "quota_scope": "department",
-            "policy": str(star.policy_id),
+            "policy": str(Policy.objects.get(scheme=star.scheme).pk),
             "track": "grade",
             "levels": "grade_d，grade_c",
             "criteria": "- id: csat\n  window: {of: metric.csat, period: mnth, last: 1, agg: mean}\n  at_least: 95\n",
@@ -61,7 +62,7 @@ def test_everyone_reads_the_titles_and_only_hr_and_managers_set_one_up(client, c
             "cycle": "M",
             "quota": "3",
             "quota_scope": "department",
-            "policy": str(star.policy_id),
+            "policy": str(Policy.objects.get(scheme=star.scheme).pk),
             "track": "grade",
             "levels": "grade_d，grade_c",
             "criteria": "- id: csat\n  window: {of: metric.csat, period: month, last: 1, agg: mean}\n  at_least: 95\n",
@@ -159,3 +160,69 @@ def test_thanks_are_given_on_the_page_within_the_allowance(client, company, on, 
     assert "您 2026-11 的 2 次感谢已经用完" in page and "本月还可以感谢 0 次" in page
     assert "王芳</strong> 感谢 <strong>赵丽</strong>（一组）：教我用新工单系统" in page
     assert Recognition.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_titles_of_the_source_document_and_their_criteria_run(client, demo):
+    from rungs.core.honors import honor_results
+    from rungs.datasets.frames import dataset_from_db
+    from rungs.honors.services import criteria_policy
+
+    from .conftest import login
+
+    login(client, "agent")
+    page = client.get("/honors/").content.decode()
+    for name in ("优秀客服", "服务明星", "优秀客服服务主管", "创新奖", "优秀建议奖", "优秀班组"):
+        assert name in page
+    data = dataset_from_db()
+    for code in ("excellent_agent", "service_star", "excellent_supervisor"):
+        results = honor_results(criteria_policy(Honor.objects.get(code=code)), data, D(2026, 12, 1))
+        assert results and all(len(criteria) >= 1 for _met, criteria in results.values())
+    assert "荣誉" in client.get("/").content.decode()  # the nav link
+
+
+def _award(e, u, honor, who, cycle="2026-11"):
+    n = nomination_create(
+        honor=honor, cycle=cycle, employee=e[who], reason="零差评", on=D(2026, 11, 30), actor=u["sup"]
+    )
+    nomination_review(nomination=n, passed=True, actor=u["dm"])
+    honor_notice_open(honor=honor, cycle=cycle, opened_on=D(2026, 12, 1), actor=u["dm"])
+    return honor_award(nomination=n, on=D(2026, 12, 7), actor=u["dm"])
+
+
+@pytest.mark.django_db
+def test_the_board_feed_and_title_pages_take_as_many_queries_for_one_row_as_for_three(
+    client,
+    company,  # noqa: F811
+    on,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rungs.honors.recognition import recognition_give
+
+    e, u, excellent, _star = company
+    on(D(2026, 12, 1))
+    client.force_login(u["hr"])
+
+    def counts():
+        out = {}
+        for url in (
+            "/honors/board/?cycle=2026-11",
+            "/honors/thanks/",
+            f"/honors/{excellent.pk}/?cycle=2026-11",
+        ):
+            client.get(url)  # warm: the session and the like
+            with CaptureQueriesContext(connection) as q:
+                assert client.get(url).status_code == 200
+            out[url] = len(q)
+        return out
+
+    _award(e, u, excellent, "fang")
+    recognition_give(receiver=e["fang"], text="帮我接了电话", on=D(2026, 11, 20), actor=u["qiang"])
+    one = counts()
+    for who in ("qiang", "jing"):
+        _award(e, u, excellent, who)
+    for giver in ("li", "jing", "lead"):
+        recognition_give(receiver=e["qiang"], text="帮我接了电话", on=D(2026, 11, 20), actor=u[giver])
+    assert counts() == one

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rungs.people.models import Department, Employee, Team
-from rungs.policies.models import Policy
 from rungs.records.models import Event
 
 
@@ -40,9 +39,9 @@ class Honor(models.Model):
     quota = models.PositiveIntegerField(_("名额"))
     quota_scope = models.CharField(_("名额范围"), max_length=20, choices=Scope, default=Scope.TEAM)
     description = models.TextField(_("评选标准（说明）"), blank=True)
-    policy = models.ForeignKey(
-        Policy, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("条件所依据的策略")
-    )
+    # the policy (its `id`) whose tracks, levels and grades the criteria name; the version in force on the
+    # day the criteria are evaluated is used, as for any evaluation
+    scheme = models.CharField(_("条件所依据的策略"), max_length=100, blank=True)
     track = models.CharField(_("通道"), max_length=50, blank=True)
     levels = models.JSONField(_("适用职级"), default=list, blank=True)
     criteria = models.TextField(_("评选条件（策略语言）"), blank=True)  # a YAML list of criteria

@@ -45,17 +45,25 @@ def _text(value: str, message: str) -> str:
 # ---------------------------------------------------------------------------------------------- titles
 
 
-def criteria_policy(honor: Honor):
-    """The one-rule policy of the honor's criteria, or None when it has none (judged by people alone)."""
+def criteria_policy(honor: Honor, on: dt.date | None = None, department=None, source: Policy | None = None):
+    """The one-rule policy of the honor's criteria, or None when it has none (judged by people alone). The
+    criteria are read against the version of the honor's policy in force on `on` (for `department`: its
+    own version first), or against `source` when one is given."""
     if not honor.criteria.strip():
         return None
-    if honor.policy is None:
+    if not honor.scheme:
         raise HonorRefused(_("写了评选条件，就要选择条件所依据的策略（通道、职级和等级的定义）。"))
     if not honor.track or not honor.levels:
         raise HonorRefused(_("写了评选条件，就要填写适用的通道和职级。"))
+    policy = source or Policy.in_force(on or dt.date.max, honor.scheme, department=department)
+    if policy is None:
+        raise HonorRefused(
+            _("%(day)s 没有生效的策略 %(scheme)s，无法评估评选条件。")
+            % {"day": on.isoformat() if on else "—", "scheme": honor.scheme}
+        )
     try:
         return honor_policy(
-            honor.policy.text, track=honor.track, levels=tuple(honor.levels), criteria=honor.criteria
+            policy.text, track=honor.track, levels=tuple(honor.levels), criteria=honor.criteria
         )
     except PolicyError as exc:
         raise HonorRefused(str(exc)) from None
@@ -98,13 +106,13 @@ def honor_define(
         quota=quota,
         quota_scope=quota_scope,
         description=description.strip(),
-        policy=policy,
+        scheme=policy.scheme if policy is not None else "",
         track=track,
         levels=list(levels),
         criteria=criteria,
         notice_working_days=notice_working_days,
     )
-    criteria_policy(honor)
+    criteria_policy(honor, source=policy)
     honor.full_clean()
     honor.save()
     record(
@@ -151,7 +159,7 @@ def _quota_unit(honor: Honor, employee: Employee | None, team: Team | None) -> t
 def _check_quota(honor: Honor, cycle: str, employee, team) -> None:
     unit, where = _quota_unit(honor, employee, team)
     taken = list(
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))  # not the nullable joins
         .filter(unit, honor=honor, cycle=cycle, state__in=HOLDING)
         .select_related("employee", "team")
     )
@@ -176,7 +184,7 @@ def _check_quota(honor: Honor, cycle: str, employee, team) -> None:
 def _criteria(honor: Honor, cycle: Cycle, employee: Employee) -> list:
     """The criteria with their actual values on the day after the cycle; HonorRefused naming what is
     missing when one is not met."""
-    policy = criteria_policy(honor)
+    policy = criteria_policy(honor, cycle.after, employee.department)
     if policy is None:
         return []
     result = honor_met(policy, dataset_from_db(), employee.employee_id, cycle.after)
@@ -275,7 +283,7 @@ def nomination_create(
 
 def _locked(n: Nomination) -> Nomination:
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))  # not the nullable joins
         .select_related("honor", "employee", "team__department")
         .get(pk=n.pk)
     )
@@ -334,7 +342,7 @@ def honor_notice_open(*, honor: Honor, cycle: str, opened_on: dt.date, actor) ->
         approved = approved.filter(Q(employee__in=mine) | Q(team__members__in=mine))
     keys = set(approved.values_list("pk", flat=True))
     approved = list(
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))  # not the nullable joins
         .filter(pk__in=keys, state=S.APPROVED)
         .select_related("honor", "employee", "team")
         .order_by("pk")
@@ -433,10 +441,12 @@ def honor_objection_decide(
 
 
 def _next_number(year: int) -> str:
-    """〔2026〕荣字001号: numbered by year, in the order of award."""
+    """〔2026〕荣字001号: numbered by year, in the order of award. The unique constraint on the number keeps
+    two awards made at the same moment from sharing one (the second fails and is retried by hand)."""
     prefix = f"〔{year}〕荣字"
-    used = Award.objects.select_for_update().filter(number__startswith=prefix).count()
-    return f"{prefix}{used + 1:03d}号"
+    taken = Award.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    last = max((int(x[len(prefix) :].rstrip("号")) for x in taken), default=0)
+    return f"{prefix}{last + 1:03d}号"
 
 
 @transaction.atomic

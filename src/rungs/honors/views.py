@@ -38,7 +38,7 @@ def _refused(request, exc) -> None:
 @login_required
 def index(request):
     user = request.user
-    honors = list(Honor.objects.filter(active=True).select_related("policy"))
+    honors = list(Honor.objects.filter(active=True))
     for h in honors:
         h.current = selectors.last_cycle(h.cycle, today())
     can_define = may(user, "honor.define")
@@ -107,7 +107,7 @@ def _cycle(request, honor: Honor) -> str:
 
 @login_required
 def honor_detail(request, pk):
-    honor = get_object_or_404(Honor.objects.select_related("policy"), pk=pk)
+    honor = get_object_or_404(Honor, pk=pk)
     user = request.user
     cycle = _cycle(request, honor)
     nominations = list(selectors.nominations_for(user, honor, cycle))
