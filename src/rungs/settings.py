@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rungs.board",
     "rungs.promotions",
     "rungs.cases",
+    "rungs.honors",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",
@@ -201,6 +202,9 @@ MAX_UPLOAD_BYTES = int(float(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 10
 
 # The suggestion box releases suggestions to their handlers in batches of this many (rungs.voice).
 RUNGS_SUGGESTION_BATCH = max(2, int(os.environ.get("RUNGS_SUGGESTION_BATCH", "3")))
+
+# How many thank-yous (rungs.honors recognitions) each user may give per calendar month.
+RUNGS_RECOGNITION_PER_MONTH = max(1, int(os.environ.get("RUNGS_RECOGNITION_PER_MONTH", "5")))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

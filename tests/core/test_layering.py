@@ -53,6 +53,7 @@ LAYERS = (
     "board",
     "promotions",
     "cases",
+    "honors",
     "voice",
     "entry",
     "api",

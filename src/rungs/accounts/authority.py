@@ -85,6 +85,19 @@ ACTIONS: dict[str, Rule] = {
     "case.open": Rule(DATA_OWNERS | {Role.QA_TRAINING}, _("根据评估结果立案")),
     "case.read": Rule(DATA_OWNERS | {Role.QA_TRAINING, Role.SUPERVISOR}, _("查看处理事项")),
     "case.decide": Rule(DATA_OWNERS, _("处理降级、考察等事项"), about_people=True, not_self=True),
+    # Honors and recognition (rungs.honors): HR or the department manager sets up the titles and posts the
+    # 公示; a superior nominates; HR or the department manager reviews and awards; HR mediates objections.
+    # Anyone thanks a colleague (not themselves), within a monthly allowance.
+    "honor.define": Rule(DATA_OWNERS, _("设立荣誉称号")),
+    "honor.nominate": Rule(LINE, _("推荐荣誉人选"), about_people=True, not_self=True),
+    "honor.review": Rule(DATA_OWNERS, _("审核荣誉提名"), about_people=True, not_self=True),
+    "honor.notice": Rule(DATA_OWNERS, _("发布荣誉公示")),
+    "honor.object": Rule(EVERYONE, _("对荣誉公示提出异议")),
+    "honor.mediate": Rule(
+        frozenset({Role.HR, Role.ADMIN}), _("处理荣誉公示异议"), about_people=True, not_self=True
+    ),
+    "honor.award": Rule(DATA_OWNERS, _("授予荣誉"), about_people=True, not_self=True),
+    "recognition.give": Rule(EVERYONE, _("感谢同事"), not_self=True),
     # The staff's voice (rungs.voice). Submitting, following by receipt code and answering a survey are
     # checked here like any write, but their audit entries name nobody (see rungs.voice.models).
     "suggestion.submit": Rule(EVERYONE, _("提交匿名意见")),
@@ -178,6 +191,8 @@ def abilities(user) -> dict[str, bool]:
         "can_open_rounds": may(user, "round.open"),
         "can_read_cases": may(user, "case.read"),
         "can_edit_calendar": may(user, "calendar.edit"),
+        "can_define_honors": may(user, "honor.define"),
+        "can_nominate_honors": may(user, "honor.nominate"),
         "can_handle_suggestions": may(user, "suggestion.handle"),
         "can_grant_rewards": may(user, "suggestion.reward"),
         "can_manage_surveys": may(user, "survey.manage"),

@@ -30,26 +30,52 @@ def targets_policy(source: str, *, track: str, level: str, targets: str) -> m.Po
     text (already valid); `targets` a YAML list of criteria as a user typed it."""
     if not targets.strip():
         raise PolicyError("请至少写一项考察目标", "write at least one target", file=FILE)
+    return one_rule_policy(
+        source,
+        rule=RULE,
+        label="{zh: 考察期目标全部达成, en: Every observation target met}",
+        track=track,
+        levels=(level,),
+        criteria=targets,
+        file=FILE,
+        suffix="observation",
+    )
+
+
+def one_rule_policy(
+    source: str,
+    *,
+    rule: str,
+    label: str,
+    track: str,
+    levels: tuple[str, ...],
+    criteria: str,
+    file: str,
+    suffix: str,
+) -> m.Policy:
+    """A policy of one `warning` rule with `criteria` (YAML as a user typed it) for the people at `levels`
+    of `track`, keeping `source`'s tracks, grades and attributes. Errors in the criteria carry their own
+    line and column."""
     kept: dict[str, Any] = {k: v for k, v in yaml.safe_load(source).items() if k in KEPT}
-    kept["id"] = f"{kept.get('id', 'policy')}-observation"
+    kept["id"] = f"{kept.get('id', 'policy')}-{suffix}"
     head = (
         "rules:\n"
-        f"- id: {RULE}\n"
+        f"- id: {rule}\n"
         "  kind: warning\n"
-        "  label: {zh: 考察期目标全部达成, en: Every observation target met}\n"
+        f"  label: {label}\n"
         f"  track: {track}\n"
-        f"  levels: [{level}]\n"
+        f"  levels: [{', '.join(levels)}]\n"
         "  criteria:\n"
     )
-    indented = "".join(f"    {line}\n" for line in targets.splitlines())
+    indented = "".join(f"    {line}\n" for line in criteria.splitlines())
     rest = yaml.safe_dump(kept, allow_unicode=True, sort_keys=False)
     offset = head.count("\n")
     try:
-        return parse_policy(head + indented + rest, FILE)
+        return parse_policy(head + indented + rest, file)
     except PolicyError as exc:
-        if exc.line > offset and exc.line <= offset + len(targets.splitlines()):
+        if exc.line > offset and exc.line <= offset + len(criteria.splitlines()):
             raise PolicyError(
-                exc.zh, exc.en, file=FILE, line=exc.line - offset, column=exc.column - 4
+                exc.zh, exc.en, file=file, line=exc.line - offset, column=exc.column - 4
             ) from None
         raise
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from rungs.accounts.models import Role, User
 from rungs.core.synth import generate
 from rungs.datasets.loader import replace_all
+from rungs.demo.honors import create_honors
 from rungs.people.models import Employee, Team
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import evaluation_run_start, policy_create
@@ -27,6 +28,7 @@ def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str
     if policy is None:
         policy = policy_create(text=text, filename=DEMO_POLICY.name, actor=None)
     evaluation_run_start(policy=policy, as_of=as_of, actor=None)
+    create_honors(policy)
     User.objects.filter(username__startswith="demo-").delete()
     team = Team.objects.order_by("code").first()
     dept = team.department
