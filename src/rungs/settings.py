@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rungs.board",
     "rungs.promotions",
     "rungs.cases",
+    "rungs.talent",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",

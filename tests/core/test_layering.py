@@ -52,6 +52,7 @@ LAYERS = (
     "board",
     "promotions",
     "cases",
+    "talent",
     "voice",
     "entry",
     "api",
