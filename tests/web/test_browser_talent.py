@@ -20,8 +20,12 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.mark.django_db(transaction=True)
 def test_hr_builds_a_reserve_pool_and_an_agent_fills_the_plan(
-    live_server, page, monkeypatch, talent, tmp_path
-):  # noqa: F811
+    live_server,
+    page,
+    monkeypatch,
+    talent,  # noqa: F811
+    tmp_path,
+):
     u, p, dept, policy, run = talent
     for user in u.values():
         user.set_password(DEMO_PASSWORD)
