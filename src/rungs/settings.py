@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rungs.promotions",
     "rungs.cases",
     "rungs.honors",
+    "rungs.talent",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("rounds/", include("rungs.promotions.urls")),
     path("cases/", include("rungs.cases.urls")),
     path("honors/", include("rungs.honors.urls")),
+    path("talent/", include("rungs.talent.urls")),
     path("voice/", include("rungs.voice.urls")),
     path("", include("rungs.web.urls")),
     prefix_default_language=False,

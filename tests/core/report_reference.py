@@ -222,11 +222,11 @@ def table(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> str:
     for result in ev.results:
         rule, rows = result.rule, by_rule[result.rule.id]
         kind = kind_label(rule.kind, lang)
-        promo = rule.kind == "promotion"
+        promo = RULE_KINDS[rule.kind].gates  # eligible or not: list what is missing
         verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
         hits = sum(r["eligible"] for r in rows)
         lines += ["", f"【{kind}】{rule.label.get(lang)}  — {verdict[0]} {hits} / {len(rows)}"]
-        # Promotions list what is still missing; other rules list what triggered them.
+        # Promotions and reserve entries list what is still missing; other rules what triggered them.
         body = [
             (
                 r["employee_id"],

@@ -54,6 +54,7 @@ LAYERS = (
     "promotions",
     "cases",
     "honors",
+    "talent",
     "voice",
     "entry",
     "api",

@@ -109,6 +109,31 @@ ACTIONS: dict[str, Rule] = {
     "survey.manage": Rule(DATA_OWNERS, _("创建和发布调查问卷")),
     "survey.respond": Rule(EVERYONE, _("填写调查问卷")),
     "survey.results": Rule(EVERYONE - {Role.AGENT}, _("查看调查结果")),
+    # Talent (rungs.talent): the training group with the hiring posts sets up the key posts' reserve pools
+    # and calibrates them; HR keeps the company-wide reserve talent file. The line and the managers read
+    # the pools of their people. Everyone fills their own career development plan (员工职业发展规划表); the
+    # training group or the line may fill it in with them. Career talks are held by the supervisor (the
+    # career mentor), the department manager or the training group, never about oneself.
+    "talent.read": Rule(
+        frozenset({Role.SUPERVISOR, Role.DEPARTMENT_MANAGER, Role.HR, Role.QA_TRAINING, Role.EXECUTIVE})
+        | {Role.ADMIN},
+        _("查看储备人才库"),
+    ),
+    "talent.manage": Rule(frozenset({Role.HR, Role.QA_TRAINING, Role.ADMIN}), _("建立和维护储备人才库")),
+    "talent.calibrate": Rule(
+        frozenset({Role.HR, Role.QA_TRAINING, Role.ADMIN}),
+        _("调整储备人选的准备度和九宫格"),
+        about_people=True,
+        not_self=True,
+    ),
+    "career.read": Rule(EVERYONE, _("查看职业发展档案"), about_people=True),
+    "career_plan.record": Rule(EVERYONE, _("填写员工职业发展规划表"), about_people=True),
+    "career_talk.record": Rule(
+        frozenset({Role.SUPERVISOR, Role.DEPARTMENT_MANAGER, Role.QA_TRAINING, Role.HR, Role.ADMIN}),
+        _("记录职业发展面谈"),
+        about_people=True,
+        not_self=True,
+    ),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -197,6 +222,7 @@ def abilities(user) -> dict[str, bool]:
         "can_grant_rewards": may(user, "suggestion.reward"),
         "can_manage_surveys": may(user, "survey.manage"),
         "can_read_survey_results": may(user, "survey.results"),
+        "can_read_talent": may(user, "talent.read"),
     }
 
 

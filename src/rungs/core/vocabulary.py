@@ -40,6 +40,8 @@ class RuleKind(Word):
     badge: str = ""
     flag_zh: str = ""
     flag_en: str = ""
+    # Whether a result reads as eligible or not (符合/不符合), as a promotion's does, rather than triggered.
+    qualifies: bool = False
 
     def flag(self, lang: str = "zh") -> str:
         return self.flag_en if lang.startswith("en") else self.flag_zh
@@ -48,10 +50,16 @@ class RuleKind(Word):
     def promotion(self) -> bool:
         return self.code == "promotion"
 
+    @property
+    def gates(self) -> bool:
+        """A result that reads as eligible or not (a promotion, a reserve pool's entry): the pages and the
+        table list what is still missing, not what triggered it."""
+        return self.promotion or self.qualifies
+
     def verdict(self, hit: bool, lang: str = "zh") -> str:
         """符合/不符合, eligible/not yet for a promotion; 触发/未触发, triggered/no for the others."""
         en = lang.startswith("en")
-        if self.promotion:
+        if self.gates:
             return ("eligible" if hit else "not yet") if en else ("符合" if hit else "不符合")
         return ("triggered" if hit else "no") if en else ("触发" if hit else "未触发")
 
@@ -90,6 +98,9 @@ RULE_KINDS: dict[str, RuleKind] = {
         RuleKind("pay_step", "晋级", "pay step", badge="due", flag_zh="可晋级", flag_en="pay step due"),
         # Conditions that rank candidates for the same post without gating eligibility (优先条件).
         RuleKind("priority", "优先条件", "priority"),
+        # Entry to the reserve pool (储备人选, 人才储备库) of a key post: `to` is the post's level, `levels`
+        # who may enter; read by rungs.talent, which computes the pool and its readiness from the run.
+        RuleKind("reserve", "储备人选", "reserve pool", qualifies=True),
     )
 }
 OTHER_RULE_KINDS: tuple[str, ...] = tuple(k for k in RULE_KINDS if k != "promotion")  # `rules:` entries

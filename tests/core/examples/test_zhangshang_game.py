@@ -281,3 +281,45 @@ def test_career_plan_missing(out):
     r = result(out, "P5", "career-plan-missing")
     assert r["eligible"] is False
     assert crit(r, "regularized_1_month")["actual"] is None
+
+
+# ---- reserve pools (储备领导者) ---------------------------------------------------------------------------
+RESERVE_TL, RESERVE_SUP = "reserve-team-lead", "reserve-supervisor"
+
+
+def test_reserve_pools_take_only_the_levels_below_the_post(out):
+    # reserve-team-lead takes senior agents (P2, P3, A2); reserve-supervisor senior agents and team leads
+    # (P2, P3, A2 and P6, L1). Agents, supervisors and managers are in neither.
+    def subjects(rule):
+        return sorted(r["employee_id"] for r in out["results"] if r["rule"] == rule)
+
+    assert subjects(RESERVE_TL) == ["A2", "P2", "P3"]
+    assert subjects(RESERVE_SUP) == ["A2", "L1", "P2", "P3", "P6"]
+    r = result(out, "P2", RESERVE_TL)
+    assert (r["kind"], r["from_level"], r["to_level"]) == ("reserve", "senior_agent", "team_lead")
+
+
+def test_reserve_entry_needs_the_career_plan_to_target_the_post(out):
+    # P2: latest annual (2025) 超出要求 ≥ 超出要求; mean of annual scores 84 ≥ 80; no penalty; a career plan
+    # 2025-06-01 (within 2025-01-15 … 2026-01-14) with ref team_lead → 1 ≥ 1 → in the team_lead pool.
+    r = result(out, "P2", RESERVE_TL)
+    assert r["eligible"] is True
+    assert crit(r, "outstanding")["actual"] == "超出要求"
+    assert crit(r, "plan_targets_post")["actual"] == 1
+    # The same plan names team_lead, not supervisor → 0 plans for the supervisor pool → not in it.
+    r = result(out, "P2", RESERVE_SUP)
+    assert r["eligible"] is False
+    assert crit(r, "plan_targets_post") == {**crit(r, "plan_targets_post"), "passed": False, "actual": 0}
+    # P3: 超出要求, mean 85, plan 2025-08-01 for team_lead → in the team_lead pool.
+    assert result(out, "P3", RESERVE_TL)["eligible"] is True
+    # P6: team_lead, 2025 杰出 ≥ 超出要求, mean 90, plan 2025-03-01 for supervisor → in the supervisor pool.
+    assert result(out, "P6", RESERVE_SUP)["eligible"] is True
+    # A2: 超出要求 and mean 87, but the plan of 2025-03-01 names no post → in neither pool.
+    assert result(out, "A2", RESERVE_TL)["eligible"] is False
+    # L1: team_lead, latest annual 不可接受 < 超出要求, mean 68.5 < 80 → not in the supervisor pool.
+    r = result(out, "L1", RESERVE_SUP)
+    assert (r["eligible"], crit(r, "outstanding")["passed"], crit(r, "annual_average")["actual"]) == (
+        False,
+        False,
+        68.5,
+    )

@@ -204,3 +204,50 @@ def test_it_loads_a_valid_policy_with_cases():
     cases = rule.criteria[0].compare.value
     assert cases.default == 12 and cases.cases[0][1] == 18
     assert cases.cases[0][0].compare.value == "associate"  # 大专 is the associate degree
+
+
+RESERVE_HEAD = HEAD + "      - {id: t, label: 满12个月, tenure: level, at_least: 12}\nrules:\n"
+
+
+def reserve(rule: str):
+    return parse_policy(RESERVE_HEAD + textwrap.indent(textwrap.dedent(rule), "  "), "p.yaml")
+
+
+def test_a_reserve_rule_needs_its_key_post():
+    with pytest.raises(PolicyError) as info:
+        reserve("""\
+        - id: pool
+          kind: reserve
+          track: skill
+          levels: [junior]
+          criteria:
+            - {id: t, label: 满12个月, tenure: level, at_least: 12}
+        """)
+    assert 'reserve rule pool needs "to"' in str(info.value) and "缺少" in str(info.value)
+
+
+def test_a_reserve_rule_takes_only_levels_below_the_post():
+    with pytest.raises(PolicyError) as info:
+        reserve("""\
+        - id: pool
+          kind: reserve
+          track: skill
+          to: intermediate
+          levels: [junior, senior]
+          criteria:
+            - {id: t, label: 满12个月, tenure: level, at_least: 12}
+        """)
+    assert 'level "senior" is not below the key post "intermediate"' in str(info.value)
+    assert info.value.line == 22  # the line of `levels:`
+
+
+def test_a_reserve_rule_defaults_to_every_level_below_the_post():
+    rule = reserve("""\
+        - id: pool
+          kind: reserve
+          track: skill
+          to: senior
+          criteria:
+            - {id: t, label: 满12个月, tenure: level, at_least: 12}
+        """).reserves()[0]
+    assert (rule.kind, rule.levels, rule.to_level) == ("reserve", ("junior", "intermediate"), "senior")

@@ -450,10 +450,10 @@ def table(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh"
     grades, no_data = ev.policy.scales, "无数据" if zh else "no data"
     for result in ev.results:
         rule, specs = result.rule, _specs(result, lang)
-        promo = rule.kind == "promotion"
+        promo = RULE_KINDS[rule.kind].gates  # eligible or not: list what is missing
         verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
         shown = _shown(_sorted(result.frame), specs, grades)
-        # Promotions list what is still missing; other rules list what triggered them.
+        # Promotions and reserve entries list what is still missing; other rules what triggered them.
         parts = [
             pl.when(pl.col(f"{s.n}|pt") == (not promo)).then(
                 pl.concat_str(

@@ -325,7 +325,7 @@ class Rule:
     """A promotion (one transition) or another kind of rule evaluated on a track's levels."""
 
     id: str
-    kind: str  # promotion | demotion | warning | unqualified_leader | acting_conversion | pay_step
+    kind: str  # promotion | demotion | warning | unqualified_leader | acting_conversion | pay_step | priority | reserve
     label: Label
     track: str
     levels: tuple[str, ...]  # the levels it applies to (for a promotion: the from level)
@@ -399,6 +399,10 @@ class Policy:
 
     def promotions(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "promotion")
+
+    def reserves(self) -> tuple[Rule, ...]:
+        """The reserve-pool rules: for each, `to_level` is the key post's level, `levels` who may enter."""
+        return tuple(r for r in self.rules if r.kind == "reserve")
 
     @property
     def scales(self) -> dict[str, tuple[str, ...]]:

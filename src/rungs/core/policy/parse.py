@@ -363,6 +363,8 @@ class _Parser:
             else track.level_ids()
         )
         dst = self.name(mp["to"], "to", self.at(mp, "to"), track.level_ids()) if "to" in mp else None
+        if kind == "reserve":
+            levels = self.reserve_levels(mp, rid, track, dst, levels if "levels" in mp else None)
         match: m.Match = self.name(mp.get("match", "all"), "match", self.at(mp, "match"), ("all", "any"))
         ctx = {"$to": dst} if dst else {}
         return m.Rule(
@@ -377,6 +379,38 @@ class _Parser:
             pay=self.pay(mp.get("pay"), self.at(mp, "pay")),
             note=self.text(mp.get("note"), "note", self.at(mp, "note")),
         )
+
+    def reserve_levels(
+        self, mp: YMap, rid: str, track: m.Track, post: str | None, levels: tuple[str, ...] | None
+    ) -> tuple[str, ...]:
+        """A reserve pool is for a key post (`to`, required) and takes people from levels below it on the
+        track's path (`levels`; default: every level below the post)."""
+        if post is None:
+            raise self.fail(
+                f'储备规则 {rid} 缺少 "to"：关键岗位的职级',
+                f'reserve rule {rid} needs "to": the level of the key post',
+                mp.mark,
+            )
+        path = track.path
+        if post not in path or path.index(post) == 0:
+            raise self.fail(
+                f'储备规则 {rid} 的关键岗位 "{post}" 须在通道 {track.id} 的常规路径上且不是最低职级',
+                f'reserve rule {rid}: the key post "{post}" must be on the path of track {track.id}, above its '
+                "lowest level",
+                self.at(mp, "to"),
+            )
+        below = path[: path.index(post)]
+        if levels is None:
+            return below
+        for lv in levels:
+            if lv not in below:
+                raise self.fail(
+                    f'储备规则 {rid}：职级 "{lv}" 不低于关键岗位 "{post}"，应为 {"、".join(below)} 之一',
+                    f'reserve rule {rid}: level "{lv}" is not below the key post "{post}"; expected one of '
+                    f"{', '.join(below)}",
+                    self.at(mp, "levels"),
+                )
+        return levels
 
     def pay(self, value: Any, mark: Mark) -> m.PayEffect | None:
         """pay: {base_pct: 10} (a share of base pay, negative for a cut) and/or {raise: [min, max]} (yuan per
