@@ -124,13 +124,14 @@ def test_every_readme_command_works_on_the_embedded_default_without_configuratio
             [sys.executable, "-m", "rungs.cli", *args], capture_output=True, text=True, env=env, timeout=120
         )
 
-    policy = str(root / "examples" / "policies" / "star-titles.yaml")
+    # notice-workflow: a policy in force once stored (star-titles' versions wait for the general manager)
+    policy = str(root / "examples" / "policies" / "notice-workflow.yaml")
     for args in (
         ("manage", "migrate", "--verbosity", "0"),
         ("manage", "createsuperuser", "--noinput", "--username", "boss", "--email", "b@example.com"),
         ("manage", "add_policy", policy),
-        ("import", str(root / "examples" / "data" / "star-titles")),
-        ("manage", "run_evaluation", "--as-of", "2026-12-01", "--scheme", "star-titles"),
+        ("import", str(root / "examples" / "data" / "notice-workflow")),
+        ("manage", "run_evaluation", "--as-of", "2026-12-01", "--scheme", "notice-workflow"),
         ("manage", "create_api_token", "boss", "--name", "sync"),
         ("manage", "shell", "-c", ENQUEUE),
         ("worker", "--max-tasks", "1", "--interval", "0.1", "--no-startup-delay", "--no-reload"),

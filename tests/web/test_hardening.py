@@ -121,8 +121,12 @@ def test_every_text_column_of_the_models_is_bounded_by_the_reader():
     }
     # Written from codes the reader maps or checks by pattern, never as the file has them.
     coded = {"education", "status", "kind", "period", "period_kind"}
+    # Not written by an import of the interchange: the calendar's own import cuts its texts to their length.
+    elsewhere = {records.CalendarDay, records.CalendarYear}
     for model in (*people.__dict__.values(), *records.__dict__.values()):
         if not (isinstance(model, type) and issubclass(model, models.Model)) or model._meta.abstract:
+            continue
+        if model in elsewhere:
             continue
         if model.__module__ not in (people.__name__, records.__name__):
             continue

@@ -52,12 +52,19 @@ class ReservePool(models.Model):
         verbose_name = _("储备人才库")
         verbose_name_plural = _("储备人才库")
         ordering = ["track", "level", "department__name", "pk"]
+        # one pool per rule and department, and one company-wide (department empty): two partial indexes,
+        # which SQLite and PostgreSQL both keep (nulls_distinct is PostgreSQL's only)
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "rule", "department"],
+                condition=models.Q(department__isnull=False),
                 name="one_pool_per_rule_and_department",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["policy", "rule"],
+                condition=models.Q(department__isnull=True),
+                name="one_company_pool_per_rule",
+            ),
         ]
 
     def __str__(self):
