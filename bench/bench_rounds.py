@@ -80,6 +80,7 @@ def main() -> None:
         hr, lead, agent, _subject = users()
         from rungs.policies.models import Policy
         from rungs.promotions import views
+        from rungs.promotions.selectors import waiting_on
         from rungs.promotions.services import round_open
 
         views.today = lambda: AS_OF + dt.timedelta(days=3)
@@ -128,8 +129,10 @@ def main() -> None:
             ),
             ("round board (team lead, their team)", page("lead", f"/rounds/{rnd.pk}/")),
             ("the 公示 page", page("agent", f"/rounds/{rnd.pk}/notice/")),
+            ("the round's progress: funnel, time in stage (HR)", page("hr", f"/rounds/{rnd.pk}/progress/")),
             ("rounds list (HR)", page("hr", "/rounds/")),
             ("HR home with the inbox", page("hr", "/")),
+            ("the inbox alone (HR; the selector, no page)", lambda: waiting_on(hr, views.today())),
         ]
         engine = "PostgreSQL" if a.postgres else "SQLite"
         print(

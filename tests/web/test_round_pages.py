@@ -108,8 +108,14 @@ def test_the_funnel_and_the_export_count_each_stage_and_the_days_in_it(company, 
     ]
     people = list(book["候选人"].iter_rows(values_only=True))
     assert people[1][:7] == ("E1", "王芳", "客服一部", "初级客服", "高级客服", "本人申请", "资格审查通过")
-    client.force_login(u["fang"])  # an agent sees the round, not its export
+    progress = client.get(f"/rounds/{rnd.pk}/progress/").content.decode()
+    assert (
+        '<tr data-state="candidate"><td>待资格审查</td><td class="num">2</td><td class="num">0</td><td class="num">4.0</td>'
+        in progress
+    )
+    client.force_login(u["fang"])  # an agent sees the round, not its export or progress
     assert client.get(f"/rounds/{rnd.pk}/export.xlsx").status_code == 404
+    assert client.get(f"/rounds/{rnd.pk}/progress/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -99,6 +99,9 @@ def _labelled(rnd, rows, lang):
         yield c
 
 
+COUNT_BOUND = 1000
+
+
 def _eligible_outside(rnd, user):
     """Those the round's evaluation finds eligible for one of its posts who are not candidates yet, in the
     user's sight: (how many, the first of them)."""
@@ -114,7 +117,11 @@ def _eligible_outside(rnd, user):
         rows = rows.filter(employee__department_id=rnd.department_id)
     if not sees_everyone(user):
         rows = rows.filter(employee__in=visible_employees(user))
-    return rows.count(), list(rows.select_related("employee").order_by("employee__employee_id")[:50])
+    # counted up to a bound: "more than 1000" is all a page needs to say, and a full count of a 100k
+    # company's eligible people would cost more than the rest of the page
+    return rows[: COUNT_BOUND + 1].count(), list(
+        rows.select_related("employee").order_by("employee__employee_id")[:50]
+    )
 
 
 @login_required
@@ -145,7 +152,7 @@ def round_detail(request, pk):
             "page": page,
             "state": state,
             "states": [(v, label, counts.get(v, 0)) for v, label in Candidacy.State.choices if counts.get(v)],
-            "eligible_outside": outside,
+            "eligible_outside": f"{COUNT_BOUND}+" if outside > COUNT_BOUND else outside,
             "eligible": eligible,
             "mine": mine,
             "notice": getattr(rnd, "notice", None),
@@ -159,7 +166,7 @@ def round_detail(request, pk):
             and may(user, "round.notice")
             and not hasattr(rnd, "notice"),
             "approvable": services.before_approval(rnd.policy),
-            "funnel": funnel(rnd) if may(user, "round.notice") else [],
+            "can_progress": may(user, "round.notice"),
             "committee": getattr(rnd, "committee", None),
             "can_committee": services.has_committee(rnd.policy)
             and may(user, "round.committee")
@@ -220,6 +227,15 @@ def calendar(request):
             "this_year": today().year,
         },
     )
+
+
+@login_required
+def progress(request, pk):
+    """The funnel and time in stage of a round, for those who see all of it."""
+    rnd = _round(request, pk)
+    if not may(request.user, "round.notice"):
+        raise Http404
+    return render(request, "promotions/progress.html", {"round": rnd, "funnel": funnel(rnd)})
 
 
 @login_required

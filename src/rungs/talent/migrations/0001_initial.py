@@ -6,143 +6,383 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('policies', '0006_approval'),
-        ('records', '0005_calendar'),
+        ("people", "0001_initial"),
+        ("policies", "0006_approval"),
+        ("records", "0005_calendar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CareerPlan',
+            name="CareerPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filled_on', models.DateField(verbose_name='填表日期')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年龄')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='公司（部门）')),
-                ('post', models.CharField(blank=True, max_length=100, verbose_name='岗位名称')),
-                ('education', models.CharField(blank=True, max_length=30, verbose_name='最高学历')),
-                ('graduated', models.CharField(blank=True, max_length=7, verbose_name='毕业时间')),
-                ('school', models.CharField(blank=True, max_length=100, verbose_name='毕业学校')),
-                ('trainings', models.JSONField(default=list, verbose_name='参加过的培训')),
-                ('skills', models.JSONField(default=list, verbose_name='目前具备的技能/能力')),
-                ('history', models.JSONField(default=list, verbose_name='其他公司/部门工作经历')),
-                ('needs', models.JSONField(default=list, verbose_name='最重要的三种需要')),
-                ('specialty', models.TextField(blank=True, verbose_name='自己的专长')),
-                ('interest', models.TextField(blank=True, verbose_name='对目前工作是否感兴趣及原因')),
-                ('career_track', models.CharField(choices=[('management', '管理'), ('technical', '技术'), ('sales', '销售营销'), ('finance', '财会'), ('administration', '行政事务'), ('support', '工勤')], max_length=20, verbose_name='希望选择的晋升通道')),
-                ('track_reason', models.TextField(blank=True, verbose_name='晋升通道说明')),
-                ('target_track', models.CharField(blank=True, max_length=50, verbose_name='希望任职的职位（通道）')),
-                ('target_level', models.CharField(blank=True, max_length=50, verbose_name='希望任职的职位')),
-                ('short_term', models.TextField(verbose_name='短期设想（1–3年）')),
-                ('medium_term', models.TextField(blank=True, verbose_name='中期设想（3–5年）')),
-                ('long_term', models.TextField(blank=True, verbose_name='长期设想（5年以上）')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='career_plans', to='people.employee')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='records.event')),
-                ('filled_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filled_on", models.DateField(verbose_name="填表日期")),
+                ("age", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年龄")),
+                ("department", models.CharField(blank=True, max_length=100, verbose_name="公司（部门）")),
+                ("post", models.CharField(blank=True, max_length=100, verbose_name="岗位名称")),
+                ("education", models.CharField(blank=True, max_length=30, verbose_name="最高学历")),
+                ("graduated", models.CharField(blank=True, max_length=7, verbose_name="毕业时间")),
+                ("school", models.CharField(blank=True, max_length=100, verbose_name="毕业学校")),
+                ("trainings", models.JSONField(default=list, verbose_name="参加过的培训")),
+                ("skills", models.JSONField(default=list, verbose_name="目前具备的技能/能力")),
+                ("history", models.JSONField(default=list, verbose_name="其他公司/部门工作经历")),
+                ("needs", models.JSONField(default=list, verbose_name="最重要的三种需要")),
+                ("specialty", models.TextField(blank=True, verbose_name="自己的专长")),
+                ("interest", models.TextField(blank=True, verbose_name="对目前工作是否感兴趣及原因")),
+                (
+                    "career_track",
+                    models.CharField(
+                        choices=[
+                            ("management", "管理"),
+                            ("technical", "技术"),
+                            ("sales", "销售营销"),
+                            ("finance", "财会"),
+                            ("administration", "行政事务"),
+                            ("support", "工勤"),
+                        ],
+                        max_length=20,
+                        verbose_name="希望选择的晋升通道",
+                    ),
+                ),
+                ("track_reason", models.TextField(blank=True, verbose_name="晋升通道说明")),
+                (
+                    "target_track",
+                    models.CharField(blank=True, max_length=50, verbose_name="希望任职的职位（通道）"),
+                ),
+                ("target_level", models.CharField(blank=True, max_length=50, verbose_name="希望任职的职位")),
+                ("short_term", models.TextField(verbose_name="短期设想（1–3年）")),
+                ("medium_term", models.TextField(blank=True, verbose_name="中期设想（3–5年）")),
+                ("long_term", models.TextField(blank=True, verbose_name="长期设想（5年以上）")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="career_plans",
+                        to="people.employee",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="records.event",
+                    ),
+                ),
+                (
+                    "filled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '员工职业发展规划表',
-                'verbose_name_plural': '员工职业发展规划表',
-                'ordering': ['employee', '-filled_on', '-pk'],
+                "verbose_name": "员工职业发展规划表",
+                "verbose_name_plural": "员工职业发展规划表",
+                "ordering": ["employee", "-filled_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CareerTalk',
+            name="CareerTalk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='面谈日期')),
-                ('kind', models.CharField(choices=[('joining', '入部门面谈'), ('year_end', '年终面谈'), ('other', '其他面谈')], default='joining', max_length=20, verbose_name='类型')),
-                ('notes', models.TextField(verbose_name='面谈记录')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='career_talks', to='people.employee')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='records.event')),
-                ('mentor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='辅导人')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="面谈日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("joining", "入部门面谈"), ("year_end", "年终面谈"), ("other", "其他面谈")],
+                        default="joining",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("notes", models.TextField(verbose_name="面谈记录")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="career_talks",
+                        to="people.employee",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="records.event",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="辅导人",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职业发展面谈',
-                'verbose_name_plural': '职业发展面谈',
-                'ordering': ['employee', '-held_on', '-pk'],
+                "verbose_name": "职业发展面谈",
+                "verbose_name_plural": "职业发展面谈",
+                "ordering": ["employee", "-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PoolMember',
+            name="PoolMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_level', models.CharField(max_length=50, verbose_name='当前职级')),
-                ('qualifies', models.BooleanField(default=True, verbose_name='符合入库条件')),
-                ('computed', models.CharField(choices=[('ready_now', '现在可任'), ('one_two_years', '1–2年内可任'), ('later', '2年以上')], max_length=20, verbose_name='计算的准备度')),
-                ('override', models.CharField(blank=True, choices=[('ready_now', '现在可任'), ('one_two_years', '1–2年内可任'), ('later', '2年以上')], max_length=20, verbose_name='调整后的准备度')),
-                ('override_reason', models.TextField(blank=True, verbose_name='调整原因')),
-                ('successor', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='接班顺序')),
-                ('performance', models.CharField(blank=True, choices=[('low', '低'), ('medium', '中'), ('high', '高')], max_length=10, verbose_name='绩效')),
-                ('potential', models.CharField(blank=True, choices=[('low', '低'), ('medium', '中'), ('high', '高')], max_length=10, verbose_name='潜力')),
-                ('joined_on', models.DateField(verbose_name='入库日期')),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='policies.decision')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reserve_memberships', to='people.employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_level", models.CharField(max_length=50, verbose_name="当前职级")),
+                ("qualifies", models.BooleanField(default=True, verbose_name="符合入库条件")),
+                (
+                    "computed",
+                    models.CharField(
+                        choices=[
+                            ("ready_now", "现在可任"),
+                            ("one_two_years", "1–2年内可任"),
+                            ("later", "2年以上"),
+                        ],
+                        max_length=20,
+                        verbose_name="计算的准备度",
+                    ),
+                ),
+                (
+                    "override",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ready_now", "现在可任"),
+                            ("one_two_years", "1–2年内可任"),
+                            ("later", "2年以上"),
+                        ],
+                        max_length=20,
+                        verbose_name="调整后的准备度",
+                    ),
+                ),
+                ("override_reason", models.TextField(blank=True, verbose_name="调整原因")),
+                (
+                    "successor",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="接班顺序"),
+                ),
+                (
+                    "performance",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "低"), ("medium", "中"), ("high", "高")],
+                        max_length=10,
+                        verbose_name="绩效",
+                    ),
+                ),
+                (
+                    "potential",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "低"), ("medium", "中"), ("high", "高")],
+                        max_length=10,
+                        verbose_name="潜力",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="入库日期")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="policies.decision",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reserve_memberships",
+                        to="people.employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '储备人选',
-                'verbose_name_plural': '储备人选',
-                'ordering': ['pool', '-qualifies', 'successor', 'employee__employee_id'],
+                "verbose_name": "储备人选",
+                "verbose_name_plural": "储备人选",
+                "ordering": ["pool", "-qualifies", "successor", "employee__employee_id"],
             },
         ),
         migrations.CreateModel(
-            name='Calibration',
+            name="Calibration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('performance', models.CharField(choices=[('low', '低'), ('medium', '中'), ('high', '高')], max_length=10, verbose_name='绩效')),
-                ('potential', models.CharField(choices=[('low', '低'), ('medium', '中'), ('high', '高')], max_length=10, verbose_name='潜力')),
-                ('met_on', models.DateField(verbose_name='校准会日期')),
-                ('note', models.TextField(verbose_name='会议记录')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calibrations', to='talent.poolmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "performance",
+                    models.CharField(
+                        choices=[("low", "低"), ("medium", "中"), ("high", "高")],
+                        max_length=10,
+                        verbose_name="绩效",
+                    ),
+                ),
+                (
+                    "potential",
+                    models.CharField(
+                        choices=[("low", "低"), ("medium", "中"), ("high", "高")],
+                        max_length=10,
+                        verbose_name="潜力",
+                    ),
+                ),
+                ("met_on", models.DateField(verbose_name="校准会日期")),
+                ("note", models.TextField(verbose_name="会议记录")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calibrations",
+                        to="talent.poolmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['member', '-met_on', '-pk'],
+                "ordering": ["member", "-met_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReservePool',
+            name="ReservePool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=100, verbose_name='储备规则')),
-                ('label', models.CharField(max_length=300, verbose_name='名称')),
-                ('track', models.CharField(max_length=50, verbose_name='通道')),
-                ('level', models.CharField(max_length=50, verbose_name='关键岗位职级')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建立时间')),
-                ('refreshed_at', models.DateTimeField(blank=True, null=True, verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, help_text='空 = 全公司', null=True, on_delete=django.db.models.deletion.PROTECT, to='people.department', verbose_name='部门')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policy', verbose_name='策略版本')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='policies.evaluationrun', verbose_name='依据的评估')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=100, verbose_name="储备规则")),
+                ("label", models.CharField(max_length=300, verbose_name="名称")),
+                ("track", models.CharField(max_length=50, verbose_name="通道")),
+                ("level", models.CharField(max_length=50, verbose_name="关键岗位职级")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建立时间")),
+                ("refreshed_at", models.DateTimeField(blank=True, null=True, verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空 = 全公司",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="people.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policy",
+                        verbose_name="策略版本",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="policies.evaluationrun",
+                        verbose_name="依据的评估",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '储备人才库',
-                'verbose_name_plural': '储备人才库',
-                'ordering': ['track', 'level', 'department__name', 'pk'],
+                "verbose_name": "储备人才库",
+                "verbose_name_plural": "储备人才库",
+                "ordering": ["track", "level", "department__name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='poolmember',
-            name='pool',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='talent.reservepool'),
+            model_name="poolmember",
+            name="pool",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="members", to="talent.reservepool"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reservepool',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('policy', 'rule', 'department'), name='one_pool_per_rule_and_department'),
+            model_name="reservepool",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", False)),
+                fields=("policy", "rule", "department"),
+                name="one_pool_per_rule_and_department",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reservepool',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('policy', 'rule'), name='one_company_pool_per_rule'),
+            model_name="reservepool",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("department__isnull", True)),
+                fields=("policy", "rule"),
+                name="one_company_pool_per_rule",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poolmember',
-            constraint=models.UniqueConstraint(fields=('pool', 'employee'), name='one_membership_per_pool'),
+            model_name="poolmember",
+            constraint=models.UniqueConstraint(fields=("pool", "employee"), name="one_membership_per_pool"),
         ),
     ]
