@@ -103,3 +103,39 @@ def test_after_six_months_acting_one_grade_up_the_case_converts_the_post(vacancy
     assert t1.current_assignments().get().level == "supervisor"
     acting = Assignment.objects.get(employee=t1, kind="acting")
     assert acting.end_date == D(2027, 3, 14)
+
+
+@pytest.mark.django_db
+def test_an_exception_enters_by_skip_level_and_ends_with_its_approver(vacancy):
+    """zhangshang-game: skip_level is review_committee (评定小组). 田二 misses the assessment (70 < 80)."""
+    from rungs.accounts.models import UserFunction
+    from rungs.promotions.models import Candidacy
+    from rungs.promotions.services import candidacy_approve, candidacy_review, committee_record
+
+    u, rnd, _ = vacancy
+    vp = User.objects.create(username="vp", role="executive")
+    UserFunction.objects.create(user=vp, function="vice_president")
+    panel = User.objects.create(username="panel", role="executive")
+    UserFunction.objects.create(user=panel, function="review_committee")
+    with pytest.raises(StepRefused, match="破格晋升须经评定小组成员批准"):
+        candidacy_nominate(round=rnd, employee=person("T2"), statement="推荐", actor=u["dm"])
+    c = candidacy_nominate(
+        round=rnd, employee=person("T2"), statement="有特殊贡献", exception=True, actor=u["dm"]
+    )
+    assert c.route == Candidacy.Route.EXCEPTION
+    candidacy_review(candidacy=c, passed=True, actor=u["hr"])
+    committee_record(
+        round=rnd, members=["甲", "乙", "丙"], chair="甲", minutes="破格推荐", met_on=D(2026, 9, 20),
+        votes={c.pk: (3, 0)}, actor=u["hr"],
+    )  # fmt: skip
+    candidacy_approve(candidacy=c, actor=vp, today=D(2026, 9, 21))  # the matrix: supervisor → 副总
+    c.refresh_from_db()
+    assert c.state == Candidacy.State.RECOMMENDED  # and then the skip-level approver
+    with pytest.raises(Denied, match="评定小组成员"):
+        candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 9, 21))
+    candidacy_approve(candidacy=c, actor=panel, today=D(2026, 9, 22))
+    c.refresh_from_db()
+    assert c.state == Candidacy.State.APPROVED and [a["as"] for a in c.approvals] == [
+        "vice_president",
+        "review_committee",
+    ]

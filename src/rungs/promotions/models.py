@@ -78,6 +78,7 @@ class Candidacy(models.Model):
     class Route(models.TextChoices):
         APPLIED = "applied", _("本人申请")
         NOMINATED = "nominated", _("上级推荐")
+        EXCEPTION = "exception", _("破格推荐")  # not eligible: enters by the policy's skip_level path
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="candidacies")
     employee = models.ForeignKey(Employee, models.PROTECT, related_name="candidacies")

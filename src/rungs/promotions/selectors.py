@@ -74,7 +74,7 @@ def next_step(c, user, today, acts=None, holds=None) -> str | None:
             return None  # the 公示 is still running: nobody's turn yet
         if not can("round.approve") or any(a["by"] == user.get_username() for a in c.approvals):
             return None
-        chain = auth.approves if auth else ()
+        chain = services.approval_chain(c)
         _i, step, signed = services.pending_signoff(chain, c.approvals)
         if not chain:
             return _("审批")

@@ -186,7 +186,9 @@ def _check_headcount(post: dict, department) -> None:
         )
 
 
-def _eligible_decision(rnd: Round, employee: Employee, track: str | None = None) -> Decision:
+def _eligible_decision(
+    rnd: Round, employee: Employee, track: str | None = None, exception: bool = False
+) -> Decision:
     posts = {(p.track, p.level) for p in rnd.posts.all()}
     decisions = (
         rnd.run.decisions.filter(employee=employee, kind="promotion") if rnd.run else Decision.objects.none()
@@ -197,6 +199,12 @@ def _eligible_decision(rnd: Round, employee: Employee, track: str | None = None)
     if not wanted:
         raise StepRefused(_("%(name)s 的下一职级不在本轮评审补充的岗位中。") % {"name": employee.name})
     eligible = [d for d in wanted if d.eligible]
+    if exception:
+        if not rnd.policy.parsed.procedure.skip_level:
+            raise StepRefused(_("本制度没有破格晋升的途径。"))
+        if eligible:
+            raise StepRefused(_("%(name)s 已符合条件，按正常程序推荐即可。") % {"name": employee.name})
+        return wanted[0]
     if not eligible:
         d = wanted[0]
         missing = [c.get("label") or c.get("id") for c in d.criteria if not c.get("passed")]
@@ -218,7 +226,7 @@ def _eligible_decision(rnd: Round, employee: Employee, track: str | None = None)
 def _enter(rnd: Round, employee: Employee, route: str, statement: str, actor, action: str) -> Candidacy:
     if rnd.department_id and employee.department_id != rnd.department_id:
         raise StepRefused(_("%(name)s 不属于本轮评审的部门。") % {"name": employee.name})
-    d = _eligible_decision(rnd, employee)
+    d = _eligible_decision(rnd, employee, exception=route == Candidacy.Route.EXCEPTION)
     if Candidacy.objects.filter(round=rnd, employee=employee, track=d.track).exists():
         raise StepRefused(_("%(name)s 已经是本轮评审的候选人。") % {"name": employee.name})
     c = Candidacy.objects.create(
@@ -254,10 +262,15 @@ def candidacy_apply(*, round: Round, actor, statement: str = "") -> Candidacy:
 
 
 @transaction.atomic
-def candidacy_nominate(*, round: Round, employee: Employee, actor, statement: str) -> Candidacy:
-    """A superior nominates someone in their scope (职务推荐表), with the reason for the nomination."""
+def candidacy_nominate(
+    *, round: Round, employee: Employee, actor, statement: str, exception: bool = False
+) -> Candidacy:
+    """A superior nominates someone in their scope (职务推荐表), with the reason for the nomination. With
+    `exception`, someone not (yet) eligible enters by the policy's skip_level path (破格): their approval
+    chain then ends with the role it names (董事长, 评定小组 …)."""
     check(actor, "round.nominate", employee)
-    return _enter(round, employee, Candidacy.Route.NOMINATED, _reason(statement), actor, "round.nominate")
+    route = Candidacy.Route.EXCEPTION if exception else Candidacy.Route.NOMINATED
+    return _enter(round, employee, route, _reason(statement), actor, "round.nominate")
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -547,8 +560,7 @@ def candidacy_approve(
             raise StepRefused(
                 _("公示到 %(day)s 结束，结束后才能审批。") % {"day": notice.ends_on.isoformat()}
             )
-    auth = authority_for(policy, c.to_level)
-    chain = auth.approves if auth else ()
+    chain = approval_chain(c)
     if not chain:  # no matrix for the level: one approval by whom the authority table allows
         c.approvals = [*c.approvals, {"by": actor_name(actor), "as": actor.role, "on": today.isoformat()}]
         _step(c, S.APPROVED, actor, "round.approve")
@@ -592,6 +604,17 @@ def candidacy_approve(
     c.save()
     record(actor, "round.approve", c, employee_id=c.employee.employee_id, after=entry)
     return c
+
+
+def approval_chain(c: Candidacy) -> tuple[Signoff, ...]:
+    """The candidacy's approval steps: the policy's matrix for the level, and — for an exception (破格) —
+    last of all the role the policy's skip_level names."""
+    policy = c.round.policy
+    auth = authority_for(policy, c.to_level)
+    chain = auth.approves if auth else ()
+    if c.route == Candidacy.Route.EXCEPTION:
+        chain = (*chain, Signoff((policy.parsed.procedure.skip_level,)))
+    return chain
 
 
 def pending_signoff(

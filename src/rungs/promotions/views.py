@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from rungs.accounts.authority import Denied, may
 from rungs.accounts.scope import sees_everyone, visible_employees
 from rungs.core.documents import AppointmentNotice, appointment_docx, appointment_pdf
+from rungs.core.roles import role_label
 from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
 from rungs.promotions import services
@@ -173,6 +174,9 @@ def round_detail(request, pk):
             and not hasattr(rnd, "committee"),
             "can_assess": may(user, "round.assess"),
             "can_nominate": may(user, "round.nominate"),
+            "skip_level": role_label(rnd.policy.parsed.procedure.skip_level)
+            if rnd.policy.parsed.procedure.skip_level
+            else "",
             "can_act": rnd.kind == Round.Kind.VACANCY and may(user, "round.acting"),
             "qualified": list(
                 _labelled(
@@ -403,7 +407,11 @@ def act(request, pk):
         elif step == "nominate":
             employee = get_object_or_404(visible_employees(user), pk=p.get("employee") or 0)
             services.candidacy_nominate(
-                round=rnd, employee=employee, actor=user, statement=p.get("statement", "")
+                round=rnd,
+                employee=employee,
+                actor=user,
+                statement=p.get("statement", ""),
+                exception=p.get("exception") == "on",
             )
         elif step in ("pass", "reject"):
             services.candidacy_review(candidacy=candidacy(), passed=step == "pass", actor=user, reason=reason)
