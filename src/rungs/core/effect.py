@@ -541,3 +541,31 @@ def _kpi_caveats(e: KpiEffect, cost: Decimal | None) -> list[Caveat]:
             )
         )
     return out
+
+
+def effect_with_cost(
+    policy: m.Policy,
+    plan: m.RewardPlan,
+    data: Dataset,
+    since: int,
+    *,
+    kpis: Sequence[str] | None = None,
+    window: int = DEFAULT_WINDOW,
+    changes: Sequence[Change] = (),
+) -> EffectReport:
+    """evaluate_effect with the cost the rewards evaluator gives for the plan's cycles from the start to
+    the last month after it with KPI data (within the window)."""
+    names = list(kpis) if kpis else list(default_kpis(plan))
+    seqs = (
+        data.metrics.lazy()
+        .filter(
+            pl.col("period_kind") == "M",
+            pl.col("seq").is_between(since, since + window - 1),
+            pl.col("metric").cast(pl.String).is_in(names),
+        )
+        .select(pl.col("seq").max())
+        .collect()
+        .item()
+    )
+    cost = plan_cost(policy, plan, data, since, int(seqs)) if seqs is not None else None
+    return evaluate_effect(policy, plan, data, since, kpis=names, cost=cost, window=window, changes=changes)
