@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rungs.board",
     "rungs.promotions",
     "rungs.cases",
+    "rungs.effect",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",

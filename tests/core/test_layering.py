@@ -53,6 +53,7 @@ LAYERS = (
     "board",
     "promotions",
     "cases",
+    "effect",
     "voice",
     "entry",
     "api",

@@ -90,6 +90,11 @@ ACTIONS: dict[str, Rule] = {
     "survey.manage": Rule(DATA_OWNERS, _("创建和发布调查问卷")),
     "survey.respond": Rule(EVERYONE, _("填写调查问卷")),
     "survey.results": Rule(EVERYONE - {Role.AGENT}, _("查看调查结果")),
+    # Whether a reward plan paid off (rungs.effect): the people who decide on plans and their budget.
+    "reward.effect": Rule(
+        frozenset({Role.HR, Role.DEPARTMENT_MANAGER, Role.QA_TRAINING, Role.EXECUTIVE, Role.ADMIN}),
+        _("查看奖励方案的效果评估"),
+    ),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -175,6 +180,7 @@ def abilities(user) -> dict[str, bool]:
         "can_grant_rewards": may(user, "suggestion.reward"),
         "can_manage_surveys": may(user, "survey.manage"),
         "can_read_survey_results": may(user, "survey.results"),
+        "can_read_effect": may(user, "reward.effect"),
     }
 
 

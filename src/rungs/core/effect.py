@@ -16,7 +16,8 @@ The method, written once (docs/effect.md says the same in words a manager reads)
 - The pre-trend check is the same fit on the months before the start only, with a pretend start half way
   through them (a placebo): an "effect" there means the two groups were already drifting apart.
 - Cost per point: the plan's cost over the window after the start divided by the improvement in points
-  (CSAT points; percentage points for a rate kept as 0–1; sign turned for a KPI where lower is better).
+  (CSAT points; percentage points for a rate kept as 0–1; sign turned for a KPI where lower is better),
+  only for an improvement whose 95% interval excludes 0.
 """
 
 from __future__ import annotations
@@ -339,7 +340,9 @@ def _kpi(
     if did is not None:
         points = did.estimate * (100 if fraction else 1) * (-1 if lower else 1)
         rounded = Decimal(str(round(points, 4)))
-        if cost is not None and rounded > 0:
+        # A cost per point only for an improvement the data show (its interval excludes 0): dividing by
+        # an estimate indistinguishable from 0 gives any number at all.
+        if cost is not None and rounded > 0 and did.significant:
             per_point = (cost / rounded).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     by_month = (
         rows.group_by("seq", "covered").agg(pl.col("value").mean()).sort("seq")
@@ -526,17 +529,18 @@ def _kpi_caveats(e: KpiEffect, cost: Decimal | None) -> list[Caveat]:
         out.append(
             Caveat(
                 "not_significant",
-                f"{zh_name}：95% 置信区间包含 0，差异可能只是偶然波动。",
-                f"{en_name}: the 95% interval includes 0; the difference may be chance.",
+                f"{zh_name}：95% 置信区间包含 0，差异可能只是偶然波动，因此不计算每提高 1 分的花费。",
+                f"{en_name}: the 95% interval includes 0; the difference may be chance, so there is no cost "
+                "per point.",
                 e.metric,
             )
         )
-    if cost is not None and e.cost_per_point is None:
+    if cost is not None and e.cost_per_point is None and e.did.significant:
         out.append(
             Caveat(
                 "no_improvement",
-                f"{zh_name}：没有改善，不计算每提高 1 分的花费。",
-                f"{en_name}: no improvement, so no cost per point.",
+                f"{zh_name}：没有改善，反而变差，不计算每提高 1 分的花费。",
+                f"{en_name}: it got worse, not better, so there is no cost per point.",
                 e.metric,
             )
         )

@@ -88,6 +88,12 @@ def test_no_effect_gives_an_interval_around_zero():
     did = kpi(r, "csat").did
     assert did is not None and did.ci_low <= 0.0 <= did.ci_high
     assert "not_significant" in codes(r, "csat")
+    # with a cost: no cost per point for a difference indistinguishable from 0 (whatever its sign)
+    r = evaluate_effect(
+        p, find_plan(p, "csat_bonus"), dataset(effect=0.0, seed=2), START, kpis=["csat"], cost=Decimal("1000")
+    )
+    assert kpi(r, "csat").cost_per_point is None
+    assert codes(r, "csat") == ["not_significant"]
 
 
 def test_the_intervals_cover_the_true_effect_about_95_times_in_100():
@@ -175,12 +181,12 @@ def test_lower_is_better_turns_the_sign_of_the_improvement():
     employees, assignments = people(3, 3)
     rows = []
     for who, before, after in (
-        ("C0000", 0.05, 0.04),
-        ("C0001", 0.06, 0.05),
-        ("C0002", 0.07, 0.06),
-        ("U0000", 0.05, 0.05),
-        ("U0001", 0.06, 0.07),
-        ("U0002", 0.07, 0.06),
+        ("C0000", 0.05, 0.039),
+        ("C0001", 0.06, 0.050),
+        ("C0002", 0.07, 0.061),
+        ("U0000", 0.05, 0.051),
+        ("U0001", 0.06, 0.060),
+        ("U0002", 0.07, 0.069),
     ):
         rows += [(who, "2026-06", "complaint_rate", before), (who, "2026-07", "complaint_rate", after)]
     data = Dataset(employees=employees, assignments=assignments, metrics=metrics(rows))
@@ -189,9 +195,10 @@ def test_lower_is_better_turns_the_sign_of_the_improvement():
         p, find_plan(p, "csat_bonus"), data, START, kpis=["complaint_rate"], cost=Decimal("250")
     )
     e = kpi(r, "complaint_rate")
+    # means: covered 0.06 → (0.039+0.050+0.061)/3 = 0.05, others 0.06 → 0.06;
     # DiD = (0.05 − 0.06) − (0.06 − 0.06) = −0.01: one percentage point better; 250 / 1 = 250.00
     assert e.lower_is_better and e.fraction
-    assert e.did is not None and e.did.estimate == pytest.approx(-0.01, abs=1e-12)
+    assert e.did is not None and e.did.estimate == pytest.approx(-0.01, abs=1e-9) and e.did.significant
     assert e.improvement_points == pytest.approx(1.0)
     assert e.cost_per_point == Decimal("250.00")
 
