@@ -14,7 +14,7 @@ from rungs.board.charts import nice_ticks
 from rungs.core.effect import MonthMeans
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 30, 28
+LEFT, RIGHT, TOP, BOTTOM = 52, 30, 30, 28
 COLOURS = {"covered": "#1f5fa8", "uncovered": "#7a5200"}
 
 
