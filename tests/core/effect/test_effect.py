@@ -232,3 +232,46 @@ def test_bad_plan_and_month_are_refused_in_both_languages():
     with pytest.raises(ValueError, match="应为 YYYY-MM.*expected YYYY-MM"):
         parse_month("2026-Q3")
     assert parse_month("2026-07") == month_seq(2026, 7)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_fit_is_statsmodels_full_design_with_one_dummy_per_month(seed):
+    # did_fit partials the month dummies out (Frisch–Waugh–Lovell); statsmodels on the whole design —
+    # constant, covered, a dummy for every month but the first, covered × after — must give the same.
+    import numpy as np
+    import polars as pl
+    import statsmodels.api as sm
+
+    from rungs.core.effect import did_fit, groups
+
+    p = policy()
+    plan = find_plan(p, "csat_bonus")
+    data = dataset(n_covered=30, n_uncovered=50, effect=2.0, months_before=5, months_after=4, seed=seed)
+    rows = (
+        data.metrics.filter(pl.col("metric") == "csat")
+        .select("employee_id", pl.col("seq").cast(pl.Int64), "value")
+        .join(groups(p, plan, data, START, START + 3), on="employee_id")
+        .sample(fraction=0.9, seed=seed)  # unbalanced: some months missing
+    )
+    got = did_fit(rows, START)
+    assert got is not None
+    seq = rows["seq"].to_numpy()
+    treated = rows["covered"].to_numpy().astype(float)
+    months = np.unique(seq)
+    x = np.column_stack(
+        [
+            np.ones(len(seq)),
+            treated,
+            (seq[:, None] == months[None, 1:]).astype(float),
+            treated * (seq >= START),
+        ]
+    )
+    groups_ = rows["cluster"].to_numpy()
+    full = sm.OLS(rows["value"].to_numpy(), x).fit(
+        cov_type="cluster", cov_kwds={"groups": groups_}, use_t=True
+    )
+    low, high = full.conf_int(alpha=0.05)[-1]
+    assert got.estimate == pytest.approx(full.params[-1], rel=1e-9)
+    assert got.se == pytest.approx(full.bse[-1], rel=1e-9)
+    assert (got.ci_low, got.ci_high) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+    assert got.p_value == pytest.approx(full.pvalues[-1], rel=1e-6, abs=1e-300)
