@@ -5,6 +5,7 @@ serve      serve the web app (development server; use gunicorn in production, se
 worker     run background tasks (Django tasks, database-backed queue)
 evaluate   evaluate a policy on a data set, without a server or database (INTERCHANGE.md contract)
 rewards    run a policy's reward plans for one cycle on a data set, without a server or database
+effect     whether a reward plan paid off: KPIs before/after, covered against not (difference in differences)
 import     import a data set into the database (preview with --dry-run; all or nothing; idempotent)
 export     export the database as a data set (folder of CSV files or .xlsx)
 manage     any Django management command, e.g. `rungs manage migrate`
@@ -114,7 +115,7 @@ def cmd_manage(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from rungs.core import evaluate_cli, rewards_cli
+    from rungs.core import effect_cli, evaluate_cli, rewards_cli
 
     p = argparse.ArgumentParser(
         prog="rungs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     evaluate_cli.add_arguments(ev)
     rw = sub.add_parser("rewards", help="run the reward plans for one cycle on a data set (奖励计算)")
     rewards_cli.add_arguments(rw)
+    ef = sub.add_parser("effect", help="whether a reward plan paid off, on a data set (方案效果评估)")
+    effect_cli.add_arguments(ef)
     imp = sub.add_parser("import", help="import a data set into the database (导入数据)")
     imp.add_argument("path", help="a folder of CSV files or an .xlsx workbook")
     imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
@@ -151,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         "manage": cmd_manage,
         "evaluate": evaluate_cli.run,
         "rewards": rewards_cli.run,
+        "effect": effect_cli.run,
         "import": cmd_import,
         "export": cmd_export,
     }[args.command]

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rungs.cases",
     "rungs.honors",
     "rungs.talent",
+    "rungs.effect",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",

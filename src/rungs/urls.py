@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("cases/", include("rungs.cases.urls")),
     path("honors/", include("rungs.honors.urls")),
     path("talent/", include("rungs.talent.urls")),
+    path("effect/", include("rungs.effect.urls")),
     path("voice/", include("rungs.voice.urls")),
     path("", include("rungs.web.urls")),
     prefix_default_language=False,

@@ -55,6 +55,7 @@ LAYERS = (
     "cases",
     "honors",
     "talent",
+    "effect",
     "voice",
     "entry",
     "api",

@@ -134,6 +134,11 @@ ACTIONS: dict[str, Rule] = {
         about_people=True,
         not_self=True,
     ),
+    # Whether a reward plan paid off (rungs.effect): the people who decide on plans and their budget.
+    "reward.effect": Rule(
+        frozenset({Role.HR, Role.DEPARTMENT_MANAGER, Role.QA_TRAINING, Role.EXECUTIVE, Role.ADMIN}),
+        _("查看奖励方案的效果评估"),
+    ),
 }
 
 # Which action writes a fact of the interchange (a row of evaluations.csv / metrics.csv, an event type).
@@ -223,6 +228,7 @@ def abilities(user) -> dict[str, bool]:
         "can_manage_surveys": may(user, "survey.manage"),
         "can_read_survey_results": may(user, "survey.results"),
         "can_read_talent": may(user, "talent.read"),
+        "can_read_effect": may(user, "reward.effect"),
     }
 
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from rungs.effect import views
+
+app_name = "effect"
+urlpatterns = [
+    path("", views.index, name="index"),
+]
