@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rungs.board",
     "rungs.promotions",
     "rungs.cases",
+    "rungs.rewards",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",

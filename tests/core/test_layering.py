@@ -53,6 +53,7 @@ LAYERS = (
     "board",
     "promotions",
     "cases",
+    "rewards",
     "voice",
     "entry",
     "api",
