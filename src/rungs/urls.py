@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("entry/", include("rungs.entry.urls")),
     path("rounds/", include("rungs.promotions.urls")),
     path("cases/", include("rungs.cases.urls")),
+    path("rewards/", include("rungs.rewards.urls")),
     path("voice/", include("rungs.voice.urls")),
     path("", include("rungs.web.urls")),
     prefix_default_language=False,

@@ -149,7 +149,9 @@ def test_approval_refuses_a_plan_over_its_budget(office):  # noqa: F811
     # S3's 200 reversed (its tier was wrong): 2500 left, exactly the budget
     s3 = run.lines.get(employee__employee_id="S3", plan="kpi_bonus")
     line_reverse(line=s3, reason="满意度数据有误", actor=u["hr"])
-    assert reward_run_approve(run=run, actor=u["boss"], plan="kpi_bonus") == 7  # its 6 lines and the reversal (S3 nets to 0)
+    assert (
+        reward_run_approve(run=run, actor=u["boss"], plan="kpi_bonus") == 7
+    )  # its 6 lines and the reversal (S3 nets to 0)
     assert AuditEntry.objects.filter(action="reward.approve").count() == 2
 
 

@@ -7,6 +7,7 @@ import polars as pl
 
 from rungs.core.engine.evaluate import metrics_used
 from rungs.core.interchange.dataset import Dataset
+from rungs.core.policy.model import Policy as ParsedPolicy
 from rungs.core.rewards.cycle import Cycle
 from rungs.core.rewards.money import yuan
 from rungs.core.rewards.run import RewardRun as CoreRun
@@ -33,14 +34,17 @@ LINE_COLUMNS = {
 }
 
 
-def database_dataset(policy: Policy) -> Dataset:
-    parsed = policy.parsed
-    return dataset_from_db(keep_metrics=metrics_needed(parsed) | metrics_used(parsed))
+def database_dataset(*parsed: ParsedPolicy) -> Dataset:
+    """The stored records with the metrics these policies read."""
+    keep: set[str] = set()
+    for p in parsed:
+        keep |= metrics_needed(p) | metrics_used(p)
+    return dataset_from_db(keep_metrics=keep)
 
 
 def evaluate(policy: Policy, cycle: Cycle, data: Dataset | None = None) -> CoreRun:
     """The core run of the policy version's plans for the cycle over the database (or `data`)."""
-    return run_rewards(policy.parsed, data if data is not None else database_dataset(policy), cycle)
+    return run_rewards(policy.parsed, data if data is not None else database_dataset(policy.parsed), cycle)
 
 
 def _pks() -> pl.DataFrame:
