@@ -213,3 +213,17 @@ def test_a_rejected_dispute_leaves_the_ledger_alone(office):  # noqa: F811
     d = dispute_decide(dispute=d, upheld=False, answer="订单不在十月", actor=u["hr"])
     assert d.state == Dispute.State.REJECTED and d.reversal is None
     assert RewardLine.objects.filter(employee__employee_id="S3").count() == 1
+
+
+def test_the_database_refuses_to_edit_a_line(office):  # noqa: F811
+    from django.db import DatabaseError, transaction
+
+    u, policy = office
+    run = reward_run_start(policy=policy, cycle="2026-10", actor=u["hr"])
+    line = run.lines.get(employee__employee_id="S3")
+    for change in ({"amount": D("6500.00")}, {"inputs": {"commission": "6500.00"}}, {"explanation": "改"}):
+        with pytest.raises(DatabaseError, match="never edited"), transaction.atomic():
+            RewardLine.objects.filter(pk=line.pk).update(**change)
+    line.refresh_from_db()
+    assert line.amount == D("6000.00")
+    RewardLine.objects.filter(pk=line.pk).update(state=S.APPROVED)  # the state moves
