@@ -151,3 +151,69 @@ def test_run_pages_refuse_agents_and_show_the_budget_refusal(client, office):  #
     assert "超出预算，未批准" in r.content.decode() and "超出 200.00 元" in r.content.decode()
     assert not RewardLine.objects.exclude(state="accrued").exists()
     assert Decimal("0") == sum(ln.amount for ln in RewardLine.objects.filter(state="approved"))
+
+
+def test_a_run_in_the_background_is_enqueued_and_the_worker_task_stores_it(client, office):  # noqa: F811
+    from django_tasks_db.models import DBTaskResult
+
+    from rungs.rewards.tasks import run_rewards
+
+    u, policy = office
+    client.force_login(u["hr"])
+    r = client.post("/rewards/runs/", {"policy": policy.pk, "cycle": "2026-06", "queue": "1"})
+    assert r.status_code == 302
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "rungs.rewards.tasks.run_rewards"
+    assert task.args_kwargs["args"] == [policy.pk, "2026-06", u["hr"].pk]
+    run_pk = run_rewards.call(policy.pk, "2026-06", u["hr"].pk)
+    # June: PR1 5000 × 50% (probation extended) = 2500, PR2 3000.10 × 50% = 1500.05, SV1 and SV2 5% of
+    # 8000.10 = 400.005 → 400.01 each
+    got = sorted((ln.employee.employee_id, str(ln.amount)) for ln in RewardLine.objects.filter(run_id=run_pk))
+    assert got == [("PR1", "2500.00"), ("PR2", "1500.05"), ("SV1", "400.01"), ("SV2", "400.01")]
+    client.force_login(u["wu"])
+    assert (
+        client.post("/rewards/runs/", {"policy": policy.pk, "cycle": "2026-07", "queue": "1"}).status_code
+        == 403
+    )
+
+
+def test_the_command_runs_a_cycle(office):  # noqa: F811
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("run_rewards", "--cycle", "2026-10", stdout=out)
+    # 8000 + 7000 + 6000 + 1050 = 22050
+    assert "4 lines" in out.getvalue() and "total 22050.00" in out.getvalue()
+
+
+def test_the_statement_in_english(client, october):
+    u, _, _ = october
+    client.force_login(u["wu"])
+    html = client.get("/en/rewards/statement/").content.decode()
+    assert "commission 8000.00 × 100%" in html
+
+
+@pytest.mark.parametrize("path", ["/rewards/team/?cycle=2026-05", "/rewards/runs/1/"])
+def test_list_pages_take_the_same_queries_for_more_lines(client, office, path, django_assert_max_num_queries):  # noqa: F811
+    """May has 17 lines; the page must not take a query per line."""
+    u, policy = office
+    reward_run_start(policy=policy, cycle="2026-05", actor=u["hr"])
+    client.force_login(u["hr"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(path.replace("/1/", f"/{policy.reward_runs.get().pk}/")).status_code == 200
+    assert len(q) <= 12, [x["sql"][:80] for x in q.captured_queries]
+
+
+def test_an_agent_statement_takes_few_queries(client, october):
+    u, _, run = october
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(u["zheng"])
+    line_dispute(line=run.lines.get(employee__employee_id="S3"), text="问一下", actor=u["zheng"])
+    with CaptureQueriesContext(connection) as q:
+        client.get("/rewards/statement/")
+    assert len(q) <= 9, [x["sql"][:80] for x in q.captured_queries]

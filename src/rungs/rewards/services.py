@@ -78,6 +78,18 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
     return run
 
 
+def reward_run_enqueue(*, policy: Policy, cycle: str, actor):
+    """Puts the run in the worker's queue; the worker calls reward_run_start as the same actor."""
+    from rungs.rewards.tasks import run_rewards
+
+    check(actor, "reward.run")
+    try:
+        label = parse_cycle(cycle).label
+    except ValueError as exc:
+        raise RewardRefused(str(exc)) from None
+    return run_rewards.enqueue(policy.pk, label, getattr(actor, "pk", None))
+
+
 def _plan(policy: Policy, plan_id: str):
     return next((p for p in policy.parsed.rewards.plans if p.id == plan_id), None)
 

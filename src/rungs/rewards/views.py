@@ -107,10 +107,13 @@ def runs(request):
         raise PermissionDenied(_("您的角色不能查看奖励核算。"))
     if request.method == "POST":
         policy = get_object_or_404(Policy, pk=request.POST.get("policy"))
+        cycle = request.POST.get("cycle", "")
         try:
-            run = services.reward_run_start(
-                policy=policy, cycle=request.POST.get("cycle", ""), actor=request.user
-            )
+            if request.POST.get("queue"):
+                services.reward_run_enqueue(policy=policy, cycle=cycle, actor=request.user)
+                messages.success(request, _("已放入后台队列，完成后出现在下面的列表中。"))
+                return redirect("rewards:runs")
+            run = services.reward_run_start(policy=policy, cycle=cycle, actor=request.user)
         except (Denied, services.RewardRefused) as exc:
             messages.error(request, getattr(exc, "reason", None) or str(exc))
             return redirect("rewards:runs")
