@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rungs.honors",
     "rungs.talent",
     "rungs.effect",
+    "rungs.rewards",
     "rungs.voice",
     "rungs.entry",
     "rungs.api",

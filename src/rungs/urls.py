@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("honors/", include("rungs.honors.urls")),
     path("talent/", include("rungs.talent.urls")),
     path("effect/", include("rungs.effect.urls")),
+    path("rewards/", include("rungs.rewards.urls")),
     path("voice/", include("rungs.voice.urls")),
     path("", include("rungs.web.urls")),
     prefix_default_language=False,

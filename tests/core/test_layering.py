@@ -56,6 +56,7 @@ LAYERS = (
     "honors",
     "talent",
     "effect",
+    "rewards",
     "voice",
     "entry",
     "api",

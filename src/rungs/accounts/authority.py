@@ -98,6 +98,19 @@ ACTIONS: dict[str, Rule] = {
     ),
     "honor.award": Rule(DATA_OWNERS, _("授予荣誉"), about_people=True, not_self=True),
     "recognition.give": Rule(EVERYONE, _("感谢同事"), not_self=True),
+    # Rewards (rungs.rewards): HR runs a policy's reward plans for a cycle; HR or an executive approves a
+    # run's lines within the plans' budgets; HR records them paid and answers disputes. Everyone reads the
+    # published plans and their own statement, and questions their own lines.
+    "reward.run": Rule(frozenset({Role.HR, Role.ADMIN}), _("核算奖励")),
+    "reward.approve": Rule(frozenset({Role.HR, Role.EXECUTIVE, Role.ADMIN}), _("批准奖励明细")),
+    "reward.pay": Rule(frozenset({Role.HR, Role.ADMIN}), _("登记奖励发放")),
+    "reward.read": Rule(EVERYONE - {Role.AGENT}, _("查看他人的奖励明细"), about_people=True),
+    "reward.dispute": Rule(EVERYONE, _("对奖励明细提出异议")),
+    "reward.decide": Rule(
+        frozenset({Role.HR, Role.ADMIN}), _("答复奖励异议、冲销明细"), about_people=True, not_self=True
+    ),
+    "reward.export": Rule(frozenset({Role.HR, Role.ADMIN}), _("导出工资表")),
+    "reward.whatif": Rule(DATA_OWNERS | {Role.EXECUTIVE}, _("测算奖励方案草案")),
     # The staff's voice (rungs.voice). Submitting, following by receipt code and answering a survey are
     # checked here like any write, but their audit entries name nobody (see rungs.voice.models).
     "suggestion.submit": Rule(EVERYONE, _("提交匿名意见")),
@@ -229,6 +242,11 @@ def abilities(user) -> dict[str, bool]:
         "can_read_survey_results": may(user, "survey.results"),
         "can_read_talent": may(user, "talent.read"),
         "can_read_effect": may(user, "reward.effect"),
+        "can_run_rewards": may(user, "reward.run"),
+        "can_approve_rewards": may(user, "reward.approve"),
+        "can_read_rewards": may(user, "reward.read"),
+        "can_export_payroll": may(user, "reward.export"),
+        "can_whatif_rewards": may(user, "reward.whatif"),
     }
 
 

@@ -1,0 +1,128 @@
+"""What the reward pages read: statements within the viewer's scope, the cycles on the ledger, and the
+payroll of a cycle as one frame (工号, 姓名, 部门, 基本工资, one column per component, 合计)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from rungs.accounts.authority import may
+from rungs.accounts.scope import visible_employees
+from rungs.core.interchange.spreadsheet import csv_safe, workbook_bytes
+from rungs.people.models import Employee
+from rungs.policies.models import Policy
+from rungs.rewards.models import RewardLine
+
+State = RewardLine.State
+PAYABLE = (State.APPROVED, State.PAID)
+
+
+def my_lines(user, cycle: str = ""):
+    """The signed-in employee's own lines (newest cycle first), with their disputes."""
+    if not user.employee_id:
+        return RewardLine.objects.none()
+    qs = RewardLine.objects.filter(employee_id=user.employee_id)
+    if cycle:
+        qs = qs.filter(cycle=cycle)
+    return (
+        qs.select_related("employee", "policy")
+        .prefetch_related("disputes")
+        .order_by("-cycle", "plan", "component", "pk")
+    )
+
+
+def team_lines(user, cycle: str):
+    """The lines of the people the user sees (a team lead their team, a supervisor their department)."""
+    if not may(user, "reward.read"):
+        return RewardLine.objects.none()
+    return (
+        RewardLine.objects.filter(cycle=cycle, employee__in=visible_employees(user))
+        .select_related("employee", "policy")
+        .order_by("employee__employee_id", "plan", "component", "pk")
+    )
+
+
+def cycles(qs=None) -> list[str]:
+    qs = RewardLine.objects.all() if qs is None else qs
+    return sorted(set(qs.values_list("cycle", flat=True)), reverse=True)
+
+
+def _base_pay(attributes: dict) -> Decimal | None:
+    raw = (attributes or {}).get("base_pay")
+    try:
+        return Decimal(str(raw)).quantize(Decimal("0.01")) if raw not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def component_columns(policies) -> dict[tuple[str, str], str]:
+    """(plan, component) → the column title: the component's Chinese label (with the plan's when two
+    components share one), in the policies' order."""
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
+    for policy in policies:
+        for plan in policy.parsed.rewards.plans:
+            for c in plan.components:
+                keys.setdefault((plan.id, c.id), (plan.label.zh, c.label.zh or c.id))
+    count: dict[str, int] = defaultdict(int)
+    for _plan, label in keys.values():
+        count[label] += 1
+    return {k: (label if count[label] == 1 else f"{plan}·{label}") for k, (plan, label) in keys.items()}
+
+
+def payroll_frame(cycle: str) -> pl.DataFrame:
+    """The cycle's approved and paid lines (reversals and corrections included, so each column is the net
+    amount) per employee, beside the base pay on file. Everyone with a line, and everyone employed with a
+    base pay, has a row; amounts are Decimal with two places, 0 where a component paid nothing."""
+    lines = RewardLine.objects.filter(cycle=cycle, state__in=PAYABLE)
+    sums: dict[int, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for emp, plan, comp, amount in lines.values_list("employee_id", "plan", "component", "amount"):
+        sums[emp][(plan, comp)] += amount
+    used = Policy.objects.filter(pk__in=lines.values("policy_id").distinct()).order_by("effective_from", "pk")
+    columns = component_columns(used)
+    for per in sums.values():  # a line of a plan no stored version names any more keeps its own column
+        for key in per:
+            columns.setdefault(key, f"{key[0]}/{key[1]}")
+    people = Employee.objects.filter(pk__in=list(sums)) | Employee.objects.exclude(status="left").exclude(
+        attributes={}
+    )
+    base = _("基本工资")
+    total = _("合计")
+    rows = []
+    for e in people.select_related("department").order_by("employee_id").distinct():
+        pay = _base_pay(e.attributes)
+        if pay is None and e.pk not in sums:
+            continue
+        per = sums.get(e.pk, {})
+        parts = {title: per.get(key, Decimal("0.00")) for key, title in columns.items()}
+        rows.append(
+            {
+                _("工号"): e.employee_id,
+                _("姓名"): e.name,
+                _("部门"): e.department.name if e.department else "",
+                base: pay,
+                **parts,
+                total: (pay or Decimal(0)) + sum(parts.values(), Decimal(0)),
+            }
+        )
+    money = pl.Decimal(14, 2)
+    schema = {_("工号"): pl.String, _("姓名"): pl.String, _("部门"): pl.String, base: money}
+    schema.update({title: money for title in columns.values()})
+    schema[total] = money
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def payroll_xlsx(cycle: str) -> bytes:
+    """The payroll as a workbook: amounts are number cells (Excel sums them), text is text."""
+    df = payroll_frame(cycle)
+    numbers = df.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    return workbook_bytes({_("工资表") + " " + cycle: numbers})
+
+
+def payroll_csv(cycle: str) -> bytes:
+    """The payroll as UTF-8 CSV with a BOM (Excel on Chinese Windows opens it right); amounts as 3150.00,
+    text that Excel could take for a formula marked as the other exports do."""
+    df = payroll_frame(cycle)
+    return "\ufeff".encode() + csv_safe(df).write_csv().encode()

@@ -1,0 +1,240 @@
+"""The reward pages: the published plans (everyone), my statement with its disputes, the team's statement,
+the runs (start, approve within budget, paid), the disputes HR answers, the payroll export and the what-if.
+Views parse the form and call one service or selector; a refusal is shown with its reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rungs.accounts.authority import Denied, check, may
+from rungs.accounts.scope import visible_employees
+from rungs.core.policy.errors import PolicyError
+from rungs.core.policy.parse import parse_policy
+from rungs.core.rewards.cycle import parse_cycle
+from rungs.policies.models import Policy
+from rungs.rewards import selectors, services, whatif
+from rungs.rewards.models import Dispute, RewardLine, RewardRun
+from rungs.rewards.plain import plan_words
+
+
+def today():
+    return timezone.localdate()
+
+
+def _reward_policies():
+    """The version in force today of each scheme that has reward plans (company-wide versions)."""
+    out = []
+    schemes = Policy.objects.filter(department__isnull=True).values_list("scheme", flat=True).distinct()
+    for scheme in sorted(set(schemes)):
+        p = Policy.in_force(today(), scheme)
+        if p is not None and p.parsed.rewards.plans:
+            out.append(p)
+    return out
+
+
+@login_required
+def plans(request):
+    """公开透明: every plan in force, in words, for every employee."""
+    shown = [
+        {"policy": p, "plans": [plan_words(p.parsed, plan) for plan in p.parsed.rewards.plans]}
+        for p in _reward_policies()
+    ]
+    return render(request, "rewards/plans.html", {"policies": shown})
+
+
+@login_required
+def statement(request):
+    cycle = request.GET.get("cycle", "")
+    lines = selectors.my_lines(request.user, cycle)
+    total = sum(ln.amount for ln in lines)
+    return render(
+        request,
+        "rewards/statement.html",
+        {
+            "lines": lines,
+            "total": total,
+            "cycle": cycle,
+            "cycles": selectors.cycles(selectors.my_lines(request.user)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dispute(request, pk):
+    line = get_object_or_404(selectors.my_lines(request.user), pk=pk)
+    try:
+        services.line_dispute(line=line, text=request.POST.get("text", ""), actor=request.user)
+    except (Denied, services.RewardRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+    else:
+        messages.success(request, _("异议已提交，人力资源部会答复。"))
+    return redirect(f"{_url('rewards:statement')}?cycle={line.cycle}")
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+def team(request):
+    if not may(request.user, "reward.read"):
+        raise PermissionDenied(_("您的角色不能查看他人的奖励明细。"))
+    scope = RewardLine.objects.filter(employee__in=visible_employees(request.user))
+    all_cycles = selectors.cycles(scope)
+    cycle = request.GET.get("cycle") or (all_cycles[0] if all_cycles else "")
+    lines = selectors.team_lines(request.user, cycle)
+    return render(
+        request,
+        "rewards/team.html",
+        {"lines": lines, "cycle": cycle, "cycles": all_cycles, "total": sum(ln.amount for ln in lines)},
+    )
+
+
+@login_required
+def runs(request):
+    if not (may(request.user, "reward.run") or may(request.user, "reward.approve")):
+        raise PermissionDenied(_("您的角色不能查看奖励核算。"))
+    if request.method == "POST":
+        policy = get_object_or_404(Policy, pk=request.POST.get("policy"))
+        cycle = request.POST.get("cycle", "")
+        try:
+            if request.POST.get("queue"):
+                services.reward_run_enqueue(policy=policy, cycle=cycle, actor=request.user)
+                messages.success(request, _("已放入后台队列，完成后出现在下面的列表中。"))
+                return redirect("rewards:runs")
+            run = services.reward_run_start(policy=policy, cycle=cycle, actor=request.user)
+        except (Denied, services.RewardRefused) as exc:
+            messages.error(request, getattr(exc, "reason", None) or str(exc))
+            return redirect("rewards:runs")
+        messages.success(
+            request, _("已核算 %(cycle)s：%(n)s 条明细。") % {"cycle": run.cycle, "n": run.lines.count()}
+        )
+        return redirect("rewards:run", run.pk)
+    listed = RewardRun.objects.select_related("policy").annotate(
+        n=Count("lines"), total=Sum("lines__amount"), accrued=Count("lines", filter=Q(lines__state="accrued"))
+    )[:200]
+    return render(
+        request,
+        "rewards/runs.html",
+        {"runs": listed, "policies": _reward_policies(), "can_run": may(request.user, "reward.run")},
+    )
+
+
+@login_required
+def run(request, pk):
+    if not (may(request.user, "reward.run") or may(request.user, "reward.approve")):
+        raise PermissionDenied(_("您的角色不能查看奖励核算。"))
+    r = get_object_or_404(RewardRun.objects.select_related("policy"), pk=pk)
+    lines = r.lines.select_related("employee").order_by("employee__employee_id", "plan", "component", "pk")
+    per_plan = (
+        r.lines.values("plan", "state").annotate(n=Count("pk"), total=Sum("amount")).order_by("plan", "state")
+    )
+    return render(
+        request,
+        "rewards/run.html",
+        {
+            "run": r,
+            "lines": lines,
+            "per_plan": per_plan,
+            "plans": [(p.id, p.label.zh) for p in r.policy.parsed.rewards.plans if p.id in r.plans],
+            "pay_changes": r.pay_changes.select_related("employee"),
+            "can_approve": may(request.user, "reward.approve"),
+            "can_pay": may(request.user, "reward.pay"),
+            "can_export": may(request.user, "reward.export"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_act(request, pk):
+    r = get_object_or_404(RewardRun, pk=pk)
+    try:
+        if request.POST.get("step") == "pay":
+            n = services.reward_run_pay(run=r, actor=request.user)
+            messages.success(request, _("已登记发放 %(n)s 条明细。") % {"n": n})
+        else:
+            n = services.reward_run_approve(run=r, actor=request.user, plan=request.POST.get("plan", ""))
+            messages.success(request, _("已批准 %(n)s 条明细。") % {"n": n})
+    except (Denied, services.RewardRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+    return redirect("rewards:run", r.pk)
+
+
+@login_required
+def disputes(request):
+    check(request.user, "reward.decide")
+    listed = (
+        Dispute.objects.filter(line__employee__in=visible_employees(request.user))
+        .select_related("line__employee", "raised_by", "answered_by")
+        .order_by("state", "-raised_at")[:300]
+    )
+    return render(request, "rewards/disputes.html", {"disputes": listed})
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    d = get_object_or_404(Dispute, pk=pk)
+    p = request.POST
+    try:
+        services.dispute_decide(
+            dispute=d, upheld=p.get("outcome") == "upheld", answer=p.get("answer", ""), actor=request.user,
+            corrected_amount=p.get("corrected") or None,
+        )  # fmt: skip
+    except (Denied, services.RewardRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+    else:
+        messages.success(request, _("已答复。"))
+    return redirect("rewards:disputes")
+
+
+@login_required
+def payroll(request, cycle):
+    check(request.user, "reward.export")
+    try:
+        label = parse_cycle(cycle).label
+    except ValueError as exc:
+        raise PermissionDenied(str(exc)) from None
+    if request.GET.get("format") == "csv":
+        resp = HttpResponse(selectors.payroll_csv(label), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="payroll-{label}.csv"'
+        return resp
+    resp = HttpResponse(
+        selectors.payroll_xlsx(label),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = f'attachment; filename="payroll-{label}.xlsx"'
+    return resp
+
+
+@login_required
+def what_if(request):
+    check(request.user, "reward.whatif")
+    policies = _reward_policies()
+    ctx: dict = {"policies": policies, "result": None, "error": ""}
+    if request.method == "POST":
+        p = request.POST
+        ctx.update(text=p.get("text", ""), cycle=p.get("cycle", ""), chosen=p.get("policy", ""))
+        current = next((x for x in policies if str(x.pk) == p.get("policy")), None)
+        try:
+            if current is None:
+                raise ValueError(_("请选择现行的奖励方案。"))
+            cycle = parse_cycle(p.get("cycle", ""))
+            draft = parse_policy(p.get("text", ""), "draft.yaml")
+            ctx["result"] = whatif.compare(current.parsed, draft, cycle)
+            ctx["current"] = current
+        except (PolicyError, ValueError) as exc:
+            ctx["error"] = str(exc)
+    return render(request, "rewards/whatif.html", ctx)
