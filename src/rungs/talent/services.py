@@ -76,7 +76,7 @@ def pool_refresh(*, pool: ReservePool, run: EvaluationRun, on: dt.date, actor) -
     department) is a member, with the readiness computed from the same run; a member who no longer
     qualifies stays on file, marked. Overrides, 9-box and successor order are kept."""
     check(actor, "talent.manage")
-    pool = ReservePool.objects.select_for_update().get(pk=pool.pk)
+    pool = ReservePool.objects.select_for_update(of=("self",)).get(pk=pool.pk)
     if run.policy.scheme != pool.policy.scheme:
         raise TalentRefused(_("这次评估用的不是储备库所依据的策略。"))
     decisions = run.decisions.filter(rule=pool.rule, kind="reserve").select_related("employee")
@@ -87,7 +87,7 @@ def pool_refresh(*, pool: ReservePool, run: EvaluationRun, on: dt.date, actor) -
         for d in run.decisions.filter(kind="promotion", track=pool.track, to_level=pool.level)
     }
     pv = policy_view(run.policy)
-    existing = {mb.employee_id: mb for mb in pool.members.select_for_update()}
+    existing = {mb.employee_id: mb for mb in pool.members.select_for_update(of=("self",))}
     before = {e: (mb.qualifies, mb.computed) for e, mb in existing.items()}
     kept: list[PoolMember] = []
     seen = set()
@@ -127,7 +127,11 @@ def pool_refresh(*, pool: ReservePool, run: EvaluationRun, on: dt.date, actor) -
 
 
 def _member(member: PoolMember) -> PoolMember:
-    return PoolMember.objects.select_for_update().select_related("employee", "pool").get(pk=member.pk)
+    return (
+        PoolMember.objects.select_for_update(of=("self",))
+        .select_related("employee", "pool")
+        .get(pk=member.pk)
+    )
 
 
 @transaction.atomic
@@ -188,8 +192,8 @@ def member_calibrate(
 def successors_set(*, pool: ReservePool, members: list[PoolMember], actor) -> None:
     """The post's successors in order (接班人): the first is proposed first; members not listed are not."""
     check(actor, "talent.manage")
-    pool = ReservePool.objects.select_for_update().get(pk=pool.pk)
-    rows = {mb.pk: mb for mb in pool.members.select_for_update().select_related("employee")}
+    pool = ReservePool.objects.select_for_update(of=("self",)).get(pk=pool.pk)
+    rows = {mb.pk: mb for mb in pool.members.select_for_update(of=("self",)).select_related("employee")}
     if any(mb.pk not in rows or not rows[mb.pk].qualifies for mb in members):
         raise TalentRefused(_("接班人须是储备库中符合条件的人选。"))
     if len({mb.pk for mb in members}) != len(members):
@@ -252,7 +256,9 @@ def career_plan_record(*, employee: Employee, filled_on: dt.date, fields: dict, 
         raise TalentRefused(_("请选择希望选择的晋升通道。"))
     if not (fields.get("short_term") or "").strip():
         raise TalentRefused(_("请填写短期职业发展设想。"))
-    Employee.objects.select_for_update().filter(pk=employee.pk).first()  # serialise double submits
+    Employee.objects.select_for_update(of=("self",)).filter(
+        pk=employee.pk
+    ).first()  # serialise double submits
     target_track, _sep, target_level = (fields.get("target") or "").partition(".")
     plan = CareerPlan(
         employee=employee,
