@@ -182,6 +182,40 @@ def long_rows(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> pl.Dat
     )
 
 
+def result_rows(ev: Evaluation, names: dict[str, str], lang: str = "zh") -> pl.DataFrame:
+    """One row per result: the top-level criteria met and the explanation the table gives (what is
+    missing for a rule that gates, what triggered one that triggers), empty when there is none."""
+    zh = not lang.startswith("en")
+    rows = []
+    for r in result_dicts(ev, lang):
+        promo = RULE_KINDS[r["kind"]].gates
+        explained = _explain(r["criteria"], zh, want_passed=not promo)
+        rows.append(
+            {
+                "employee_id": r["employee_id"],
+                "name": names.get(r["employee_id"], ""),
+                **{k: r[k] for k in ("kind", "rule", "track", "from_level", "to_level", "eligible")},
+                "criteria_met": sum(bool(c["passed"]) for c in r["criteria"]),
+                "criteria_total": len(r["criteria"]),
+                "explanation": None if explained == "—" else explained,
+            }
+        )
+    schema = {
+        "employee_id": pl.String,
+        "name": pl.String,
+        "kind": pl.String,
+        "rule": pl.String,
+        "track": pl.String,
+        "from_level": pl.String,
+        "to_level": pl.String,
+        "eligible": pl.Boolean,
+        "criteria_met": pl.Int64,
+        "criteria_total": pl.Int64,
+        "explanation": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
 def _flatten(criteria: list[dict[str, Any]], prefix: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for c in criteria:
         path = f"{prefix}{c['id']}"

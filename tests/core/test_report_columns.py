@@ -195,10 +195,47 @@ def test_json_shows_values_as_worked_out_by_hand():
     assert out["warnings"] == ['注意 "警告", a warning']
 
 
-def test_csv_is_that_of_the_per_row_reference(lang):
+def test_result_rows_are_those_of_the_per_row_reference(lang):
     ev = evaluation({"t.a-b": PROMOTION, "watch": WATCH})
     buf = io.BytesIO()
     report.write_csv(ev, NAMES, buf, lang)
+    assert buf.getvalue().decode() == ref.result_rows(ev, NAMES, lang).write_csv()
+    assert report.result_rows(ev, NAMES, lang).equals(ref.result_rows(ev, NAMES, lang))
+
+
+def test_result_rows_by_hand():
+    ev = evaluation({"t.a-b": PROMOTION, "watch": WATCH})
+    rows = report.result_rows(ev, NAMES, "en")
+    # E1: promotion only, E2 and E4: both, E3: warning only; rules in policy order within an employee.
+    assert rows.select("employee_id", "kind").rows() == [
+        ("E1", "promotion"),
+        ("E2", "promotion"),
+        ("E2", "warning"),
+        ("E3", "warning"),
+        ("E4", "promotion"),
+        ("E4", "warning"),
+    ]
+    assert rows.get_column("criteria_total").to_list() == [3, 3, 1, 1, 3, 1]  # top-level criteria only
+    assert rows.get_column("criteria_met").to_list() == [3, 0, 0, 1, 1, 0]
+    e2 = rows.row(1, named=True)  # 11 of 18 months, neither education nor record, and has left
+    assert e2["explanation"] == (
+        '12 months, "in post" (11 / 18); Education or record (0 / ≥ 1 of 2); '
+        'In post (left, "gone"\nfor good / regular, probation)'
+    )
+    assert rows.row(3, named=True)["explanation"] == "Complaints (10000000.5 / > 3.5)"  # what triggered it
+    assert rows.row(4, named=True)["name"] == ""  # E4 is not among the names
+    for row in rows.iter_rows(named=True):
+        missing = row["explanation"]
+        if row["kind"] == "promotion":  # a promotion lists what is missing: nothing when all are met
+            assert (missing is None) == (row["criteria_met"] == row["criteria_total"])
+        else:  # a warning lists what triggered it: nothing when nothing did
+            assert (missing is None) == (row["criteria_met"] == 0)
+
+
+def test_criterion_rows_are_those_of_the_per_row_reference(lang):
+    ev = evaluation({"t.a-b": PROMOTION, "watch": WATCH})
+    buf = io.BytesIO()
+    report.write_csv(ev, NAMES, buf, lang, rows="criterion")
     expected = ref.long_rows(ev, NAMES, lang).write_csv()
     assert buf.getvalue().decode() == expected
     assert report.long_rows(
@@ -241,8 +278,11 @@ def test_empty_results_are_those_of_the_reference(lang):
     assert report.json_report(ev, lang) == ref.json_text(ev, lang)
     assert report.table(ev, NAMES, lang) == ref.table(ev, NAMES, lang)
     buf = io.BytesIO()
-    report.write_csv(ev, NAMES, buf, lang)
+    report.write_csv(ev, NAMES, buf, lang, rows="criterion")
     assert buf.getvalue().decode() == ref.long_rows(ev, NAMES, lang).write_csv()
+    buf = io.BytesIO()
+    report.write_csv(ev, NAMES, buf, lang)
+    assert buf.getvalue().decode() == ref.result_rows(ev, NAMES, lang).write_csv()
     no_rules = dataclasses.replace(ev, results=())
     assert report.json_report(no_rules, lang) == ref.json_text(no_rules, lang)
 
@@ -250,13 +290,15 @@ def test_empty_results_are_those_of_the_reference(lang):
 def test_blocks_of_employees_give_the_same_bytes(monkeypatch):
     ev = evaluation({"t.a-b": PROMOTION, "watch": WATCH})
     whole = report.json_report(ev, "zh")
-    buf = io.BytesIO()
-    report.write_csv(ev, NAMES, buf, "zh")
+    bufs = {rows: io.BytesIO() for rows in report.ROWS}
+    for rows, buf in bufs.items():
+        report.write_csv(ev, NAMES, buf, "zh", rows=rows)
     monkeypatch.setattr(report, "BLOCK", 1)  # one employee per block: four blocks
     assert report.json_report(ev, "zh") == whole
-    again = io.BytesIO()
-    report.write_csv(ev, NAMES, again, "zh")
-    assert again.getvalue() == buf.getvalue()
+    for rows, buf in bufs.items():
+        again = io.BytesIO()
+        report.write_csv(ev, NAMES, again, "zh", rows=rows)
+        assert again.getvalue() == buf.getvalue()
 
 
 def test_frames_not_sorted_by_employee_give_the_same_output(lang):

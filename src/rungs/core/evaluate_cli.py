@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from typing import IO
 
 from rungs.core.engine.evaluate import evaluate, metrics_used
-from rungs.core.engine.report import long_rows, table, write_csv, write_json
+from rungs.core.engine.report import ROWS, long_rows, result_rows, table, write_csv, write_json
 from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.interchange.spreadsheet import workbook_bytes
@@ -35,6 +35,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of labels (default: zh)")
+    p.add_argument(
+        "--rows",
+        choices=ROWS,
+        default="result",
+        help="csv/xlsx: one row per employee and rule with what is missing (result, the default), "
+        "or one row per criterion with its actual and required value (criterion)",
+    )
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -68,14 +75,17 @@ def run(args: argparse.Namespace) -> int:
             stack.enter_context(open(args.output, "wb")) if args.output else sys.stdout.buffer  # noqa: SIM115
         )
         if args.format == "xlsx":
-            # A criterion's actual and required values are numbers or words ("≥ 1 of 2"): numbers go in
-            # as numbers, so a manager can sort and sum them.
-            rows = long_rows(ev, names, args.lang)
-            out.write(workbook_bytes({"results": rows}, numeric_text=("actual", "required")))
+            if args.rows == "criterion":
+                # A criterion's actual and required values are numbers or words ("≥ 1 of 2"): numbers go
+                # in as numbers, so a manager can sort and sum them.
+                rows = long_rows(ev, names, args.lang)
+                out.write(workbook_bytes({"results": rows}, numeric_text=("actual", "required")))
+            else:
+                out.write(workbook_bytes({"results": result_rows(ev, names, args.lang)}))
         elif args.format == "json":
             write_json(ev, out, args.lang)
         elif args.format == "csv":
-            write_csv(ev, names, out, args.lang)
+            write_csv(ev, names, out, args.lang, rows=args.rows)
         else:
             out.write(table(ev, names, args.lang).encode())
         out.flush()

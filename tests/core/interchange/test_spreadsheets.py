@@ -136,7 +136,7 @@ def _args(*extra):
 
 def test_evaluate_xlsx_writes_numbers_as_numbers(tmp_path):
     out = tmp_path / "r.xlsx"
-    assert evaluate_main(_args("-o", str(out))) == 0
+    assert evaluate_main(_args("-o", str(out), "--rows", "criterion")) == 0
     sheet = openpyxl.load_workbook(out).active
     rows = list(sheet.iter_rows())
     header = [c.value for c in rows[0]]
@@ -148,6 +148,17 @@ def test_evaluate_xlsx_writes_numbers_as_numbers(tmp_path):
     words = {r[required].value for r in rows[1:] if r[required].data_type == "s"}
     assert "≥ 1 of 2" in words  # words stay words
     assert not any(c.data_type == "f" for r in rows for c in r)
+
+
+def test_evaluate_xlsx_has_a_row_per_result_by_default(tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert evaluate_main(_args("-o", str(out))) == 0
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[-3:] == ("criteria_met", "criteria_total", "explanation")
+    body = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    assert len({(r["employee_id"], r["rule"]) for r in body}) == len(body)  # one row per result
+    assert all(isinstance(r["criteria_met"], int) and r["criteria_met"] <= r["criteria_total"] for r in body)
 
 
 class _Terminal(io.TextIOWrapper):
@@ -177,7 +188,7 @@ def test_evaluate_xlsx_refuses_a_terminal_but_writes_to_a_pipe(monkeypatch, caps
 
 def test_evaluate_csv_marks_formula_like_text(tmp_path):
     out = tmp_path / "r.csv"
-    args = _args("-o", str(out))
+    args = _args("-o", str(out), "--rows", "criterion")
     args[args.index("xlsx")] = "csv"
     assert evaluate_main(args) == 0
     required = pl.read_csv(out, infer_schema=False).get_column("required").to_list()

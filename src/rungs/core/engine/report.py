@@ -29,7 +29,16 @@ from rungs.core.interchange.spreadsheet import csv_safe
 from rungs.core.policy import model as m
 from rungs.core.vocabulary import RULE_KINDS, kind_label
 
-__all__ = ["json_report", "kind_label", "long_rows", "table", "to_json_obj", "write_csv", "write_json"]
+__all__ = [
+    "json_report",
+    "kind_label",
+    "long_rows",
+    "result_rows",
+    "table",
+    "to_json_obj",
+    "write_csv",
+    "write_json",
+]
 
 ID = "employee_id"
 SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
@@ -371,15 +380,90 @@ def long_rows(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = 
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
-def write_csv(ev: Evaluation, names: dict[str, str] | pl.DataFrame, out: IO[bytes], lang: str = "zh") -> None:
-    """long_rows(...).write_csv(), written a block of employees at a time; text Excel could take as a
-    formula (a required value "= 1") is marked as text (rungs.core.interchange.spreadsheet)."""
+# -- CSV and XLSX: one row per employee and rule ---------------------------------------------------------
+
+RESULT_COLUMNS = (*_BASE, "criteria_met", "criteria_total", "explanation")
+
+
+def _explanation(specs: list[_Spec], kind: str, lang: str) -> pl.Expr:
+    """What a result comes down to, as the table and the result rows say it: for a rule that gates
+    (promotion, reserve entry) its top-level criteria not met, for one that triggers (demotion, warning,
+    …) those met; each as `label (actual / required)`, joined by "; ", and null when there are none."""
+    want = not RULE_KINDS[kind].gates
+    no_data = "no data" if lang.startswith("en") else "无数据"
+    parts = [
+        pl.when(pl.col(f"{s.n}|pt") == want).then(
+            pl.concat_str(
+                pl.lit(f"{s.label} ("),
+                pl.col(f"{s.n}|at").fill_null(no_data),
+                pl.lit(" / "),
+                pl.col(f"{s.n}|rt").fill_null("None"),
+                pl.lit(")"),
+            )
+        )
+        for s in specs
+        if s.depth == 0
+    ]
+    if not parts:
+        return pl.lit(None, dtype=pl.String)
+    joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+    return pl.when(joined == "").then(None).otherwise(joined)
+
+
+def _result_parts(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str) -> Iterator[pl.DataFrame]:
+    known = _names_frame(names)
+
+    def render(p: _Part) -> list[pl.Expr]:
+        top = [pl.col(f"{s.n}|pt") for s in p.specs if s.depth == 0]
+        return [
+            pl.lit(p.result.rule.kind, dtype=pl.String).alias("kind"),
+            pl.lit(p.result.rule.id, dtype=pl.String).alias("rule"),
+            *_LEVELS,
+            "eligible",
+            (pl.sum_horizontal(top) if top else pl.lit(0)).cast(pl.Int64).alias("criteria_met"),
+            pl.lit(len(top), dtype=pl.Int64).alias("criteria_total"),
+            _explanation(p.specs, p.result.rule.kind, lang).alias("explanation"),
+        ]
+
+    for part in _rendered(ev, lang, render):
+        yield part.join(known, on=ID, how="left", maintain_order="left").select(
+            ID,
+            pl.when(pl.col("_known")).then(pl.col("name")).otherwise(pl.lit("")).alias("name"),
+            *RESULT_COLUMNS[2:],
+        )
+
+
+def result_rows(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
+    """One row per employee and rule: the result, how many of its top-level criteria were met, and the
+    explanation (what is missing, or what triggered it). What a manager opens in Excel: a 100,000-person
+    run is ~200,000 rows, where one row per criterion would pass Excel's limit of 1,048,576."""
+    parts = list(_result_parts(ev, names, lang))
+    if parts:
+        return pl.concat(parts)
+    types = {"eligible": pl.Boolean, "criteria_met": pl.Int64, "criteria_total": pl.Int64}
+    return pl.DataFrame(schema={c: types.get(c, pl.String) for c in RESULT_COLUMNS})
+
+
+ROWS = ("result", "criterion")  # one row per result (the default) or per criterion
+
+
+def write_csv(
+    ev: Evaluation,
+    names: dict[str, str] | pl.DataFrame,
+    out: IO[bytes],
+    lang: str = "zh",
+    rows: str = "result",
+) -> None:
+    """result_rows(...) (or long_rows(...) with rows="criterion") as CSV, written a block of employees at
+    a time; text Excel could take as a formula (a required value "= 1") is marked as text
+    (rungs.core.interchange.spreadsheet)."""
+    parts, whole = (_result_parts, result_rows) if rows == "result" else (_long_parts, long_rows)
     first = True
-    for part in _long_parts(ev, names, lang):
+    for part in parts(ev, names, lang):
         csv_safe(part).write_csv(out, include_header=first)
         first = False
     if first:
-        long_rows(ev, names, lang).write_csv(out)
+        whole(ev, names, lang).write_csv(out)
 
 
 # -- stored decisions ---------------------------------------------------------------------------------
@@ -447,27 +531,13 @@ def table(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh"
     ]
     lines += [f"! {w}" for w in ev.warnings]
     known = _names_frame(names)
-    grades, no_data = ev.policy.scales, "无数据" if zh else "no data"
+    grades = ev.policy.scales
     for result in ev.results:
         rule, specs = result.rule, _specs(result, lang)
         promo = RULE_KINDS[rule.kind].gates  # eligible or not: list what is missing
         verdict = (RULE_KINDS[rule.kind].verdict(True, lang), RULE_KINDS[rule.kind].verdict(False, lang))
         shown = _shown(_sorted(result.frame), specs, grades)
-        # Promotions and reserve entries list what is still missing; other rules what triggered them.
-        parts = [
-            pl.when(pl.col(f"{s.n}|pt") == (not promo)).then(
-                pl.concat_str(
-                    pl.lit(f"{s.label} ("),
-                    pl.col(f"{s.n}|at").fill_null(no_data),
-                    pl.lit(" / "),
-                    pl.col(f"{s.n}|rt").fill_null("None"),
-                    pl.lit(")"),
-                )
-            )
-            for s in specs
-            if s.depth == 0
-        ]
-        explain = pl.concat_list(parts).list.drop_nulls().list.join("; ") if parts else pl.lit("")
+        explain = _explanation(specs, rule.kind, lang).fill_null("—")
         body = (
             shown.join(known, on=ID, how="left", maintain_order="left")
             .select(
@@ -477,7 +547,7 @@ def table(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str = "zh"
                 .otherwise(pl.lit(""))
                 .alias("name"),
                 pl.when("eligible").then(pl.lit(verdict[0])).otherwise(pl.lit(verdict[1])).alias("v"),
-                pl.when(explain == "").then(pl.lit("—")).otherwise(explain).alias("x"),
+                explain.alias("x"),
                 pl.col("eligible"),
             )
             .sort("eligible", descending=True, maintain_order=True)

@@ -20,7 +20,6 @@ from rungs.core.interchange.checks import check_cells
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.spreadsheet import csv_unmarked
-from rungs.core.interchange.workbook import read_sheets
 from rungs.core.periods import ordinal
 from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
 
@@ -117,6 +116,9 @@ def _sources(path: Path, warnings: list[str]) -> Mapping[str, Path | pl.DataFram
     if path.is_dir():
         return {n: path / f"{n}.csv" for n in FILES if (path / f"{n}.csv").is_file()}
     if path.suffix.lower() == ".xlsx":
+        # Imported here: openpyxl (and NumPy behind it) would add a fifth of a second to every CSV run.
+        from rungs.core.interchange.workbook import read_sheets
+
         sheets, notes = read_sheets(path, SCHEMAS)
         warnings.extend(notes)
         return sheets
