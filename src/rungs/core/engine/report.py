@@ -418,8 +418,8 @@ def _result_parts(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: st
         return [
             pl.lit(p.result.rule.kind, dtype=pl.String).alias("kind"),
             pl.lit(p.result.rule.id, dtype=pl.String).alias("rule"),
-            *_LEVELS,
-            "eligible",
+            *(pl.col(k) for k in _LEVELS),
+            pl.col("eligible"),
             (pl.sum_horizontal(top) if top else pl.lit(0)).cast(pl.Int64).alias("criteria_met"),
             pl.lit(len(top), dtype=pl.Int64).alias("criteria_total"),
             _explanation(p.specs, p.result.rule.kind, lang).alias("explanation"),
