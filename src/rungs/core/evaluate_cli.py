@@ -11,7 +11,7 @@ import sys
 from contextlib import ExitStack
 from typing import IO
 
-from rungs.core.engine.evaluate import evaluate, metrics_used
+from rungs.core.engine.evaluate import evaluate, needed
 from rungs.core.engine.report import ROWS, long_rows, result_rows, table, write_csv, write_json
 from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         as_of = _as_of(args.as_of)
         policy = load_policy(args.policy)
-        data = read_dataset(args.data, keep_metrics=metrics_used(policy))
+        # Only the rows the policy reads at that date are kept (and checked): `rungs import` checks all.
+        data = read_dataset(args.data, needed=needed(policy, as_of))
     except (PolicyError, DataError, ValueError, FileNotFoundError) as exc:
         print(f"rungs evaluate: {exc}", file=sys.stderr)
         return 2

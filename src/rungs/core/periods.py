@@ -40,6 +40,14 @@ def seq_of_date_expr(kind: str, col: pl.Expr) -> pl.Expr:
     return seq
 
 
+def period_code(kind: str, seq: int) -> str:
+    """The code of a period from its seq: 2026-11, 2026-Q3, 2026-H1 or 2026 (four-digit years)."""
+    if kind == "Y":
+        return f"{seq:04d}"
+    year, index = divmod(seq, PER_YEAR[kind])
+    return f"{year:04d}-" + {"M": f"{index + 1:02d}", "Q": f"Q{index + 1}", "H": f"H{index + 1}"}[kind]
+
+
 def month_of_seq(seq: int) -> tuple[int, int]:
     """(year, month 1-12) of a month seq."""
     year, index = divmod(seq, 12)

@@ -18,6 +18,8 @@ from rungs.core.engine.compare import comparable, compare_expr
 from rungs.core.engine.context import ID, Context, build_context
 from rungs.core.engine.measures import A, actual, mergeable, merged, typed_attribute
 from rungs.core.interchange.dataset import Dataset
+from rungs.core.interchange.reader import Needed, Span
+from rungs.core.periods import seq_of_date
 from rungs.core.policy import model as m
 from rungs.core.policy.errors import closest
 from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
@@ -284,6 +286,50 @@ def metrics_used(policy: m.Policy) -> set[str]:
         for s in _measures(c.block)
         if s.source == "metric" and s.metric
     }
+
+
+def needed(policy: m.Policy, as_of: dt.date) -> Needed:
+    """The rows the policy reads at `as_of` (a reader leaves the rest out): per metric and for the
+    evaluations, the period kinds and spans its measures look at, and the event types its counts and
+    latest events select. Every measure reads complete periods only (up to the one before the date's);
+    a window of the last n periods, a change over 2n, reach back that far, anything else (all periods,
+    since the level began, the latest with a value, a run) to the earliest."""
+    metrics: dict[str, dict[str, Span]] = {}
+    evaluations: dict[str, Span] = {}
+    types: set[str] = set()
+    for r in policy.rules:
+        for c in walk(r.criteria):
+            b = c.block
+            if isinstance(b, m.Count):
+                types.update((b.event, "penalty_offset") if b.unoffset else (b.event,))
+            elif isinstance(b, m.LatestEvent):
+                types.add(b.event)
+            elif isinstance(b, m.Tenure) and b.of == "last_pay_step":
+                types.add("pay_step")
+            for kind, back in _periods_read(b):
+                last = seq_of_date(kind, as_of) - 1
+                first = None if back is None else last - back + 1
+                for s in _measures(b):
+                    spans = evaluations if s.source != "metric" else metrics.setdefault(s.metric or "", {})
+                    was = spans.get(kind)
+                    if was is None or (was[0] is not None and (first is None or first < was[0])):
+                        spans[kind] = (first, last)
+    return Needed(metrics, evaluations, frozenset(types))
+
+
+def _periods_read(b: m.Block) -> Iterator[tuple[str, int | None]]:
+    """(period kind, how many periods back; None: all) of the measures of a block."""
+    if isinstance(b, m.Aggregate | m.Rank):
+        w = b.window
+        yield b.period, (w.n if w is not None and w.kind == "last" else None)
+    elif isinstance(b, m.Change):
+        yield b.period, 2 * b.n
+    elif isinstance(b, m.Consecutive):
+        yield b.period, None
+        if b.in_latest_year:  # the latest year with an annual value of the same measure
+            yield "Y", None
+    elif isinstance(b, m.Latest):
+        yield b.period, None
 
 
 def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:

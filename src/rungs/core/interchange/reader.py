@@ -9,19 +9,22 @@ row, column, expected), not only the first. Nothing is returned unless the whole
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from rungs.core.interchange.checks import check_cells
+from rungs.core.interchange.checks import FIRST_DATE, LAST_DATE, check_cells
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.spreadsheet import csv_unmarked
-from rungs.core.periods import ordinal
+from rungs.core.periods import PER_YEAR, PERIOD_KINDS, ordinal, period_code
 from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
+from rungs.core.vocabulary import EVENT_TYPES
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "employees": ("employee_id", "name", "hire_date"),
@@ -55,10 +58,31 @@ _EXPECTED = {
 _MAX_ROWS_REPORTED = 1000  # per column; the count of problems is what matters beyond that
 
 
-def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None) -> Dataset:
+Span = tuple[int | None, int]  # the seqs of the periods of one kind read: from (None: the earliest) to
+
+
+@dataclass(frozen=True)
+class Needed:
+    """The rows one policy reads at one date (rungs.core.engine.evaluate.needed), so that a reader leaves
+    the rest out while it parses: at 100,000 employees the monthly scores and old months of KPIs a policy
+    never looks at are most of the data. Only rows certainly not read are left out: a well-formed period
+    of a kind or span not read, an event of a known type not read. A malformed period, an unknown or
+    padded type is kept and checked, so every bad cell that could change a result is still reported."""
+
+    metrics: Mapping[str, Mapping[str, Span]]  # metric → period kind → span
+    evaluations: Mapping[str, Span]  # period kind → span
+    event_types: frozenset[str]  # the types of the vocabulary that are read
+
+
+def read_dataset(
+    path: str | Path, *, keep_metrics: Iterable[str] | None = None, needed: Needed | None = None
+) -> Dataset:
     """Reads and validates a data set. `keep_metrics` (optional) keeps only those KPI rows in memory: the
-    engine needs only the metrics its policy names, and metrics are by far the largest file."""
+    engine needs only the metrics its policy names, and metrics are by far the largest file. `needed`
+    (optional, instead) keeps only the rows one policy reads at one date, and checks only those."""
     path = Path(path)
+    if needed is not None:
+        keep_metrics = needed.metrics
     keep = None if keep_metrics is None else sorted(set(keep_metrics))
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -74,7 +98,7 @@ def read_dataset(path: str | Path, *, keep_metrics: Iterable[str] | None = None)
         noted: list[str] = []
         distinct: dict[str, pl.Series] = {}
         try:
-            df = _load(name, sources[name], keep)
+            df = _load(name, sources[name], keep, needed)
         except DataError as exc:
             return exc.problems, [], None, {}
         frame = validate_frame(name, df, _file(path, name), found, noted, distinct)
@@ -125,14 +149,16 @@ def _sources(path: Path, warnings: list[str]) -> Mapping[str, Path | pl.DataFram
     raise DataError([Problem(str(path), None, None, expected, f"a {path.suffix or 'plain'} file")])
 
 
-def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.DataFrame:
+def _load(
+    name: str, source: Path | pl.DataFrame, keep: list[str] | None, needed: Needed | None = None
+) -> pl.DataFrame:
     """The file as a frame: typed where Polars could parse it, otherwise all text. UTF-8 (with or without
     BOM) is scanned by Polars directly; any other file is decoded as GB18030, a superset of GBK (what
     Excel on Chinese Windows writes)."""
     if isinstance(source, pl.DataFrame):
-        return _keep(name, source.lazy(), keep).collect()
+        return _keep(name, source.lazy(), keep, needed).collect()
     try:
-        return csv_unmarked(_scan(name, lambda **kw: pl.scan_csv(source, **kw), keep))
+        return csv_unmarked(_scan(name, lambda **kw: pl.scan_csv(source, **kw), keep, needed))
     except pl.exceptions.NoDataError:
         raise DataError([Problem(str(source), 1, None, "a header row", "an empty file")]) from None
     except _NotUtf8:
@@ -156,7 +182,9 @@ def _load(name: str, source: Path | pl.DataFrame, keep: list[str] | None) -> pl.
             ]
         ) from None
     try:
-        return csv_unmarked(_scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep))
+        return csv_unmarked(
+            _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep, needed)
+        )
     except _Malformed as exc:
         raise DataError([malformed(str(source), text, exc.args[0])]) from None
 
@@ -169,9 +197,11 @@ class _Malformed(Exception):
     """Polars could not split the file into rows and fields; `malformed` finds where and why."""
 
 
-def _scan(name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | None) -> pl.DataFrame:
+def _scan(
+    name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | None, needed: Needed | None
+) -> pl.DataFrame:
     try:
-        return _scan_text(name, open_csv, keep)
+        return _scan_text(name, open_csv, keep, needed)
     except pl.exceptions.NoDataError:
         raise
     except pl.exceptions.PolarsError as exc:
@@ -180,19 +210,21 @@ def _scan(name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | No
         raise _Malformed(str(exc)) from None
 
 
-def _scan_text(name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | None) -> pl.DataFrame:
+def _scan_text(
+    name: str, open_csv: Callable[..., pl.LazyFrame], keep: list[str] | None, needed: Needed | None
+) -> pl.DataFrame:
     header = open_csv(infer_schema=False, n_rows=0).collect_schema().names()
     schema = SCHEMAS[name]
     typed = {c: schema[c] for c in header if c.strip() == c and schema.get(c) in _TYPED}
     try:
-        return _keep(name, open_csv(infer_schema=False, schema_overrides=typed), keep).collect()
+        return _keep(name, open_csv(infer_schema=False, schema_overrides=typed), keep, needed).collect()
     except pl.exceptions.PolarsError as exc:
         if isinstance(exc, pl.exceptions.NoDataError):
             raise
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
             raise _NotUtf8 from None
     # Something did not parse: read everything as text so each bad cell can be named.
-    return _keep(name, open_csv(infer_schema=False), keep).collect()
+    return _keep(name, open_csv(infer_schema=False), keep, needed).collect()
 
 
 def malformed(file: str, text: str, message: str) -> Problem:
@@ -226,15 +258,60 @@ def malformed(file: str, text: str, message: str) -> Problem:
     return Problem(file, None, None, "格式正确的 CSV 文件 / a well-formed CSV file", message.splitlines()[0])
 
 
-def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None) -> pl.LazyFrame:
+def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None, needed: Needed | None = None) -> pl.LazyFrame:
     names = lf.collect_schema().names()
     if name == "metrics" and keep is not None and "metric" in names:
         # Padded names are kept for now (stripped and filtered again after validation): no row is lost
         # to stray spaces, and the common case costs one hash lookup per row, not a string copy.
         lf = lf.filter(pl.col("metric").is_in(keep) | pl.col("metric").is_null() | _padded(pl.col("metric")))
+    if needed is not None:
+        lf = lf.filter(~_unread(name, names, needed))
     # Labels become categorical while reading, which also lets Polars drop the parse buffers behind them.
     labels = [c for c in names if SCHEMAS[name].get(c) == pl.Categorical]
     return lf.with_columns(pl.col(labels).cast(pl.Categorical)) if labels else lf
+
+
+def _unread(name: str, names: list[str], needed: Needed) -> pl.Expr:
+    """The rows of a file that `needed` certainly does not read (compared as written, before any tidying:
+    a cell with a stray space is never left out)."""
+    if name == "events" and "type" in names:
+        return pl.col("type").cast(pl.String).is_in(sorted(set(EVENT_TYPES) - needed.event_types))
+    if "period" not in names:
+        return pl.lit(False)
+    period = pl.col("period").cast(pl.String)
+    known = period.is_in(_all_codes())  # a well-formed period of a year Rungs takes
+    if name == "evaluations":
+        return known & ~period.is_in(_codes(tuple(sorted(needed.evaluations.items()))))
+    if name == "metrics" and "metric" in names and needed.metrics:
+        metric = pl.col("metric").cast(pl.String)
+        read = pl.coalesce(
+            pl.when(metric == name_).then(period.is_in(_codes(tuple(sorted(spans.items())))))
+            for name_, spans in sorted(needed.metrics.items())
+        )
+        return known & ~read.fill_null(True)  # another metric's rows were dropped already, or are kept
+    return pl.lit(False)
+
+
+@functools.cache
+def _all_codes() -> list[str]:
+    return _codes(tuple((k, (None, _last_seq(k))) for k in PERIOD_KINDS))
+
+
+def _last_seq(kind: str) -> int:
+    last: int = ordinal(kind, LAST_DATE.year, PER_YEAR[kind] - 1)
+    return last
+
+
+@functools.cache
+def _codes(spans: tuple[tuple[str, Span], ...]) -> list[str]:
+    """The codes of the periods in `spans` (kind → span), within the years the reader takes."""
+    out = []
+    for kind, (first, last) in spans:
+        lo = ordinal(kind, FIRST_DATE.year)
+        out += [
+            period_code(kind, seq) for seq in range(max(first if first is not None else lo, lo), last + 1)
+        ]
+    return out
 
 
 def _only(metrics: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
