@@ -131,3 +131,61 @@ def test_the_page_says_so_when_no_policy_has_a_plan(client, db):
     client.force_login(hr)
     html = client.get(reverse("effect:index")).content.decode()
     assert 'id="effect-none"' in html
+
+
+def _table(html: str) -> str:
+    return re.search(r'<table class="effect" id="effect-table">.*?</table>', html, re.S).group(0)
+
+
+def test_a_large_company_has_its_study_computed_by_the_worker(
+    client, office, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from rungs.audit.models import AuditEntry
+    from rungs.effect.models import EffectStudy
+    from rungs.effect.services import effect_finish
+    from rungs.people import size
+
+    hr, stored = office
+    client.force_login(hr)
+    inline = client.get(url(stored)).content.decode()  # 80 people: computed within the request
+    monkeypatch.setattr(size, "RUN_NOW_LIMIT", 10)  # now the company is "large"
+    html = client.get(url(stored)).content.decode()
+    assert 'id="effect-not-yet"' in html and 'id="effect-result"' not in html
+    form = {"plan": f"{stored.pk}:csat_bonus", "since": "2026-07"}
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("effect:study"), form)
+    assert r.status_code == 302 and r.url == url(stored).replace(":", "%3A")
+    study = EffectStudy.objects.get()
+    task = DBTaskResult.objects.get(task_path="rungs.effect.tasks.compute_effect")
+    assert task.args_kwargs["args"] == [study.pk]
+    waiting = client.get(url(stored)).content.decode()
+    assert 'id="effect-waiting"' in waiting and 'http-equiv="refresh"' in waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("effect:study"), form)  # asked again while waiting: the same study
+    assert EffectStudy.objects.count() == 1
+    effect_finish(study.pk)  # what the worker does
+    done = client.get(url(stored)).content.decode()
+    assert 'id="effect-computed"' in done and 'http-equiv="refresh"' not in done
+    assert _table(done) == _table(inline)  # the same numbers as computed within the request
+    actions = list(
+        AuditEntry.objects.filter(target_type="effectstudy").order_by("pk").values_list("actor", "after")
+    )
+    assert [a for a, _ in actions] == ["hr-wang", "hr-wang"]  # asked, and computed on their behalf
+    assert actions[0][1]["since"] == "2026-07" and actions[1][1]["finished"] is True
+
+
+def test_a_study_that_cannot_be_computed_keeps_why(client, office, monkeypatch):
+    from rungs.effect.models import EffectStudy
+    from rungs.effect.services import effect_finish
+    from rungs.people import size
+
+    hr, stored = office
+    monkeypatch.setattr(size, "RUN_NOW_LIMIT", 10)
+    study = EffectStudy.objects.create(
+        policy=stored, plan="no_such_plan", since="2026-07", window=12, scope="company", requested_by=hr
+    )
+    effect_finish(study.pk)  # the plan is gone from the version: the worker must not fail for good
+    study.refresh_from_db()
+    assert study.done and study.error and not study.report and study.result is None

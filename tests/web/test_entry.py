@@ -514,9 +514,9 @@ def test_edit_in_the_browser_saves_a_new_version(client, demo):
 
 @pytest.mark.django_db
 def test_run_now_is_refused_for_a_large_department(client, demo, monkeypatch):
-    from rungs.entry.views import policies
+    from rungs.people import size
 
-    monkeypatch.setattr(policies, "RUN_NOW_LIMIT", 10)
+    monkeypatch.setattr(size, "RUN_NOW_LIMIT", 10)
     login(client, "hr")
     assert 'id="run-now"' not in client.get("/entry/policies/").content.decode()
     r = client.post(

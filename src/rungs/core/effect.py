@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,47 @@ class EffectReport:
     cost: Decimal | None
     kpis: tuple[KpiEffect, ...]
     caveats: tuple[Caveat, ...]
+
+
+def report_to_text(r: EffectReport) -> str:
+    """The report as JSON text that report_from_text reads back to an equal report (money as exact
+    decimal text, NaN as JSON's NaN token): what a page stores when the worker computed it."""
+    return json.dumps(dataclasses.asdict(r), ensure_ascii=False, default=str)
+
+
+def report_from_text(text: str) -> EffectReport:
+    d = json.loads(text)
+
+    def money(v: str | None) -> Decimal | None:
+        return None if v is None else Decimal(v)
+
+    def estimate(e: dict[str, Any] | None) -> Estimate | None:
+        return None if e is None else Estimate(**e)
+
+    kpis = tuple(
+        KpiEffect(
+            **{
+                **k,
+                "label": m.Label(**k["label"]),
+                "did": estimate(k["did"]),
+                "placebo": estimate(k["placebo"]),
+                "cost_per_point": money(k["cost_per_point"]),
+                "months": tuple(MonthMeans(**x) for x in k["months"]),
+            }
+        )
+        for k in d["kpis"]
+    )
+    return EffectReport(
+        **{
+            **d,
+            "plan_label": m.Label(**d["plan_label"]),
+            "before": tuple(d["before"]),
+            "after": tuple(d["after"]),
+            "cost": money(d["cost"]),
+            "kpis": kpis,
+            "caveats": tuple(Caveat(**c) for c in d["caveats"]),
+        }
+    )
 
 
 def find_plan(policy: m.Policy, plan_id: str) -> m.RewardPlan:

@@ -16,6 +16,7 @@ from rungs.core.periods import month_label, month_seq
 from rungs.core.policy import model as m
 from rungs.core.rewards.run import metrics_needed
 from rungs.datasets.frames import dataset_from_db, frames_from_db
+from rungs.effect.models import EffectStudy
 from rungs.policies.models import Policy
 
 
@@ -59,6 +60,22 @@ def plan_choices(user) -> list[PlanChoice]:
         for p in versions_for(user)
         for plan in p.parsed.rewards.plans
     ]
+
+
+def scope_key(user) -> str:
+    """Whose records a user compares: the whole company's, or their own department's."""
+    return "company" if _company_wide(user) else f"department:{_department(user)}"
+
+
+def latest_study(user, choice: PlanChoice, since: str, window: int = DEFAULT_WINDOW):
+    """The newest study of the plan from `since` over the user's scope, finished or still waiting."""
+    return (
+        EffectStudy.objects.filter(
+            policy=choice.policy, plan=choice.plan.id, since=since, window=window, scope=scope_key(user)
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
 
 
 def _dataset(user, metrics: set[str]) -> Dataset:

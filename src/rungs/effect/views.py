@@ -7,8 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,8 +20,11 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import requires
 from rungs.core.effect import DEFAULT_WINDOW, Caveat, EffectReport, KpiEffect, parse_month
 from rungs.core.effect_report import p_text, points_text, value_text
+from rungs.core.periods import month_label
 from rungs.effect.charts import before_after_chart
-from rungs.effect.selectors import PlanChoice, effect_of, plan_choices
+from rungs.effect.selectors import PlanChoice, effect_of, latest_study, plan_choices
+from rungs.effect.services import effect_request
+from rungs.people import size
 
 
 @dataclass(frozen=True)
@@ -148,24 +155,36 @@ def _money(v: Decimal | None) -> str:
     return f"{v:,.2f}" if v is not None else "—"
 
 
+def _chosen(request, params) -> tuple[list[PlanChoice], PlanChoice | None, str]:
+    choices = plan_choices(request.user)
+    by_value = {c.value: c for c in choices}
+    chosen: PlanChoice | None = by_value.get(params.get("plan", "")) or (choices[0] if choices else None)
+    return choices, chosen, params.get("since") or (chosen.default_since if chosen else "")
+
+
 @login_required
 @requires("reward.effect")
 def index(request):
-    choices = plan_choices(request.user)
-    by_value = {c.value: c for c in choices}
-    chosen: PlanChoice | None = by_value.get(request.GET.get("plan", "")) or (choices[0] if choices else None)
-    since_text = request.GET.get("since") or (chosen.default_since if chosen else "")
-    error, report, kpis, caveats = None, None, [], []
+    choices, chosen, since_text = _chosen(request, request.GET)
+    error, report, kpis, caveats, study = None, None, [], [], None
+    # A large company's study runs in the worker and is kept; a small one's is computed here and now.
+    background = not size.small_enough()
     if chosen is not None and since_text:
         try:
             since = parse_month(since_text)
         except ValueError:
             error = _("起始月份应写作 YYYY-MM，例如 2026-07。")
         else:
-            report = effect_of(request.user, chosen, since, DEFAULT_WINDOW)
-            labels = {k.metric: k.label.get(_lang()) for k in report.kpis}
-            kpis = [_kpi_view(k, report) for k in report.kpis]
-            caveats = [caveat_text(c, labels) for c in report.caveats]
+            since_text = month_label(since)
+            if not background:
+                report = effect_of(request.user, chosen, since, DEFAULT_WINDOW)
+            else:
+                study = latest_study(request.user, chosen, since_text)
+                report = study.result if study is not None and study.done else None
+    if report is not None:
+        labels = {k.metric: k.label.get(_lang()) for k in report.kpis}
+        kpis = [_kpi_view(k, report) for k in report.kpis]
+        caveats = [caveat_text(c, labels) for c in report.caveats]
     return render(
         request,
         "effect/index.html",
@@ -179,5 +198,24 @@ def index(request):
             "caveats": caveats,
             "cost": _money(report.cost) if report else "—",
             "window": DEFAULT_WINDOW,
+            "background": background and chosen is not None and not error,
+            "study": study,
+            "limit": size.RUN_NOW_LIMIT,
         },
     )
+
+
+@login_required
+@require_POST
+@requires("reward.effect")
+def study(request):
+    """Queues a study for the worker and goes back to the page, which shows it when it is done."""
+    _, chosen, since_text = _chosen(request, request.POST)
+    try:
+        since = month_label(parse_month(since_text))
+    except ValueError:
+        return redirect("effect:index")
+    if chosen is not None:
+        effect_request(actor=request.user, choice=chosen, since=since, window=DEFAULT_WINDOW)
+    query = urlencode({"plan": chosen.value if chosen else "", "since": since})
+    return redirect(f"{reverse('effect:index')}?{query}")

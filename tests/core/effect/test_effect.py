@@ -9,7 +9,16 @@ from decimal import Decimal
 
 import pytest
 
-from rungs.core.effect import Change, evaluate_effect, find_plan, parse_month, plan_cost
+from rungs.core.effect import (
+    Change,
+    effect_with_cost,
+    evaluate_effect,
+    find_plan,
+    parse_month,
+    plan_cost,
+    report_from_text,
+    report_to_text,
+)
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.periods import month_seq
 from tests.core.effect.synthetic import START, dataset, frame, metrics, people, policy
@@ -275,3 +284,14 @@ def test_the_fit_is_statsmodels_full_design_with_one_dummy_per_month(seed):
     assert got.se == pytest.approx(full.bse[-1], rel=1e-9)
     assert (got.ci_low, got.ci_high) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
     assert got.p_value == pytest.approx(full.pvalues[-1], rel=1e-6, abs=1e-300)
+
+
+def test_a_stored_report_reads_back_equal_to_the_one_computed():
+    p = policy()
+    plan = find_plan(p, "csat_bonus")
+    data = dataset(months_before=2, months_after=6)
+    r = effect_with_cost(p, plan, data, START, changes=[Change("2026-08", "新的排班制度")])
+    assert r.cost is not None and r.caveats and r.kpis[0].did is not None  # every kind of field is there
+    again = report_from_text(report_to_text(r))
+    assert again == r
+    assert isinstance(again.cost, Decimal) and isinstance(again.kpis[0].months, tuple)

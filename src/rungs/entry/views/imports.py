@@ -176,7 +176,8 @@ def cancel(request, token: str):
 
 @requires("import.commit")
 def done(request):
-    from rungs.entry.views.policies import RUN_NOW_LIMIT, run_form_for, small_enough
+    from rungs.entry.views.policies import run_form_for
+    from rungs.people import size
 
     rows = request.session.get(DONE_KEY)
     if rows is None:
@@ -187,8 +188,8 @@ def done(request):
         {
             "rows": rows,
             "run_form": run_form_for(request.user),
-            "run_now": small_enough(),
-            "limit": RUN_NOW_LIMIT,
+            "run_now": size.small_enough(),
+            "limit": size.RUN_NOW_LIMIT,
             **abilities(request.user),
         },
     )

@@ -16,7 +16,7 @@ from rungs.core.policy.errors import PolicyError
 from rungs.core.roles import role_label
 from rungs.core.vocabulary import kind_label
 from rungs.entry.forms import PolicyForm, RunForm
-from rungs.people.models import Employee
+from rungs.people import size
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import (
     DuplicateVersion,
@@ -29,7 +29,6 @@ from rungs.policies.services import (
 from rungs.policies.tasks import evaluate_policy
 
 # Above this many employees an evaluation is left to the worker rather than run inside a request.
-RUN_NOW_LIMIT = 2000
 TASK_PATH = evaluate_policy.module_path
 
 
@@ -50,10 +49,6 @@ def run_form_for(user, policy=None) -> RunForm | None:
     if not may(user, "evaluation_run.start") or not Policy.objects.exists():
         return None
     return RunForm(initial={"policy": policy.pk} if policy else None)
-
-
-def small_enough() -> bool:
-    return Employee.objects.count() < RUN_NOW_LIMIT
 
 
 def _mine(user, prefix: str = "") -> Q:
@@ -87,8 +82,8 @@ def index(request):
             "runs": _runs(request.user)[:30],
             "tasks": tasks,
             "run_form": run_form_for(request.user),
-            "run_now": small_enough(),
-            "limit": RUN_NOW_LIMIT,
+            "run_now": size.small_enough(),
+            "limit": size.RUN_NOW_LIMIT,
             **abilities(request.user),
         },
     )
@@ -108,8 +103,8 @@ def detail(request, pk: int):
             "versions": versions,
             "runs": _runs(request.user).filter(policy=policy)[:10],
             "run_form": run_form_for(request.user, policy),
-            "run_now": small_enough(),
-            "limit": RUN_NOW_LIMIT,
+            "run_now": size.small_enough(),
+            "limit": size.RUN_NOW_LIMIT,
             **abilities(request.user),
         },
     )
@@ -209,10 +204,10 @@ def run(request):
 
 def _start(request, policy, as_of, reason):
     if request.POST.get("mode") == "now":
-        if not small_enough():
+        if not size.small_enough():
             messages.error(
                 request,
-                _("员工超过 %(limit)s 人，请放入后台队列运行。") % {"limit": RUN_NOW_LIMIT},
+                _("员工超过 %(limit)s 人，请放入后台队列运行。") % {"limit": size.RUN_NOW_LIMIT},
             )
             return redirect("entry:policies")
         result = evaluation_run_start(policy=policy, as_of=as_of, actor=request.user, reason=reason)
