@@ -138,3 +138,29 @@ def test_the_export_marks_formula_like_text_as_rungs_other_exports_do(client, de
     r = client.get("/audit/export.csv", {"action": "user.manage"})
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
     assert rows[1][4] == "'=cmd|x"  # the target, as text a spreadsheet will not run
+
+
+@pytest.mark.django_db
+def test_a_robot_changed_in_the_admin_is_audited_as_such_and_hr_cannot(client, demo):
+    from rungs.notify.models import Robot
+
+    login(client, "admin")
+    r = client.post(
+        "/admin/notify/robot/add/",
+        {
+            "name": "客服群",
+            "kind": "dingtalk",
+            "url": "https://oapi.example/robot",
+            "secret": "S3CRET",
+            "active": "on",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    robot = Robot.objects.get(name="客服群")
+    entry = AuditEntry.objects.get(action="robot.manage", target_id=str(robot.pk))
+    assert entry.actor == "demo-admin" and entry.after["secret"] == "***" and "S3CRET" not in str(entry.after)
+    client.post(f"/admin/notify/robot/{robot.pk}/delete/", {"post": "yes"})
+    assert not Robot.objects.exists()
+    assert AuditEntry.objects.filter(action="robot.manage", target_id=str(robot.pk)).count() == 2
+    login(client, "hr")  # HR manages logins, not the webhooks messages leave through
+    assert client.get("/admin/notify/robot/").status_code in (302, 403)

@@ -54,6 +54,8 @@ ACTIONS: dict[str, Rule] = {
     "token.issue": Rule(frozenset({Role.ADMIN}), _("签发 API 令牌")),
     "token.revoke": Rule(frozenset({Role.ADMIN}), _("吊销 API 令牌")),
     "user.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("管理登录账号")),
+    # The group robots (DingTalk/Feishu) that reminders are sent through: their webhooks and secrets.
+    "robot.manage": Rule(frozenset({Role.ADMIN}), _("管理群机器人")),
     "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
     "audit.read": Rule(frozenset({Role.HR, Role.ADMIN}), _("查看审计记录")),
     # Promotion rounds. The policy's authority matrix then names who reviews and approves each level
