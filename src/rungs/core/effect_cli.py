@@ -8,24 +8,19 @@ Exit status 0 on success, 2 on invalid input with the message on standard error.
 from __future__ import annotations
 
 import argparse
-import sys
-from contextlib import ExitStack
-from typing import IO
 
+from rungs.core.cli_io import INVALID, add_common, add_output, output, refused, warn
 from rungs.core.effect import DEFAULT_WINDOW, default_kpis, effect_with_cost, find_plan, parse_month
 from rungs.core.effect_report import table, write_json
 from rungs.core.engine.evaluate import metrics_used
-from rungs.core.interchange.errors import DataError
 from rungs.core.interchange.reader import read_dataset
-from rungs.core.policy.errors import PolicyError
 from rungs.core.policy.parse import load_policy
 from rungs.core.rewards.run import metrics_needed
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--policy", required=True, help="policy file (YAML) with the plan in its rewards section")
+    add_common(p, policy_help="policy file (YAML) with the plan in its rewards section")
     p.add_argument("--plan", required=True, help="the reward plan's id, e.g. kpi_bonus")
-    p.add_argument("--data", required=True, help="data set: a folder of CSV files or one .xlsx workbook")
     p.add_argument("--since", required=True, help="the month the plan took force, YYYY-MM")
     p.add_argument(
         "--kpis",
@@ -38,11 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_WINDOW,
         help=f"months before and after the start to compare (default: {DEFAULT_WINDOW})",
     )
-    p.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format (default: table)"
-    )
-    p.add_argument("--output", "-o", default=None, help="write to this file instead of standard output")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the output (default: zh)")
+    add_output(p, formats=("table", "json"), lang_help="language of the output")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,22 +49,15 @@ def run(args: argparse.Namespace) -> int:
             [k.strip() for k in args.kpis.split(",") if k.strip()] if args.kpis else list(default_kpis(plan))
         )
         data = read_dataset(args.data, keep_metrics=set(kpis) | metrics_needed(policy) | metrics_used(policy))
-    except (PolicyError, DataError, ValueError, FileNotFoundError) as exc:
-        print(f"rungs effect: {exc}", file=sys.stderr)
-        return 2
+    except INVALID as exc:
+        return refused("effect", exc)
     report = effect_with_cost(policy, plan, data, since, kpis=kpis, window=args.window)
-    for w in data.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    sys.stdout.flush()
-    with ExitStack() as stack:
-        out: IO[bytes] = (
-            stack.enter_context(open(args.output, "wb")) if args.output else sys.stdout.buffer  # noqa: SIM115
-        )
+    warn(data)
+    with output(args) as out:
         if args.format == "json":
             write_json(report, out, args.lang)
         else:
             out.write(table(report, args.lang).encode())
-        out.flush()
     return 0
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import requires
 from rungs.core.effect import DEFAULT_WINDOW, Caveat, EffectReport, KpiEffect, parse_month
