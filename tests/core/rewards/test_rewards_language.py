@@ -255,3 +255,51 @@ def test_eligibility_uses_the_criterion_blocks():
     # A: 100 ≥ 100 in November; B: 99; C: only October's (the criteria run on 2026-12-01, November is latest).
     got = amounts(p, d, "2026-11")
     assert got == {("A", "bonus"): "50.00", ("C", "bonus"): "50.00"}
+
+
+def test_a_plan_in_points_gives_whole_points_beside_money():
+    p = policy(
+        "rewards:\n  plans:\n"
+        "    - id: stars\n      cycle: month\n      unit: points\n      cap: 150\n"
+        "      budget: {amount: 200, per: company}\n      components:\n"
+        "        - id: tier\n          tiers:\n"
+        "            - {label: 一档, amount: 100, kpis: [{metric: csat, at_least: 95}]}\n"
+        "            - {label: 二档, amount: 50, kpis: [{metric: csat, at_least: 90}]}\n"
+        "        - {id: per_ticket, share: {of: metric.tickets, rate: 15%}}\n"
+        "    - id: cash\n      cycle: month\n      components: [{id: f, fixed: 12.5}]\n"
+    )
+    d = data(
+        [
+            ("A", "2026-05", "csat", 96.0),  # 一档 100 points
+            ("A", "2026-05", "tickets", 333),  # 333 × 15% = 49.95 → 50 points; 150 in all, the cap
+            ("B", "2026-05", "csat", 91.0),  # 二档 50 points
+            ("B", "2026-05", "tickets", 3),  # 3 × 15% = 0.45 → 0 points: no line
+            ("C", "2026-05", "tickets", 10),  # 1.5 → 2 points (half away from zero)
+        ]
+    )
+    out = to_json_obj(run_rewards(p, d, parse_cycle("2026-05")))
+    got = {(x["employee_id"], x["plan"], x["component"]): (x["amount"], x["unit"]) for x in out["lines"]}
+    assert got == {
+        ("A", "stars", "tier"): ("100", "points"),
+        ("A", "stars", "per_ticket"): ("50", "points"),
+        ("B", "stars", "tier"): ("50", "points"),
+        ("C", "stars", "per_ticket"): ("2", "points"),
+        ("A", "cash", "f"): ("12.50", "yuan"),
+        ("B", "cash", "f"): ("12.50", "yuan"),
+        ("C", "cash", "f"): ("12.50", "yuan"),
+    }
+    tier = next(x for x in out["lines"] if (x["employee_id"], x["component"]) == ("A", "tier"))
+    assert tier["explanation"].endswith("→ 一档 100 积分")
+    # 100 + 50 + 50 + 2 = 202 points against a budget of 200
+    assert out["budgets"] == [
+        {"plan": "stars", "department": None, "budget": "200", "total": "202", "remaining": "-2"}
+    ]
+    assert any("超出 2 积分" in w for w in out["warnings"])
+
+
+def test_a_plan_in_points_refuses_a_fraction_of_a_point():
+    e = error(
+        "rewards:\n  plans:\n    - id: stars\n      cycle: month\n      unit: points\n"
+        "      components: [{id: f, fixed: 12.5}]\n"
+    )
+    assert "整数积分" in str(e) and "whole points" in str(e)

@@ -57,6 +57,7 @@ def test_probation_month_2_half_of_commission(may):
         "plan": "commission",
         "component": "commission_share",
         "amount": "3150.00",
+        "unit": "yuan",
         "explanation": "试用期第2个月：提成 6300.00 × 50%",
         "inputs": {"commission": "6300.00", "share": "0.5", "month_in_level": "2"},
     }
@@ -210,9 +211,10 @@ def test_cli_json_shape():
         "2026-05",
     )
     assert all(
-        set(x) == {"employee_id", "plan", "component", "amount", "explanation", "inputs"}
+        set(x) == {"employee_id", "plan", "component", "amount", "unit", "explanation", "inputs"}
         for x in obj["lines"]
     )
+    assert {x["unit"] for x in obj["lines"]} == {"yuan"}  # every plan of this policy pays money
     assert all(isinstance(x["amount"], str) and x["amount"].count(".") == 1 for x in obj["lines"])
     assert len(obj["lines"]) == 17
 

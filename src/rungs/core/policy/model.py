@@ -418,6 +418,7 @@ Within3 = Literal["self", "team", "department"]
 MetricAgg = Literal["sum", "mean", "min", "max"]
 PayEffective = Literal["same_month", "next_month"]
 BudgetPer = Literal["company", "department"]
+RewardUnit = Literal["yuan", "points"]
 
 
 @dataclass(frozen=True)
@@ -527,6 +528,9 @@ class RewardPlan:
     budget: Budget | None = None
     effective_from: dt.date | None = None
     note: str = ""
+    # What the plan pays in: yuan (money, on the payroll), or points (whole points, kept on the ledger
+    # only: a points plan's tier, fixed, cap and budget amounts are points).
+    unit: RewardUnit = "yuan"
 
 
 @dataclass(frozen=True)

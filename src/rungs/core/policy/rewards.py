@@ -87,6 +87,7 @@ def _plan(p: _Parser, value: Any, mark: Mark) -> m.RewardPlan:
         "budget",
         "effective_from",
         "note",
+        "unit",
     )
     mp = p.mapping(value, "reward plan", mark, keys)
     pid = p.name(p.need(mp, "id", "reward plan"), "reward plan id", p.at(mp, "id"))
@@ -129,7 +130,8 @@ def _plan(p: _Parser, value: Any, mark: Mark) -> m.RewardPlan:
             f"{what} effective_from: expected a date YYYY-MM-DD, got {effective!r}",
             p.at(mp, "effective_from"),
         )
-    return m.RewardPlan(
+    unit: m.RewardUnit = p.name(mp.get("unit", "yuan"), f"{what} unit", p.at(mp, "unit"), ("yuan", "points"))
+    plan = m.RewardPlan(
         id=pid,
         label=p.label(mp.get("label"), mp.mark, pid),
         cycle=cycle,
@@ -142,7 +144,29 @@ def _plan(p: _Parser, value: Any, mark: Mark) -> m.RewardPlan:
         budget=_budget(p, mp["budget"], p.at(mp, "budget"), what) if "budget" in mp else None,
         effective_from=effective,
         note=p.text(mp.get("note"), "note", p.at(mp, "note")),
+        unit=unit,
     )
+    if unit == "points":
+        _whole_points(p, plan, what, mp.mark)
+    return plan
+
+
+def _whole_points(p: _Parser, plan: m.RewardPlan, what: str, mark: Mark) -> None:
+    """A points plan gives whole points: its amounts (tiers, fixed, caps, budget) are whole numbers."""
+    amounts = [plan.cap, plan.budget.amount if plan.budget else None]
+    for c in plan.components:
+        amounts.append(c.cap)
+        if isinstance(c.calc, m.Tiers):
+            amounts += [t.amount for t in c.calc.tiers]
+        elif isinstance(c.calc, m.Fixed):
+            amounts.append(c.calc.amount)
+    for a in amounts:
+        if a is not None and a != a.to_integral_value():
+            raise p.fail(
+                f"{what}：以积分计（unit: points）的方案只给整数积分，{a} 不是整数",
+                f"{what}: a plan in points (unit: points) gives whole points; {a} is not a whole number",
+                mark,
+            )
 
 
 def _criteria(p: _Parser, mp: YMap, key: str, track: m.Track) -> tuple[m.Criterion, ...]:

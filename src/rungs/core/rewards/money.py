@@ -7,6 +7,7 @@ metrics.csv (read as Float64: a value written with at most two decimals is the d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -80,3 +81,34 @@ def percent_text(rate: Decimal) -> str:
 def decimal_text(value: Decimal) -> str:
     """Decimal('0.50') → '0.5', Decimal('800') → '800'."""
     return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a plan pays in. Points are kept as hundredths like fen, so every sum, share and cap is the
+    same arithmetic; a points line is rounded to whole points (half away from zero) and written without
+    decimals."""
+
+    code: str  # yuan | points
+    zh: str
+    en: str
+
+    def word(self, lang: str) -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+    def text(self, value: int) -> str:
+        return yuan_text(value) if self.code == "yuan" else str(value // 100)
+
+    def expr(self, expr: pl.Expr) -> pl.Expr:
+        return yuan(expr) if self.code == "yuan" else (expr // 100).cast(pl.String)
+
+    def whole(self, expr: pl.Expr) -> pl.Expr:
+        return expr if self.code == "yuan" else times(expr, 1, 100) * 100
+
+
+UNITS = {"yuan": Unit("yuan", "元", "yuan"), "points": Unit("points", "积分", "points")}
+
+
+def amount_text(amount: pl.Expr, unit: pl.Expr) -> pl.Expr:
+    """A column of amounts in the units of another column (yuan or points), as text."""
+    return pl.when(unit == "points").then(UNITS["points"].expr(amount)).otherwise(yuan(amount))

@@ -14,7 +14,7 @@ import polars as pl
 from rungs.core.engine.report import pad, width
 from rungs.core.interchange.spreadsheet import csv_safe, workbook_bytes
 from rungs.core.rewards.measures import ID
-from rungs.core.rewards.money import yuan, yuan_text
+from rungs.core.rewards.money import UNITS, amount_text, yuan, yuan_text
 from rungs.core.rewards.run import RewardRun
 
 
@@ -53,7 +53,8 @@ def _line_json(run: RewardRun, lang: str) -> pl.Series:
         pl.col(ID),
         pl.col("plan"),
         pl.col("component"),
-        yuan(pl.col("amount")).alias("amount"),
+        amount_text(pl.col("amount"), pl.col("unit")).alias("amount"),
+        pl.col("unit"),
         pl.col(_explanation(lang)).alias("explanation"),
     ).struct.json_encode()
     return run.lines.select(
@@ -94,13 +95,15 @@ def _names(run: RewardRun, names: pl.DataFrame, frame: pl.DataFrame) -> pl.DataF
 
 
 def line_rows(run: RewardRun, names: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
-    """The lines, one row each: employee_id, name, plan, component, amount (yuan text), explanation, inputs."""
+    """The lines, one row each: employee_id, name, plan, component, amount (text: yuan with two decimals,
+    or whole points), unit, explanation, inputs."""
     return _names(run, names, run.lines).select(
         ID,
         "name",
         "plan",
         "component",
-        yuan(pl.col("amount")).alias("amount"),
+        amount_text(pl.col("amount"), pl.col("unit")).alias("amount"),
+        "unit",
         pl.col(_explanation(lang)).alias("explanation"),
         "inputs",
     )
@@ -125,7 +128,8 @@ def write_csv(run: RewardRun, names: pl.DataFrame, out: IO[bytes], lang: str = "
     lines = line_rows(run, names, lang).with_columns(pl.lit("line").alias("record"))
     pays = pay_rows(run, names, lang).with_columns(pl.lit("pay_change").alias("record"))
     frame = pl.concat([lines, pays], how="diagonal_relaxed")
-    order = ["record", ID, "name", "plan", "component", "amount", "reason", "rule", "from_level", "to_level"]
+    order = ["record", ID, "name", "plan", "component", "amount", "unit", "reason", "rule"]
+    order += ["from_level", "to_level"]
     order += ["from", "to", "to_min", "to_max", "effective", "explanation", "inputs"]
     frame = frame.select([c if c in frame.columns else pl.lit(None, pl.String).alias(c) for c in order])
     csv_safe(frame).write_csv(out)
@@ -175,8 +179,11 @@ def table(run: RewardRun, names: pl.DataFrame, lang: str = "zh") -> str:
         for r in rows.iter_rows(named=True)
     ]
     out += _grid(head, body, right={3})
-    total = int(run.lines.get_column("amount").sum())
-    out.append(f"{'total' if en else '合计'}: {yuan_text(total)} ({len(body)} {'lines' if en else '条明细'})")
+    sums = run.lines.group_by("unit").agg(pl.col("amount").sum()).sort("unit", descending=True)  # yuan first
+    totals = [f"{UNITS[u].text(int(t))} {UNITS[u].word(lang)}" for u, t in sums.iter_rows()] or ["0.00"]
+    out.append(
+        f"{'total' if en else '合计'}: {'; '.join(totals)} ({len(body)} {'lines' if en else '条明细'})"
+    )
     if run.pay_changes.height:
         out += ["", "pay changes" if en else "调薪"]
         pays = pay_rows(run, names, lang)

@@ -25,7 +25,7 @@ from rungs.core.periods import month_seq
 from rungs.core.policy import model as m
 from rungs.core.rewards.cycle import KIND_WORDS, Cycle
 from rungs.core.rewards.measures import ID, kpi_value, measure_values
-from rungs.core.rewards.money import decimal_text, fen, percent_text, ratio, times, yuan, yuan_text
+from rungs.core.rewards.money import UNITS, decimal_text, fen, percent_text, ratio, times, yuan
 from rungs.core.rewards.pay import pay_changes
 from rungs.core.vocabulary import METRIC_WORDS
 
@@ -33,7 +33,8 @@ LINE_SCHEMA: dict[str, pl.DataType] = {
     ID: pl.String(),
     "plan": pl.String(),
     "component": pl.String(),
-    "amount": pl.Int64(),  # fen
+    "amount": pl.Int64(),  # fen, or hundredths of a point (rungs.core.rewards.money.Unit)
+    "unit": pl.String(),  # yuan | points
     "explanation_zh": pl.String(),
     "explanation_en": pl.String(),
     "inputs": pl.String(),  # a JSON object of strings: the values the line was computed from
@@ -128,36 +129,48 @@ def _metric_warnings(policy: m.Policy, data: Dataset, plans: tuple[m.RewardPlan,
 def _budgets(
     plans: tuple[m.RewardPlan, ...], lines: pl.DataFrame, data: Dataset, warnings: list[str]
 ) -> list[dict[str, Any]]:
+    """Per plan with a budget, per company or department: the budget, what the lines pay and what is
+    left (text in the plan's unit), and a warning for each one over. Built as columns: a company-wide
+    run has thousands of departments."""
     out: list[dict[str, Any]] = []
     people = data.employees.select(ID, "department")
     for plan in plans:
         if plan.budget is None:
             continue
+        u, cap = UNITS[plan.unit], fen(plan.budget.amount)
         mine = lines.filter(pl.col("plan") == plan.id)
-        cap = fen(plan.budget.amount)
         if plan.budget.per == "company":
-            groups = [(None, int(mine.get_column("amount").sum()))]
+            sums = pl.DataFrame({"department": [None], "total": [int(mine.get_column("amount").sum())]})
+            sums = sums.cast({"department": pl.String, "total": pl.Int64})
         else:
-            sums = mine.join(people, on=ID, how="left").group_by("department").agg(pl.col("amount").sum())
-            groups = sorted(sums.iter_rows(), key=lambda r: (r[0] is None, r[0] or ""))
-        for dept, total in groups:
-            out.append(
-                {
-                    "plan": plan.id,
-                    "department": dept,
-                    "budget": yuan_text(cap),
-                    "total": yuan_text(total),
-                    "remaining": yuan_text(cap - total),
-                }
+            sums = (
+                mine.join(people, on=ID, how="left")
+                .group_by("department")
+                .agg(pl.col("amount").sum().alias("total"))
+                .sort(pl.col("department").is_null(), "department")
             )
-            if total > cap:
+        rows = sums.select(
+            pl.lit(plan.id).alias("plan"),
+            "department",
+            pl.lit(u.text(cap)).alias("budget"),
+            u.expr(pl.col("total")).alias("total"),
+            u.expr(cap - pl.col("total")).alias("remaining"),
+            (pl.col("total") > cap).alias("_over"),
+            u.expr(pl.col("total") - cap).alias("_by"),
+        )
+        for r in rows.iter_rows(named=True):
+            if r.pop("_over"):
+                dept, total, by = r["department"], r["total"], r.pop("_by")
                 where_zh = f"部门 {dept} " if dept else ""
                 where_en = f" in department {dept}" if dept else ""
                 warnings.append(
-                    f"方案 {plan.id} {where_zh}本周期合计 {yuan_text(total)} 元，预算 {yuan_text(cap)} 元，"
-                    f"超出 {yuan_text(total - cap)} 元 / plan {plan.id}{where_en} pays {yuan_text(total)} this cycle, "
-                    f"{yuan_text(total - cap)} over its budget of {yuan_text(cap)}"
+                    f"方案 {plan.id} {where_zh}本周期合计 {total} {u.zh}，预算 {r['budget']} {u.zh}，"
+                    f"超出 {by} {u.zh} / plan {plan.id}{where_en} pays {total} {u.en} this cycle, "
+                    f"{by} over its budget of {r['budget']}"
                 )
+            else:
+                r.pop("_by")
+            out.append(r)
     return out
 
 
@@ -205,6 +218,7 @@ class _PlanBuild:
 
     def __init__(self, ctx: Context, policy: m.Policy, plan: m.RewardPlan, index: int, cycle: Cycle) -> None:
         self.ctx, self.policy, self.plan, self.index, self.cycle = ctx, policy, plan, index, cycle
+        self.u = UNITS[plan.unit]
         self.rules: list[tuple[str, m.Rule]] = []  # condition column → the rule that computes it
         self.measures: dict[m.Measure, str] = {}
 
@@ -277,6 +291,7 @@ class _PlanBuild:
             .with_columns(
                 plan=_lit(plan.id),
                 component=_lit(c.id),
+                unit=_lit(plan.unit),
                 _p=pl.lit(self.index, pl.Int32),
                 _c=pl.lit(i, pl.Int32),
             )
@@ -351,7 +366,7 @@ class _PlanBuild:
                 inputs.append(pl.col("month_in_level").cast(pl.String).alias("month_in_level"))
             return q.select(
                 ID,
-                times(base, pick(nums, pl.Int64()), pick(dens, pl.Int64())).alias("amount"),
+                self.u.whole(times(base, pick(nums, pl.Int64()), pick(dens, pl.Int64()))).alias("amount"),
                 pl.concat_str(prefix("zh"), what_zh, yuan(base), _lit(" × "), rate_text).alias(
                     "explanation_zh"
                 ),
@@ -384,8 +399,7 @@ class _PlanBuild:
                     _kpi_text(kpis[k.of], k.of.metric),
                     _lit(f" {OPS[k.op]} {_threshold_text(k.of.metric, k.value)}"),
                 ]
-            unit = " 元" if lang == "zh" else " yuan"
-            parts.append(_lit(f" → {t.label.get(lang)} {yuan_text(fen(t.amount))}{unit}"))
+            parts.append(_lit(f" → {t.label.get(lang)} {self.u.text(fen(t.amount))} {self.u.word(lang)}"))
             return pl.concat_str(parts)
 
         def by_tier(exprs: list[pl.Expr]) -> pl.Expr:
@@ -422,8 +436,9 @@ class _PlanBuild:
         amount = fen(calc.amount)
         why_zh = "、".join(x.label.zh for x in c.when.criteria)
         why_en = ", ".join(x.label.en for x in c.when.criteria)
-        zh = f"{c.label.zh}{f'（{why_zh}）' if why_zh else ''}：{yuan_text(amount)} 元"
-        en = f"{c.label.en}{f' ({why_en})' if why_en else ''}: {yuan_text(amount)} yuan"
+        shown = self.u.text(amount)
+        zh = f"{c.label.zh}{f'（{why_zh}）' if why_zh else ''}：{shown} {self.u.zh}"
+        en = f"{c.label.en}{f' ({why_en})' if why_en else ''}: {shown} {self.u.en}"
 
         def build(frame: pl.LazyFrame) -> pl.LazyFrame:
             return frame.select(
@@ -431,7 +446,7 @@ class _PlanBuild:
                 pl.lit(amount, pl.Int64).alias("amount"),
                 _lit(zh).alias("explanation_zh"),
                 _lit(en).alias("explanation_en"),
-                pl.struct(pl.col("level").alias("level"), _lit(yuan_text(amount)).alias("amount"))
+                pl.struct(pl.col("level").alias("level"), _lit(shown).alias("amount"))
                 .struct.json_encode()
                 .alias("inputs"),
             )
@@ -443,11 +458,11 @@ class _PlanBuild:
             return q
         cap = fen(c.cap)
         over = pl.col("amount") > cap
-        note = yuan_text(cap)
+        note = self.u.text(cap)
         return q.with_columns(
             pl.when(over).then(pl.lit(cap, pl.Int64)).otherwise(pl.col("amount")).alias("amount"),
             pl.when(over)
-            .then(pl.col("explanation_zh") + f"，封顶 {note} 元")
+            .then(pl.col("explanation_zh") + f"，封顶 {note} {self.u.zh}")
             .otherwise(pl.col("explanation_zh")),
             pl.when(over)
             .then(pl.col("explanation_en") + f"; capped at {note}")
@@ -459,7 +474,8 @@ class _PlanBuild:
 
     def plan_cap(self, lines: pl.LazyFrame, cap: int) -> pl.LazyFrame:
         """A negative line for what the plan's lines pay one employee above the plan's cap."""
-        note = yuan_text(cap)
+        u = self.u
+        note, word, shown = u.text(cap), u.zh, u.expr
         total = pl.col("_total")
         return (
             lines.group_by(ID)
@@ -470,21 +486,22 @@ class _PlanBuild:
                 _lit(self.plan.id).alias("plan"),
                 _lit("plan_cap").alias("component"),
                 (pl.lit(cap, pl.Int64) - total).alias("amount"),
+                _lit(self.plan.unit).alias("unit"),
                 pl.concat_str(
-                    _lit(f"方案封顶 {note} 元：合计 "),
-                    yuan(total),
-                    _lit(" 元，扣减 "),
-                    yuan(total - cap),
-                    _lit(" 元"),
+                    _lit(f"方案封顶 {note} {word}：合计 "),
+                    shown(total),
+                    _lit(f" {word}，扣减 "),
+                    shown(total - cap),
+                    _lit(f" {word}"),
                 ).alias("explanation_zh"),
                 pl.concat_str(
                     _lit(f"plan cap {note}: total "),
-                    yuan(total),
+                    shown(total),
                     _lit(", "),
-                    yuan(total - cap),
+                    shown(total - cap),
                     _lit(" deducted"),
                 ).alias("explanation_en"),
-                pl.struct(yuan(total).alias("total"), _lit(note).alias("cap"))
+                pl.struct(shown(total).alias("total"), _lit(note).alias("cap"))
                 .struct.json_encode()
                 .alias("inputs"),
                 pl.lit(self.index, pl.Int32).alias("_p"),
