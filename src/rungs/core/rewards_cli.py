@@ -18,12 +18,11 @@ from rungs.core.cli_io import (
     refused,
     warn,
 )
-from rungs.core.engine.evaluate import metrics_used
 from rungs.core.interchange.reader import read_dataset
 from rungs.core.policy.parse import load_policy
 from rungs.core.rewards.cycle import parse_cycle
 from rungs.core.rewards.report import table, workbook, write_csv, write_json
-from rungs.core.rewards.run import metrics_needed, run_rewards
+from rungs.core.rewards.run import needed_for_cycle, run_rewards
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         cycle = parse_cycle(args.cycle)
         policy = load_policy(args.policy)
-        data = read_dataset(args.data, keep_metrics=metrics_needed(policy) | metrics_used(policy))
+        # Only the rows the cycle's plans read are kept (and checked): `rungs import` checks all.
+        data = read_dataset(args.data, needed=needed_for_cycle(policy, cycle))
     except INVALID as exc:
         return refused("rewards", exc)
     if binary_to_terminal(args):

@@ -105,3 +105,27 @@ def test_a_malformed_period_is_still_read_and_reported(tmp_path):
     with pytest.raises(DataError) as exc:
         read_dataset(folder, needed=needed(policy, dt.date(2026, 12, 1)))
     assert [(p.row, p.column) for p in exc.value.problems] == [(3, "period")]
+
+
+REWARD_SCHEMES = sorted(
+    p.stem for p in (ROOT / "examples/policies").glob("*.yaml") if "\nrewards:" in p.read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("scheme", REWARD_SCHEMES)
+def test_a_reward_run_gives_the_same_lines_from_the_rows_its_cycle_reads(scheme):
+    from rungs.core.rewards.cycle import parse_cycle
+    from rungs.core.rewards.report import to_json_obj
+    from rungs.core.rewards.run import needed_for_cycle, run_rewards
+
+    policy = load_policy(ROOT / f"examples/policies/{scheme}.yaml")
+    data = ROOT / f"examples/data/{scheme}"
+    full = read_dataset(data)
+    lines = 0
+    for label in ("2026-04", "2026-05", "2026-06", "2026-10", "2026-Q2", "2026-Q4", "2026-H1", "2026"):
+        cycle = parse_cycle(label)
+        less = read_dataset(data, needed=needed_for_cycle(policy, cycle))
+        want = to_json_obj(run_rewards(policy, full, cycle))
+        assert to_json_obj(run_rewards(policy, less, cycle)) == want, label
+        lines += len(want["lines"]) + len(want["pay_changes"])
+    assert lines  # the example data give lines or pay changes in some of these cycles

@@ -289,32 +289,44 @@ def metrics_used(policy: m.Policy) -> set[str]:
 
 
 def needed(policy: m.Policy, as_of: dt.date) -> Needed:
-    """The rows the policy reads at `as_of` (a reader leaves the rest out): per metric and for the
+    """The rows the policy's rules read at `as_of` (a reader leaves the rest out): per metric and for the
     evaluations, the period kinds and spans its measures look at, and the event types its counts and
     latest events select. Every measure reads complete periods only (up to the one before the date's);
     a window of the last n periods, a change over 2n, reach back that far, anything else (all periods,
     since the level began, the latest with a value, a run) to the earliest."""
+    return needed_for(tuple(c for r in policy.rules for c in r.criteria), as_of)
+
+
+def needed_for(criteria: tuple[m.Criterion, ...], as_of: dt.date) -> Needed:
+    """`needed` of any criteria (a reward plan's eligibility, say) evaluated at `as_of`."""
     metrics: dict[str, dict[str, Span]] = {}
     evaluations: dict[str, Span] = {}
     types: set[str] = set()
-    for r in policy.rules:
-        for c in walk(r.criteria):
-            b = c.block
-            if isinstance(b, m.Count):
-                types.update((b.event, "penalty_offset") if b.unoffset else (b.event,))
-            elif isinstance(b, m.LatestEvent):
-                types.add(b.event)
-            elif isinstance(b, m.Tenure) and b.of == "last_pay_step":
-                types.add("pay_step")
-            for kind, back in _periods_read(b):
-                last = seq_of_date(kind, as_of) - 1
-                first = None if back is None else last - back + 1
-                for s in _measures(b):
-                    spans = evaluations if s.source != "metric" else metrics.setdefault(s.metric or "", {})
-                    was = spans.get(kind)
-                    if was is None or (was[0] is not None and (first is None or first < was[0])):
-                        spans[kind] = (first, last)
+    for c in walk(criteria):
+        b = c.block
+        if isinstance(b, m.Count):
+            types.update((b.event, "penalty_offset") if b.unoffset else (b.event,))
+        elif isinstance(b, m.LatestEvent):
+            types.add(b.event)
+        elif isinstance(b, m.Tenure) and b.of == "last_pay_step":
+            types.add("pay_step")
+        for kind, back in _periods_read(b):
+            last = seq_of_date(kind, as_of) - 1
+            first = None if back is None else last - back + 1
+            for s in _measures(b):
+                spans = evaluations if s.source != "metric" else metrics.setdefault(s.metric or "", {})
+                widen(spans, kind, (first, last))
     return Needed(metrics, evaluations, frozenset(types))
+
+
+def widen(spans: dict[str, Span], kind: str, span: Span) -> None:
+    """Adds a span of one period kind to `spans`, widening the span already there to cover both."""
+    was = spans.get(kind)
+    if was is None:
+        spans[kind] = span
+        return
+    first = None if was[0] is None or span[0] is None else min(was[0], span[0])
+    spans[kind] = (first, max(was[1], span[1]))
 
 
 def _periods_read(b: m.Block) -> Iterator[tuple[str, int | None]]:

@@ -19,8 +19,9 @@ from typing import Any
 import polars as pl
 
 from rungs.core.engine.context import Context, build_context
-from rungs.core.engine.evaluate import eligible_queries
+from rungs.core.engine.evaluate import eligible_queries, needed_for, widen
 from rungs.core.interchange.dataset import Dataset
+from rungs.core.interchange.reader import Needed
 from rungs.core.periods import month_seq
 from rungs.core.policy import model as m
 from rungs.core.rewards.cycle import KIND_WORDS, Cycle
@@ -74,6 +75,30 @@ def metrics_needed(policy: m.Policy) -> set[str]:
     return out
 
 
+def needed_for_cycle(policy: m.Policy, cycle: Cycle) -> Needed:
+    """The rows a run of the cycle reads (a reader leaves the rest out): what the plans' criteria read on
+    the day after the cycle, the metrics of their shares and tiers for the cycle's own period and its
+    months, and the pay_step events of the pay changes."""
+    plans = plans_for(policy, cycle)
+    criteria: list[m.Criterion] = []
+    metrics: set[str] = set()
+    for plan in plans:
+        criteria += plan.eligibility
+        for c in plan.components:
+            criteria += c.when.criteria
+            if isinstance(c.calc, m.Share):
+                metrics.add(c.calc.of.metric)
+                criteria += [x for r in c.calc.rates for x in r.when.criteria]
+            elif isinstance(c.calc, m.Tiers):
+                metrics.update(k.of.metric for t in c.calc.tiers for k in t.kpis)
+    base = needed_for(tuple(criteria), cycle.after)
+    spans = {name: dict(kinds) for name, kinds in base.metrics.items()}
+    for name in metrics:
+        widen(spans.setdefault(name, {}), cycle.kind, (cycle.seq, cycle.seq))
+        widen(spans[name], "M", (cycle.first_month, cycle.last_month))
+    return Needed(spans, base.evaluations, base.event_types | {"pay_step"})
+
+
 def plans_for(policy: m.Policy, cycle: Cycle) -> tuple[m.RewardPlan, ...]:
     """The plans of the cycle's kind in force for it (effective_from on or before the cycle's start)."""
     return tuple(
@@ -112,16 +137,23 @@ def run_rewards(policy: m.Policy, data: Dataset, cycle: Cycle) -> RewardRun:
     changes, pay_warnings = pay_changes(policy, data, cycle)
     budgets = tuple(_budgets(plans, lines, data, warnings))
     warnings += pay_warnings
-    warnings += _metric_warnings(policy, data, plans)
+    warnings += _metric_warnings(policy, data, plans, cycle)
     return RewardRun(policy, cycle, plans, lines, changes, budgets, tuple(warnings))
 
 
-def _metric_warnings(policy: m.Policy, data: Dataset, plans: tuple[m.RewardPlan, ...]) -> list[str]:
-    present = set(data.metrics.get_column("metric").unique().cast(pl.String).to_list())
+def _metric_warnings(
+    policy: m.Policy, data: Dataset, plans: tuple[m.RewardPlan, ...], cycle: Cycle
+) -> list[str]:
+    """The metrics the cycle's plans read that metrics.csv has no row of for the cycle (its own period or
+    its months): those components give no lines, most likely because the KPI export is missing."""
+    of_cycle = ((pl.col("period_kind") == cycle.kind) & (pl.col("seq") == cycle.seq)) | (
+        (pl.col("period_kind") == "M") & pl.col("seq").is_between(cycle.first_month, cycle.last_month)
+    )
+    present = set(data.metrics.filter(of_cycle).get_column("metric").unique().cast(pl.String).to_list())
     sub = dataclasses.replace(policy, rewards=m.Rewards(plans))
     return [
-        f"指标 {name} 在 metrics.csv 中不存在，用到它的组成部分不产生明细 / metric {name} does not appear in "
-        "metrics.csv: the components that use it give no lines"
+        f"metrics.csv 中没有 {cycle.label} 的指标 {name}，用到它的组成部分不产生明细 / metrics.csv has no "
+        f"{name} for {cycle.label}: the components that use it give no lines"
         for name in sorted(metrics_needed(sub) - present)
     ]
 
