@@ -116,7 +116,12 @@ def limit(data: Path, months: list[str] = MONTHS) -> pl.DataFrame:
     asg = pl.read_csv(
         data / "assignments.csv", columns=["employee_id", "level", "start_date"], try_parse_dates=True
     )
-    met = pl.read_csv(data / "metrics.csv", schema_overrides={"value": pl.Float64})
+    # Only the months asked for are parsed into rows (a lazy scan with the filter pushed into the reader).
+    met = (
+        pl.scan_csv(data / "metrics.csv", schema_overrides={"value": pl.Float64})
+        .filter(pl.col("period").is_in(months))
+        .collect()
+    )
     met = met.with_columns(fen=(pl.col("value") * 100).round(0, mode="half_away_from_zero").cast(pl.Int64))
     wide = met.pivot(on="metric", index=["employee_id", "period"], values=["value", "fen"])
     asg = asg.join(emp, on="employee_id").with_columns(

@@ -157,6 +157,8 @@ def test_refs_metrics_and_attributes_the_data_lack_are_named_in_the_warnings():
         w.endswith("no exam event in events.csv has ref technicl; did you mean technical?") for w in warnings
     )
     assert not any("service_basics" in w for w in warnings)  # present in the data
-    assert any("metric csta does not appear in metrics.csv; did you mean csat?" in w for w in warnings)
+    assert any(
+        "metrics.csv has no csta in the periods the policy reads; did you mean csat?" in w for w in warnings
+    )
     assert any("event type praise in events.csv is not a known type" in w for w in warnings)
     assert not any("manager_id" in w for w in warnings)  # a column every data set has

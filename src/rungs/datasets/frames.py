@@ -7,12 +7,14 @@ well over a million KPI rows.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 import polars as pl
 from django.db import connection
 
 from rungs.core.interchange.dataset import SCHEMAS, Dataset
+from rungs.core.interchange.reader import Needed, Span
+from rungs.core.vocabulary import EVENT_TYPES
 
 _QUERIES = {
     "employees": """
@@ -43,8 +45,12 @@ _QUERIES = {
 _BLANK_IS_NULL = {"education", "grade", "department", "ref", "note", "track", "team"}
 
 
-def dataset_from_db(*, keep_metrics: Iterable[str] | None = None) -> Dataset:
-    frames = {name: df.drop("_id") for name, df in frames_from_db(keep_metrics=keep_metrics).items()}
+def dataset_from_db(*, keep_metrics: Iterable[str] | None = None, needed: Needed | None = None) -> Dataset:
+    """The stored records as a data set: with `needed` (rungs.core.engine.evaluate.needed and its reward
+    counterpart), only the rows a policy reads at a date or for a cycle, chosen by the database."""
+    frames = {
+        name: df.drop("_id") for name, df in frames_from_db(keep_metrics=keep_metrics, needed=needed).items()
+    }
     extra = _attributes()
     if extra is not None:
         frames["employees"] = frames["employees"].join(extra, on="employee_id", how="left")
@@ -56,6 +62,7 @@ def frames_from_db(
     keep_metrics: Iterable[str] | None = None,
     tables: Iterable[str] | None = None,
     employee_ids: Collection[str] | None = None,
+    needed: Needed | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Each table in the data-set schema plus `_id`, the row's primary key (for updates). `tables` limits
     which are read; `employee_ids` limits the rows to those people (an import of a few people's records
@@ -63,10 +70,15 @@ def frames_from_db(
     frames = {}
     for name in _QUERIES if tables is None else tables:
         conditions, params = [], []
-        if name == "metrics" and keep_metrics is not None:
+        if name == "metrics" and keep_metrics is not None and needed is None:
             names = sorted(set(keep_metrics))
             conditions.append(f"k.metric IN ({', '.join(['%s'] * len(names)) or 'NULL'})")
             params += names
+        if needed is not None:
+            condition, values = _needed_sql(name, needed)
+            if condition:
+                conditions.append(condition)
+                params += values
         if employee_ids is not None and name != "positions":
             ids = sorted(set(employee_ids))
             conditions.append(f"e.employee_id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})")
@@ -74,6 +86,35 @@ def frames_from_db(
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         frames[name] = _read(name, _QUERIES[name].format(where=where), params)
     return frames
+
+
+def _spans_sql(alias: str, spans: Mapping[str, Span]) -> tuple[str, list]:
+    """Rows of these period kinds and seq spans (stored rows are valid: no malformed period to keep)."""
+    parts, params = [], []
+    for kind, (first, last) in sorted(spans.items()):
+        if first is None:
+            parts.append(f"({alias}.period_kind = %s AND {alias}.seq <= %s)")
+            params += [kind, last]
+        else:
+            parts.append(f"({alias}.period_kind = %s AND {alias}.seq BETWEEN %s AND %s)")
+            params += [kind, first, last]
+    return (f"({' OR '.join(parts)})" if parts else "1 = 0"), params
+
+
+def _needed_sql(name: str, needed: Needed) -> tuple[str, list]:
+    if name == "metrics":
+        parts, params = [], []
+        for metric, spans in sorted(needed.metrics.items()):
+            periods, values = _spans_sql("k", spans)
+            parts.append(f"(k.metric = %s AND {periods})")
+            params += [metric, *values]
+        return (f"({' OR '.join(parts)})" if parts else "1 = 0"), params
+    if name == "evaluations":
+        return _spans_sql("v", needed.evaluations)
+    if name == "events":
+        unread = sorted(set(EVENT_TYPES) - needed.event_types)
+        return (f"v.type NOT IN ({', '.join(['%s'] * len(unread))})" if unread else ""), unread
+    return "", []
 
 
 def _read(name: str, sql: str, params: list) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 from django.db import transaction
 
-from rungs.core.engine.evaluate import evaluate, metrics_used
+from rungs.core.engine.evaluate import evaluate, needed
 from rungs.core.engine.report import decision_parts
 from rungs.core.engine.soon import soon_months_expr
 from rungs.datasets.frames import dataset_from_db
@@ -36,7 +36,7 @@ def run_evaluation(policy: Policy, as_of: dt.date, user=None, department=None) -
     """Evaluates everyone (ranks and vacancies are company-wide facts) and keeps the results of everyone,
     or only of `department`'s people."""
     parsed = policy.parsed
-    data = dataset_from_db(keep_metrics=metrics_used(parsed))
+    data = dataset_from_db(needed=needed(parsed, as_of))  # only the rows the policy reads at as_of
     ev = evaluate(parsed, data, as_of)
     people = Employee.objects.filter(department=department) if department is not None else Employee.objects
     ids = dict(people.values_list("employee_id", "pk"))

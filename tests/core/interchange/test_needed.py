@@ -108,7 +108,9 @@ def test_a_malformed_period_is_still_read_and_reported(tmp_path):
 
 
 REWARD_SCHEMES = sorted(
-    p.stem for p in (ROOT / "examples/policies").glob("*.yaml") if "\nrewards:" in p.read_text(encoding="utf-8")
+    p.stem
+    for p in (ROOT / "examples/policies").glob("*.yaml")
+    if "\nrewards:" in p.read_text(encoding="utf-8")
 )
 
 

@@ -63,7 +63,7 @@ def evaluate(policy: m.Policy, data: Dataset, as_of: dt.date) -> Evaluation:
     builds = [_RuleBuild(ctx, policy, rule, shared) for rule in policy.rules]
     frames = pl.collect_all([b.query() for b in builds])
     results = tuple(RuleResult(b.rule, tuple(b.meta), f) for b, f in zip(builds, frames, strict=True))
-    return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data)))
+    return Evaluation(policy, as_of, results, tuple(data_warnings(policy, data, as_of)))
 
 
 def eligible_queries(ctx: Context, policy: m.Policy, rules: list[m.Rule]) -> list[pl.LazyFrame]:
@@ -344,10 +344,12 @@ def _periods_read(b: m.Block) -> Iterator[tuple[str, int | None]]:
         yield b.period, None
 
 
-def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
+def data_warnings(policy: m.Policy, data: Dataset, as_of: dt.date) -> Iterator[str]:
     """Names the policy uses that the data set never mentions (such criteria fail with actual null), and
     tracks and levels of the data the policy does not know (nobody at them is evaluated: a data set meant
-    for another scheme would otherwise give empty results without a word)."""
+    for another scheme would otherwise give empty results without a word). A metric counts as present
+    when it has a row in the periods the policy reads at `as_of` (`needed`): the same answer whether the
+    reader kept every row or only those."""
     known_levels = {(t, lv.id) for t, track in policy.tracks.items() for lv in track.levels}
     for track, level in sorted(
         set(data.assignments.select("track", "level").unique().iter_rows()) - known_levels
@@ -356,12 +358,23 @@ def data_warnings(policy: m.Policy, data: Dataset) -> Iterator[str]:
             f"通道/职级 {track}/{level} 不在政策中，处于该职级的人员不参与评估 / "
             f"track/level {track}/{level} in assignments.csv is not in the policy: nobody at it is evaluated"
         )
-    present = frozenset(data.metrics.get_column("metric").unique().to_list())
+    read = needed(policy, as_of).metrics
+    in_spans = [
+        (pl.col("metric") == name)
+        & pl.any_horizontal(
+            (pl.col("period_kind") == kind) & pl.col("seq").is_between(first or -(2**31), last)
+            for kind, (first, last) in spans.items()
+        )
+        for name, spans in read.items()
+        if spans
+    ]
+    rows = data.metrics.filter(pl.any_horizontal(in_spans)) if in_spans else data.metrics.clear()
+    present = frozenset(rows.get_column("metric").unique().cast(pl.String).to_list())
     for name in sorted(metrics_used(policy) - present):
-        near = closest(name, sorted(present | set(CANONICAL_METRICS)))
+        near = closest(name, sorted((present | set(CANONICAL_METRICS)) - {name}))
         yield (
-            f"指标 {name} 在数据中不存在{f'，是否应为 {near}？' if near else ''} / "
-            f"metric {name} does not appear in metrics.csv{f'; did you mean {near}?' if near else ''}"
+            f"指标 {name} 在政策读取的期间内没有数据{f'，是否应为 {near}？' if near else ''} / "
+            f"metrics.csv has no {name} in the periods the policy reads{f'; did you mean {near}?' if near else ''}"
         )
     yield from _ref_warnings(policy, data)
     yield from _attribute_warnings(policy, data)
