@@ -124,6 +124,12 @@ ACTIONS: dict[str, Rule] = {
     "survey.manage": Rule(DATA_OWNERS, _("创建和发布调查问卷")),
     "survey.respond": Rule(EVERYONE, _("填写调查问卷")),
     "survey.results": Rule(EVERYONE - {Role.AGENT}, _("查看调查结果")),
+    # Staff forums (座谈会): HR or the department manager (their own department) holds and records one and
+    # gives each issue raised an owner and a due date; the owner (or those who record forums) takes it to
+    # done or declined. Everyone reads every forum and where its issues stand.
+    "forum.read": Rule(EVERYONE, _("查看员工座谈会")),
+    "forum.record": Rule(DATA_OWNERS, _("召开和记录员工座谈会")),
+    "forum.act": Rule(EVERYONE - {Role.AGENT}, _("跟进座谈会提出的问题")),
     # Talent (rungs.talent): the training group with the hiring posts sets up the key posts' reserve pools
     # and calibrates them; HR keeps the company-wide reserve talent file. The line and the managers read
     # the pools of their people. Everyone fills their own career development plan (员工职业发展规划表); the
@@ -146,6 +152,13 @@ ACTIONS: dict[str, Rule] = {
     "career_talk.record": Rule(
         frozenset({Role.SUPERVISOR, Role.DEPARTMENT_MANAGER, Role.QA_TRAINING, Role.HR, Role.ADMIN}),
         _("记录职业发展面谈"),
+        about_people=True,
+        not_self=True,
+    ),
+    # The training group's yearly review of each plan (培训组审查规划表), never about oneself.
+    "career_review.record": Rule(
+        frozenset({Role.QA_TRAINING, Role.HR, Role.ADMIN}),
+        _("审查员工职业发展规划表"),
         about_people=True,
         not_self=True,
     ),
@@ -243,6 +256,7 @@ def abilities(user) -> dict[str, bool]:
         "can_manage_surveys": may(user, "survey.manage"),
         "can_read_survey_results": may(user, "survey.results"),
         "can_read_talent": may(user, "talent.read"),
+        "can_record_forums": may(user, "forum.record"),
         "can_read_effect": may(user, "reward.effect"),
         "can_run_rewards": may(user, "reward.run"),
         "can_approve_rewards": may(user, "reward.approve"),

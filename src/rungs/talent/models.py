@@ -208,3 +208,29 @@ class CareerTalk(models.Model):
         verbose_name = _("职业发展面谈")
         verbose_name_plural = _("职业发展面谈")
         ordering = ["employee", "-held_on", "-pk"]
+
+
+class PlanReview(models.Model):
+    """The training group's yearly review of a 员工职业发展规划表 (培训组每年对规划表进行审查): the training
+    and promotion opportunities the employee was given, their appraisal results, and the next steps
+    proposed. One review per plan and year; never edited (a correction is the next year's review)."""
+
+    plan = models.ForeignKey(CareerPlan, models.PROTECT, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("审查年度"))
+    reviewed_on = models.DateField(_("审查日期"))
+    trainings_given = models.TextField(_("提供的培训机会"), blank=True)
+    promotions_given = models.TextField(_("提供的晋升机会"), blank=True)
+    appraisal_results = models.TextField(_("考核结果"), blank=True)
+    next_steps = models.TextField(_("下一步建议"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("审查人")
+    )
+
+    class Meta:
+        verbose_name = _("规划表年度审查")
+        verbose_name_plural = _("规划表年度审查")
+        ordering = ["plan", "-year", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_review_per_plan_and_year")]
+
+    def __str__(self):
+        return f"{self.plan.employee} · {self.year}"

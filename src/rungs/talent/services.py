@@ -24,6 +24,7 @@ from rungs.talent.models import (
     Calibration,
     CareerPlan,
     CareerTalk,
+    PlanReview,
     PoolMember,
     Readiness,
     ReservePool,
@@ -326,3 +327,48 @@ def career_talk_record(*, employee: Employee, held_on: dt.date, kind: str, notes
         after={"held_on": held_on, "kind": kind, "mentor": getattr(mentor, "username", None)},
     )
     return talk
+
+
+@transaction.atomic
+def plan_review_record(
+    *,
+    plan: CareerPlan,
+    reviewed_on: dt.date,
+    next_steps: str,
+    actor,
+    today: dt.date,
+    trainings_given: str = "",
+    promotions_given: str = "",
+    appraisal_results: str = "",
+) -> PlanReview:
+    """The training group's yearly review of a plan: the training and promotion opportunities given, the
+    appraisal results, and the next steps proposed (required). One per plan and year (of `reviewed_on`)."""
+    plan = CareerPlan.objects.select_for_update(of=("self",)).select_related("employee").get(pk=plan.pk)
+    check(actor, "career_review.record", plan.employee)
+    next_steps = (next_steps or "").strip()
+    if not next_steps:
+        raise TalentRefused(_("请填写下一步建议。"))
+    if reviewed_on < plan.filled_on:
+        raise TalentRefused(_("审查日期不能早于填表日期。"))
+    if reviewed_on > today:
+        raise TalentRefused(_("审查日期不能晚于今天。"))
+    if plan.reviews.filter(year=reviewed_on.year).exists():
+        raise TalentRefused(_("这份规划表 %(year)s 年度已经审查过了。") % {"year": reviewed_on.year})
+    review = PlanReview.objects.create(
+        plan=plan,
+        year=reviewed_on.year,
+        reviewed_on=reviewed_on,
+        trainings_given=(trainings_given or "").strip()[:5000],
+        promotions_given=(promotions_given or "").strip()[:5000],
+        appraisal_results=(appraisal_results or "").strip()[:5000],
+        next_steps=next_steps[:5000],
+        reviewer=actor,
+    )
+    record(
+        actor,
+        "career_review.record",
+        review,
+        employee_id=plan.employee.employee_id,
+        after={"plan": plan.pk, "year": review.year, "reviewed_on": reviewed_on, "next_steps": next_steps},
+    )
+    return review

@@ -13,4 +13,6 @@ urlpatterns = [
     path("people/<str:code>/plan/", views.plan_new, name="plan-new"),
     path("people/<str:code>/talk/", views.talk_record, name="talk"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/review/", views.plan_review, name="plan-review"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
 ]

@@ -28,6 +28,7 @@ from rungs.talent.models import (
     Band,
     CareerPlan,
     CareerTalk,
+    PlanReview,
     Readiness,
     ReservePool,
 )
@@ -210,7 +211,7 @@ def career_file(request, code):
             **data,
             "run": run,
             "reminders": [pv.rule_label(d.rule, _lang()) for d in reminders] if pv else [],
-            "plan_due": selectors.plan_due(employee, data["plans"], today()),
+            "plan_due": selectors.plan_due(employee),
             "mentor": services.mentor_of(employee),
             "can_plan": may(request.user, "career_plan.record", employee),
             "can_talk": may(request.user, "career_talk.record", employee),
@@ -319,8 +320,58 @@ def plan_detail(request, pk):
             "target": dict(_targets(plan.employee)).get(
                 f"{plan.target_track}.{plan.target_level}", plan.target_level
             ),
+            "reviews": plan.reviews.select_related("reviewer"),
+            "can_review": may(request.user, "career_review.record", plan.employee),
         },
     )
+
+
+@login_required
+def plan_review(request, pk):
+    """The training group's yearly review of a plan: the form (started from the file's records) and its
+    submission."""
+    plan = get_object_or_404(CareerPlan.objects.select_related("employee"), pk=pk)
+    _person(request, plan.employee.employee_id)
+    check(request.user, "career_review.record", plan.employee)
+    day = today()
+    start = selectors.review_context(plan, day)
+    given = {
+        "trainings_given": start["trainings"],
+        "promotions_given": start["promotions"],
+        "appraisal_results": start["appraisals"],
+        "next_steps": "",
+        "reviewed_on": day.isoformat(),
+    }
+    if request.method == "POST":
+        p = request.POST
+        given = {k: p.get(k, "") for k in given}
+        try:
+            review = services.plan_review_record(
+                plan=plan,
+                reviewed_on=_date(p.get("reviewed_on")) or day,
+                trainings_given=given["trainings_given"],
+                promotions_given=given["promotions_given"],
+                appraisal_results=given["appraisal_results"],
+                next_steps=given["next_steps"],
+                actor=request.user,
+                today=day,
+            )
+        except (Denied, services.TalentRefused) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("已记录规划表年度审查。"))
+            return redirect("talent:review", review.pk)
+    return render(request, "talent/review_form.html", {"plan": plan, "given": given, "today": day})
+
+
+@login_required
+def review_detail(request, pk):
+    """A review as a printable sheet, beside the plan it reviews."""
+    review = get_object_or_404(
+        PlanReview.objects.select_related("plan__employee", "plan__filled_by", "reviewer"), pk=pk
+    )
+    _person(request, review.plan.employee.employee_id)
+    return render(request, "talent/review.html", {"review": review, "plan": review.plan})
 
 
 @login_required

@@ -9,7 +9,10 @@ stored with a key, a name, an address or a time finer than the day that could le
   the survey opens, with a yes/no and nothing else) apart from what was answered (Response: a random UUID
   key, the day, the respondent's department and team for the breakdowns, the answers). A BallotToken is
   the single-use key between the two: it knows no person and is deleted when the response is stored.
-Rows change only through rungs.voice.suggestions and rungs.voice.surveys, each change in the audit trail.
+Staff forums (座谈会) are meetings, not anonymous: who attended is on record. The issues raised are kept
+without who raised them, each followed as an action to completion and published like a suggestion.
+Rows change only through rungs.voice.suggestions, rungs.voice.surveys and rungs.voice.forums, each change
+in the audit trail.
 """
 
 from __future__ import annotations
@@ -141,6 +144,8 @@ class Survey(models.Model):
     opens_on = models.DateField(_("开始日期"))
     closes_on = models.DateField(_("截止日期"))
     min_group = models.PositiveSmallIntegerField(_("最小报告人数"), default=MIN_GROUP_DEFAULT)
+    # The rounds of one repeated survey share a series name; the dashboards put them side by side.
+    series = models.CharField(_("调查系列"), max_length=100, blank=True, db_index=True)
     state = models.CharField(_("状态"), max_length=20, choices=State, default=State.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -240,3 +245,86 @@ class Response(models.Model):
         verbose_name = _("答卷")
         verbose_name_plural = _("答卷")
         ordering = ["survey", "id"]
+
+
+# ---------------------------------------------------------------------------------------------- forums
+
+
+class Forum(models.Model):
+    """A staff forum (员工座谈会): when, on what, for which department (empty = company-wide), who attended.
+    The issues raised are its actions; none of them says who raised it."""
+
+    held_on = models.DateField(_("召开日期"))
+    topic = models.CharField(_("主题"), max_length=200)
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("部门")
+    )
+    attendees = models.ManyToManyField(Employee, related_name="+", blank=True, verbose_name=_("参会员工"))
+    other_attendees = models.CharField(_("其他参会人员"), max_length=500, blank=True)
+    summary = models.TextField(_("会议纪要"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("员工座谈会")
+        verbose_name_plural = _("员工座谈会")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.topic}"
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.department) if self.department_id else str(_("全公司"))
+
+
+class ForumAction(models.Model):
+    """One issue raised at a forum, followed to completion: who owns it, by when, where it stands. The
+    issue is the forum's, not a person's: no field names who raised it."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("已收到")
+        IN_PROGRESS = "in_progress", _("处理中")
+        DONE = "done", _("已完成")
+        DECLINED = "declined", _("不予处理")
+
+    forum = models.ForeignKey(Forum, models.CASCADE, related_name="actions")
+    seq = models.PositiveIntegerField()  # its number within the forum
+    issue = models.TextField(_("提出的问题"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="forum_actions", verbose_name=_("负责人")
+    )
+    due_on = models.DateField(_("完成期限"))
+    state = models.CharField(_("处理状态"), max_length=20, choices=State, default=State.RECEIVED)
+    result = models.TextField(_("处理结果"), blank=True)  # published with the state
+
+    class Meta:
+        verbose_name = _("座谈会事项")
+        verbose_name_plural = _("座谈会事项")
+        ordering = ["forum", "seq"]
+        constraints = [models.UniqueConstraint(fields=["forum", "seq"], name="one_forum_action_per_seq")]
+
+    def __str__(self):
+        return f"{self.forum.topic} #{self.seq}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.RECEIVED, self.State.IN_PROGRESS)
+
+
+class ForumActionStep(models.Model):
+    """One published step of an action: from which state to which, on which day, by whom, why."""
+
+    action = models.ForeignKey(ForumAction, models.CASCADE, related_name="steps")
+    seq = models.PositiveIntegerField()
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20, choices=ForumAction.State)
+    on = models.DateField(_("日期"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("事项处理记录")
+        verbose_name_plural = _("事项处理记录")
+        ordering = ["action", "seq"]

@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from rungs.accounts.models import Role
+from rungs.accounts.scope import sees_everyone
 from rungs.people.models import Department, Team
 from rungs.voice.models import Question, Survey
 
@@ -144,6 +146,19 @@ def question_results(survey: Survey, group: Group) -> list[QuestionResult]:
             res.comments = sorted(values)  # sorted, not in the order they came
         out.append(res)
     return out
+
+
+def readable_by(user, group: Group) -> bool:
+    """Which groups' results a reader sees: everything for the company-wide roles, their department for
+    supervisors and department managers, their team for team leads. (What is shown within them is
+    decided by the suppression above; this only narrows it further.)"""
+    if sees_everyone(user):
+        return True
+    if user.role in (Role.SUPERVISOR, Role.DEPARTMENT_MANAGER):
+        return user.department_id is not None and group.department_id == user.department_id
+    if user.role == Role.TEAM_LEAD:
+        return user.team_id is not None and group.team_id == user.team_id
+    return False
 
 
 def hidden_label(survey: Survey) -> str:

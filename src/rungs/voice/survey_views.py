@@ -72,8 +72,16 @@ def index(request):
             "teams": Team.objects.all() if wide else Team.objects.filter(department_id=user.department_id),
             "wide": wide,
             "today": today(),
+            "series": series_names(user),
+            "can_results": may(user, "survey.results"),
         },
     )
+
+
+def series_names(user) -> list[str]:
+    """The series of the surveys the user sees (drafts left out)."""
+    rows = surveys_for(user).exclude(series="").exclude(state=Survey.State.DRAFT)
+    return sorted(set(rows.values_list("series", flat=True)))
 
 
 def _date(value: str) -> dt.date | None:
@@ -110,6 +118,7 @@ def create(request):
             department=department,
             team=team,
             min_group=min_group,
+            series=p.get("series", ""),
             actor=request.user,
         )
     except (Denied, surveys.SurveyRefused) as exc:
@@ -170,6 +179,19 @@ def act(request, pk):
     return redirect("voice:survey", s.pk)
 
 
+@login_required
+@require_POST
+def set_series(request, pk):
+    s = _survey(request, pk)
+    try:
+        surveys.survey_series_set(survey=s, series=request.POST.get("series", ""), actor=request.user)
+    except (Denied, surveys.SurveyRefused) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("voice:survey", s.pk)
+
+
 def _ballot_page(request, s, token, error="", status=200):
     response = render(
         request,
@@ -209,22 +231,10 @@ def ballot(request, pk):
     return response
 
 
-def _visible(user, group: results.Group) -> bool:
-    """Which groups' results a reader sees: everything for the company-wide roles, their department for
-    supervisors and department managers, their team for team leads."""
-    if sees_everyone(user):
-        return True
-    if user.role in (Role.SUPERVISOR, Role.DEPARTMENT_MANAGER):
-        return user.department_id is not None and group.department_id == user.department_id
-    if user.role == Role.TEAM_LEAD:
-        return user.team_id is not None and group.team_id == user.team_id
-    return False
-
-
 def _readable(request, pk):
     check(request.user, "survey.results")
     s = _survey(request, pk)
-    groups = [g for g in results.survey_groups(s, today()) if _visible(request.user, g)]
+    groups = [g for g in results.survey_groups(s, today()) if results.readable_by(request.user, g)]
     return s, groups
 
 

@@ -76,8 +76,10 @@ def survey_create(
     department: Department | None = None,
     team: Team | None = None,
     min_group: int = 5,
+    series: str = "",
 ) -> Survey:
-    """A draft survey for a target group (a team, a department or everyone) with its questions."""
+    """A draft survey for a target group (a team, a department or everyone) with its questions; `series`
+    names the repeated survey it is a round of (the dashboards compare the rounds of a series)."""
     check(actor, "survey.manage")
     _own_department(actor, department, team)
     title = (title or "").strip()
@@ -99,14 +101,40 @@ def survey_create(
         opens_on=opens_on,
         closes_on=closes_on,
         min_group=min_group,
+        series=_series(series),
         created_by=actor,
     )
     for i, q in enumerate(questions, start=1):
         Question.objects.create(
             survey=survey, position=i, kind=q["kind"], text=q["text"], choices=q["choices"]
         )
-    record(actor, "survey.manage", survey, after={"target": survey.target_label, "min_group": min_group})
+    record(
+        actor,
+        "survey.manage",
+        survey,
+        after={"target": survey.target_label, "min_group": min_group, "series": survey.series},
+    )
     return survey
+
+
+def _series(value: str) -> str:
+    value = " ".join((value or "").split())
+    if len(value) > 100:
+        raise SurveyRefused(_("调查系列的名称最多 100 个字。"))
+    return value
+
+
+@transaction.atomic
+def survey_series_set(*, survey: Survey, series: str, actor) -> Survey:
+    """Puts a survey into a series (or takes it out, ""), at any time: a series only places rounds side by
+    side; what each round shows is still decided by its own minimum reporting group."""
+    s = Survey.objects.select_for_update().get(pk=survey.pk)
+    check(actor, "survey.manage")
+    _own_department(actor, s.department, s.team)
+    before, s.series = s.series, _series(series)
+    s.save(update_fields=["series"])
+    record(actor, "survey.manage", s, before={"series": before}, after={"series": s.series})
+    return s
 
 
 def target_people(survey: Survey):

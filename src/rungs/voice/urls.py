@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rungs.voice import survey_views, views
+from rungs.voice import dashboard_views, forum_views, survey_views, views
 
 app_name = "voice"
 urlpatterns = [
@@ -17,4 +17,12 @@ urlpatterns = [
     path("surveys/<int:pk>/ballot/", survey_views.ballot, name="ballot"),
     path("surveys/<int:pk>/results/", survey_views.results_page, name="results"),
     path("surveys/<int:pk>/results.csv", survey_views.export, name="results-export"),
+    path("surveys/<int:pk>/series/", survey_views.set_series, name="survey-series"),
+    path("surveys/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("surveys/dashboard.csv", dashboard_views.export, name="dashboard-export"),
+    path("forums/", forum_views.index, name="forums"),
+    path("forums/new/", forum_views.create, name="forum-create"),
+    path("forums/<int:pk>/", forum_views.detail, name="forum"),
+    path("forums/<int:pk>/issues/", forum_views.add_issue, name="forum-issue"),
+    path("forums/actions/<int:pk>/act/", forum_views.act, name="forum-act"),
 ]
