@@ -55,6 +55,8 @@ ACTIONS: dict[str, Rule] = {
     "token.revoke": Rule(frozenset({Role.ADMIN}), _("吊销 API 令牌")),
     "user.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("管理登录账号")),
     "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
+    # Everyone changes their own password; another login's password is user.manage's.
+    "user.password": Rule(EVERYONE, _("修改登录密码")),
     "audit.read": Rule(frozenset({Role.HR, Role.ADMIN}), _("查看审计记录")),
     # Promotion rounds. The policy's authority matrix then names who reviews and approves each level
     # (rungs.promotions.services checks the person holds that role or function, beside this table).

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.models import Role
-from rungs.audit.trail import record
+from rungs.audit.trail import actor_name, record
 
 # The fields of a login the trail follows (the password only as "changed", never its hash).
 TRACKED = ("username", "role", "employee", "department", "team", "is_active", "is_staff", "is_superuser")
@@ -40,6 +40,27 @@ def user_save(*, user, before: dict | None, actor, password_changed: bool = Fals
             after=changed,
         )
     return user
+
+
+@transaction.atomic
+def password_changed(*, user, actor, before_hash: str) -> bool:
+    """Audits a password change that Django's own form has just written (the admin's password page or
+    one's own), inside the same transaction: a change of another person's password needs user.manage, so
+    a refusal undoes it. The trail says "changed" (or "disabled"), never the hash. False when the hash
+    did not change (the form was refused)."""
+    user.refresh_from_db(fields=["password"])
+    if user.password == before_hash:
+        return False
+    own = actor is not None and actor.pk == user.pk
+    check(actor, "user.password" if own else "user.manage")
+    state = "changed" if user.has_usable_password() else "disabled"
+    record(
+        actor,
+        "user.password",
+        user,
+        after={"password": state, "by": "self" if own else actor_name(actor)},
+    )
+    return True
 
 
 @transaction.atomic
