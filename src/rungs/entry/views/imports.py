@@ -6,6 +6,7 @@ in the uploader's session, so nobody else can commit or see it. The folder is de
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import time
@@ -84,9 +85,33 @@ def _shown_file(file: str, folder: Path) -> str:
     return f"{whole[1]}.csv" if whole else file
 
 
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _rows(plan) -> list[dict]:
+    """Each file's counts and, for the changed rows, each field's stored value → the file's value."""
     return [
-        {"name": name, "label": FILE_LABELS.get(name, name), "c": change}
+        {
+            "name": name,
+            "label": FILE_LABELS.get(name, name),
+            "c": change,
+            "details": [
+                {
+                    "key": " / ".join(k for k in row.key if k),
+                    "fields": [
+                        {"column": f.column, "old": _shown(f.old), "new": _shown(f.new)} for f in row.fields
+                    ],
+                }
+                for row in plan.details.get(name, [])
+            ],
+        }
         for name, change in plan.changes.items()
     ]
 
