@@ -454,3 +454,42 @@ def test_a_warning_is_flagged_as_a_warning_not_as_a_demotion_risk(client, demo):
     assert quiet.employee_id not in rows_of(client.get("/board/", {"status": "risk"}).content.decode())
     html = client.get(f"/board/employee/{demoted.employee.employee_id}/").content.decode()
     assert '<span class="badge risk">降级风险</span>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["team-lead", "supervisor", "department-manager"])
+def test_leaders_whose_track_has_no_rules_see_their_tracks_moves_on_my_progress(client, demo, role):
+    """Issue 9: the demo policy sets promotion criteria for the skill track only; a supervisor (管理通道
+    客服主管) got an empty "my progress". They now read how their level moves on, in the policy's words:
+    the next level on the path with its posts (编制), the lateral moves (交叉晋升) the procedure lists,
+    the regular round's month and when results take effect."""
+    from rungs.accounts.models import User
+    from rungs.people.models import Assignment
+
+    user = User.objects.get(username=f"demo-{role}")
+    if user.employee_id is None:  # the demo links only the team lead to an employee: link a supervisor
+        supervisor = (
+            Assignment.objects.filter(track="management", level="supervisor", end_date__isnull=True)
+            .exclude(employee__user__isnull=False)
+            .first()
+            .employee
+        )
+        user.employee = supervisor
+        user.save()
+    client.force_login(user)
+    html = client.get("/board/me/").content.decode()
+    assert 'id="track-moves"' in html and "管理通道：如何晋升" in html
+    assert "没有更高一级" not in html and "没有包含此人" not in html
+    next_level = html[html.index('id="moves-next"') :].split("</li>")[0]
+    assert "客服经理" in next_level and "编制 1 个" in next_level  # demo posts: one manager company-wide
+    lateral = html[html.index('id="moves-lateral"') :].split("</li>")[0]
+    assert "技能通道 · 高级客服专员" in lateral and "管理通道 · 项目经理" in lateral
+    windows = html[html.index('id="moves-windows"') :].split("</li>")[0]
+    assert "12" in windows and "次年一月生效" in windows
+
+
+@pytest.mark.django_db
+def test_an_agent_on_a_track_with_rules_sees_no_track_moves(client, demo):
+    login(client, "agent")
+    html = client.get("/board/me/").content.decode()
+    assert 'id="checklist"' in html and 'id="track-moves"' not in html

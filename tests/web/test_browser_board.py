@@ -59,3 +59,34 @@ def test_hr_filters_the_board_by_team_with_htmx(live_server, page):
     assert after == Employee.objects.filter(team__code="T0002", decisions__isnull=False).distinct().count()
     assert page.evaluate("window.__kept") is True  # the table was swapped in place
     assert "team=T0002" in page.url  # and the address keeps the filter
+
+
+CLIPPED = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5
+                    || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+    .map(([text, r]) => `${svg.getAttribute('class')}: "${text}" ${r.left.toFixed(1)}..${r.right.toFixed(1)}`
+                        + ` outside ${box.left.toFixed(1)}..${box.right.toFixed(1)}`);
+})"""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_chart_axis_labels_are_not_clipped(live_server, browser, width):
+    """Issue 9: every axis label of the progress page's and the team view's charts lies inside its chart
+    (an SVG cuts off whatever falls outside its view box), on a desktop and on a phone."""
+    create_demo(24, as_of=AS_OF, seed=5)
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "demo-team-lead")
+        person = Employee.objects.filter(team__code="T0001", evaluations__isnull=False).first()
+        for url, charts in ((f"/board/employee/{person.employee_id}/", 1), ("/board/team/", 2)):
+            page.goto(f"{live_server.url}{url}")
+            page.wait_for_selector("svg.chart text.tick")
+            assert page.locator("svg.chart").count() >= charts
+            assert page.locator("svg.chart text.tick").count() > 8
+            assert page.evaluate(CLIPPED) == [], url
+    finally:
+        context.close()

@@ -122,3 +122,106 @@ def test_a_department_managers_policy_governs_their_department_only(demo):
     run = evaluation_run_start(policy=own, as_of=AS_OF, actor=manager)
     assert run.official and run.department == manager.department
     assert current_run(user("hr")).policy == company
+
+
+def _find(criteria, cid):
+    for c in criteria:
+        if c["id"] == cid:
+            return c
+        found = _find(c.get("criteria", []), cid)
+        if found:
+            return found
+    return None
+
+
+@pytest.mark.django_db
+def test_a_fact_entered_today_counts_in_a_run_started_today(client, demo):
+    """Issue 9: the forms date a fact today and a run counts what is dated before its date, so a run
+    started today with the date the form offered left out what was entered today. The run form now
+    offers tomorrow; the fact entered through the commendation form with its own default date counts."""
+    from django.utils import timezone
+
+    from rungs.core.periods import add_months
+    from rungs.entry.forms import CommendationForm
+    from rungs.records.models import Event
+
+    today = timezone.localdate()
+    lead = login(client, "team-lead")
+    official = EvaluationRun.objects.get()
+    junior = next(
+        d
+        for d in official.decisions.filter(kind="promotion", from_level="junior", employee__team=lead.team)
+        if _find(d.criteria, "internal")["actual"] == 0 and d.employee_id != lead.employee_id
+    )
+    person = junior.employee
+    offered = CommendationForm(employees=Employee.objects.all()).fields["date"].initial()
+    assert offered == today
+    r = client.post(
+        "/entry/commendation/",
+        {
+            "employee": person.employee_id,
+            "source": "internal",
+            "date": offered.isoformat(),
+            "note": "帮助新人",
+        },
+    )
+    assert r.status_code == 302 and Event.objects.filter(employee=person, date=today).count() == 1
+
+    login(client, "hr")
+    form = client.get("/entry/policies/").context["run_form"]
+    as_of = form["as_of"].value()
+    assert as_of == today + dt.timedelta(days=1)
+    r = client.post(
+        "/entry/policies/run/", {"policy": official.policy.pk, "as_of": as_of.isoformat(), "mode": "now"}
+    )
+    run = EvaluationRun.objects.exclude(pk=official.pk).get()
+    assert r.status_code == 302 and r.url.endswith(f"/entry/runs/{run.pk}/")
+    # "12 months before" D: D − 12 months ≤ date < D. Whatever the demo holds in that window, plus today's.
+    before = Event.objects.filter(
+        employee=person, type="commendation_internal", date__gte=add_months(as_of, -12), date__lt=today
+    ).count()
+    decision = run.decisions.get(employee=person, kind="promotion")
+    assert _find(decision.criteria, "internal")["actual"] == before + 1
+    assert run.data_through == today  # the latest fact on file is today's
+
+
+@pytest.mark.django_db
+def test_a_run_dated_today_names_the_facts_of_that_day_it_leaves_out(demo):
+    from django.utils import timezone
+
+    from rungs.records.models import Event
+
+    today = timezone.localdate()
+    person = Employee.objects.filter(status="regular").first()
+    Event.objects.create(employee=person, date=today, type="commendation_internal")
+    run = evaluation_run_start(policy=Policy.objects.get(), as_of=today, actor=user("hr"))
+    assert any(f"1 条记录的日期就是评估日期 {today.isoformat()}，未计入" in w for w in run.warnings)
+
+
+@pytest.mark.django_db
+def test_every_result_page_says_how_old_its_data_are_and_warns_when_they_are_stale(client, demo):
+    official = EvaluationRun.objects.get()
+    login(client, "hr")
+    person = official.decisions.filter(employee__team__isnull=False).first().employee
+    pages = (
+        "/board/",
+        "/board/team/",
+        f"/board/employee/{person.employee_id}/",
+        f"/entry/runs/{official.pk}/",
+    )
+    through = official.data_through.isoformat()
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert 'id="freshness"' in html and f"数据截至 {through}" in html, url
+        assert 'id="stale-warning"' not in html, url
+    # Run half a year after the data end: the run becomes the current one, and every page warns.
+    stale = evaluation_run_start(policy=official.policy, as_of=dt.date(2027, 6, 1), actor=user("hr"))
+    assert (
+        stale.official
+        and stale.stale
+        and stale.data_lag_days == (dt.date(2027, 6, 1) - official.data_through).days - 1
+    )
+    for url in (*pages[:3], f"/entry/runs/{stale.pk}/"):
+        html = client.get(url).content.decode()
+        assert 'id="stale-warning"' in html and "2027-06-01" in html, url
+        assert "数据比评估日期早两个月以上" in html, url

@@ -102,3 +102,42 @@ def test_chinese_on_an_english_page_switches_back(client, demo):
     assert "资格看板" in client.get(r["Location"]).content.decode()
     r = client.post("/i18n/setlang/", {"language": "en", "next": "/board/"})
     assert r["Location"] == "/en/board/"
+
+
+@pytest.mark.django_db
+def test_a_password_change_writes_an_audit_entry_in_the_admin_and_for_oneself(client, demo):
+    """Issue 9: the trail follows logins; a password changed in the admin or by its owner is recorded
+    (as "changed", never the hash), and a refused change records nothing."""
+    from rungs.audit.models import AuditEntry
+
+    agent = get_user_model().objects.get(username="demo-agent")
+    login(client, "admin")
+    before = AuditEntry.objects.count()
+    url = f"/admin/accounts/user/{agent.pk}/password/"
+    refused = {"password1": "12345678901", "password2": "12345678901", "usable_password": "true"}
+    assert client.post(url, refused).status_code == 200  # the validators refuse it
+    assert AuditEntry.objects.count() == before
+    good = {"password1": "绿色-Heron-2027!", "password2": "绿色-Heron-2027!", "usable_password": "true"}
+    assert client.post(url, good).status_code == 302
+    entry = AuditEntry.objects.latest("pk")
+    assert (entry.action, entry.actor, entry.target_id) == ("user.password", "demo-admin", str(agent.pk))
+    assert entry.after == {"password": "changed", "by": "demo-admin"}
+    assert agent.password not in str(entry.after)
+    assert get_user_model().objects.get(pk=agent.pk).check_password("绿色-Heron-2027!")
+
+    agent.refresh_from_db()
+    client.force_login(agent)
+    mine = {
+        "old_password": "绿色-Heron-2027!",
+        "new_password1": "蓝色-Tiger-2026!",
+        "new_password2": "蓝色-Tiger-2026!",
+    }
+    r = client.post("/accounts/password/", mine)
+    assert r.status_code == 302 and r.url.endswith("/accounts/password/done/")
+    entry = AuditEntry.objects.latest("pk")
+    assert (entry.action, entry.actor, entry.after) == (
+        "user.password",
+        "demo-agent",
+        {"password": "changed", "by": "self"},
+    )
+    assert AuditEntry.objects.count() == before + 2

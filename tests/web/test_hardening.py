@@ -96,6 +96,39 @@ def test_bad_dates_and_numbers_are_refused_at_preview_and_by_the_api_alike(clien
     assert (Event.objects.count(), Evaluation.objects.count()) == (events, scores)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("written", ["0000-01-01", "-001-01-01", "+2024-01-01", "2024-01-01 garbage"])
+def test_a_date_of_year_zero_a_negative_year_or_with_a_sign_or_tail_is_refused_alike(client, demo, written):
+    """The same date is refused on the preview page (file, row, column) and by the bulk API (list, row from
+    0, column), and nothing is stored either way."""
+    eid = Employee.objects.order_by("employee_id").first().employee_id
+    events = Event.objects.count()
+    login(client, "hr")
+    preview = upload(
+        client,
+        {
+            "employees.csv": f"employee_id,name,hire_date\n{eid},张三,2024-03-01\n",
+            "events.csv": f"employee_id,date,type\n{eid},{written},complaint\n",
+        },
+    )
+    page = client.get(preview)
+    html = page.content.decode()
+    assert 'id="problems"' in html and 'id="commit"' not in html and written in html
+    [p] = page.context["problems"]
+    assert (p["file"].split("/")[-1], p["row"], p["column"], p["got"]) == ("events.csv", 2, "date", written)
+    body = {"events": [{"employee_id": eid, "date": written, "type": "complaint"}]}
+    r = client.post("/api/records/bulk", body, content_type="application/json", headers=key("hr"))
+    assert r.status_code == 400
+    [problem] = r.json()["problems"]
+    assert (problem["file"], problem["row"], problem["column"], problem["got"]) == (
+        "events",
+        0,
+        "date",
+        written,
+    )
+    assert Event.objects.count() == events
+
+
 # ------------------------------------------------------------------- previews clean, commits
 
 

@@ -172,3 +172,82 @@ def test_policy_in_force_is_chosen_by_date():
     assert Policy.in_force(dt.date(2026, 6, 30)) == old
     assert Policy.in_force(dt.date(2026, 7, 1)) == new
     assert Policy.in_force(dt.date(2024, 12, 31)) is None
+
+
+@pytest.mark.django_db
+def test_a_file_without_some_columns_leaves_them_alone_and_the_preview_shows_each_field(client, demo):
+    """Issue 9: an employees.csv with only id, name and hire date blanked team, department, education
+    and manager, and the preview said only "更新 1". Now what the file lacks stays, and the preview lists
+    each field of each changed row, stored value → new value."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.web.conftest import login
+
+    person = (
+        Employee.objects.filter(team__isnull=False, department__isnull=False, manager__isnull=False)
+        .exclude(education="")
+        .first()
+    )
+    person.attributes = {"工位": "A-12"}
+    person.status = Employee.Status.PROBATION
+    person.save()
+    kept = (
+        person.team_id,
+        person.department_id,
+        person.education,
+        person.manager_id,
+        person.status,
+        person.birth_date,
+    )
+    hire = person.hire_date
+    moved = hire.replace(day=1) if hire.day != 1 else hire.replace(day=2)
+    text = f"employee_id,name,hire_date\n{person.employee_id},王改名,{moved.isoformat()}\n"
+    login(client, "hr")
+    r = client.post("/entry/import/", {"files": [SimpleUploadedFile("employees.csv", text.encode())]})
+    page = client.get(r.url)
+    html = page.content.decode()
+    [employees] = [row for row in page.context["rows"] if row["name"] == "employees"]
+    assert (employees["c"].new, employees["c"].changed) == (0, 1)
+    [row] = employees["details"]
+    assert row["key"] == person.employee_id
+    assert row["fields"] == [
+        {"column": "name", "old": person.name, "new": "王改名"},
+        {"column": "hire_date", "old": hire.isoformat(), "new": moved.isoformat()},
+    ]
+    assert 'id="changed-employees"' in html and person.name in html and "王改名" in html
+    client.post(f"/entry/import/{r.url.rstrip('/').split('/')[-1]}/commit/")
+    person.refresh_from_db()
+    assert (person.name, person.hire_date) == ("王改名", moved)
+    assert (
+        person.team_id,
+        person.department_id,
+        person.education,
+        person.manager_id,
+        person.status,
+        person.birth_date,
+    ) == kept
+    assert person.attributes == {"工位": "A-12"}
+
+
+@pytest.mark.django_db
+def test_a_records_file_without_grade_keeps_the_stored_grades(demo, tmp_path):
+    """The same for records: an evaluations file of scores only changes the scores."""
+    stored = Evaluation.objects.exclude(grade="").exclude(score=None).select_related("employee").first()
+    person = stored.employee
+    folder = tmp_path / "scores"
+    folder.mkdir()
+    (folder / "employees.csv").write_text(
+        f"employee_id,name,hire_date\n{person.employee_id},{person.name},{person.hire_date}\n",
+        encoding="utf-8",
+    )
+    (folder / "evaluations.csv").write_text(
+        f"employee_id,period,score\n{person.employee_id},{stored.period},{stored.score + 1:g}\n",
+        encoding="utf-8",
+    )
+    plan = import_path(folder, dry_run=True)
+    assert plan.changes["employees"].changed == 0 and plan.changes["evaluations"].changed == 1
+    [row] = plan.details["evaluations"]
+    assert [(f.column, f.old, f.new) for f in row.fields] == [("score", stored.score, stored.score + 1)]
+    apply(plan)
+    again = Evaluation.objects.get(employee=person, period=stored.period)
+    assert (again.score, again.grade) == (stored.score + 1, stored.grade)

@@ -129,6 +129,8 @@ def test_the_board_lists_who_is_eligible_but_not_in_yet_and_filters_by_stage(com
         return html[html.find(start) :] if start in html else ""
 
     page = client.get(f"/rounds/{rnd.pk}/").content.decode()
+    # the run the round rests on says how old its data are (issue 9)
+    assert 'id="freshness"' in page and f"评估日期 {rnd.run.as_of.isoformat()}" in page
     eligible = section(page, 'id="eligible"')
     # 王芳 and 赵丽 meet every condition; 李强 has 3 months as junior of the 12 wanted
     assert "符合条件、尚未参加的人选（2 人）" in eligible and "E1" in eligible and "E3" in eligible

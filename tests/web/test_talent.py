@@ -325,6 +325,7 @@ def test_the_talent_pages_render(talent, client):
     assert client.get("/talent/").status_code == 200
     page = client.get(f"/talent/pools/{pool.pk}/").content.decode()
     assert 'data-employee="P2"' in page and "1–2年内可任" in page
+    assert 'id="freshness"' in page and f"评估日期 {run.as_of.isoformat()}" in page  # issue 9
     file = client.get("/talent/people/A1/").content.decode()
     assert "转正1个月内及每年应填写员工职业发展规划表" in file
     client.force_login(u["wang"])

@@ -57,6 +57,10 @@ ACTIONS: dict[str, Rule] = {
     # The group robots (DingTalk/Feishu) that reminders are sent through: their webhooks and secrets.
     "robot.manage": Rule(frozenset({Role.ADMIN}), _("管理群机器人")),
     "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
+    # The organisation on HR's pages (rungs.accounts.org): departments, teams, employees and posts (编制).
+    "org.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("维护部门、班组、员工和编制")),
+    # Everyone changes their own password; another login's password is user.manage's.
+    "user.password": Rule(EVERYONE, _("修改登录密码")),
     "audit.read": Rule(frozenset({Role.HR, Role.ADMIN}), _("查看审计记录")),
     # Promotion rounds. The policy's authority matrix then names who reviews and approves each level
     # (rungs.promotions.services checks the person holds that role or function, beside this table).
@@ -246,6 +250,8 @@ def abilities(user) -> dict[str, bool]:
         "can_read_policies": may(user, "policy.read"),
         "can_read_audit": may(user, "audit.read"),
         "can_issue_tokens": may(user, "token.issue"),
+        "can_manage_org": may(user, "org.manage"),
+        "can_manage_logins": may(user, "user.manage"),
         "can_open_rounds": may(user, "round.open"),
         "can_read_cases": may(user, "case.read"),
         "can_edit_calendar": may(user, "calendar.edit"),

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -45,6 +45,15 @@ class PasswordChangeView(auth.PasswordChangeView):
 
     template_name = "rungs/password_change.html"
     success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        from rungs.accounts.services import password_changed
+
+        with transaction.atomic():
+            before = self.request.user.password
+            response = super().form_valid(form)
+            password_changed(user=self.request.user, actor=self.request.user, before_hash=before)
+        return response
 
 
 class PasswordChangeDoneView(auth.PasswordChangeDoneView):

@@ -51,9 +51,12 @@ def validate(rows: dict[str, list[dict]]) -> tuple[Dataset, list[str]]:
     problems: list[Problem] = []
     warnings: list[str] = []
     frames: dict[str, pl.DataFrame] = {}
+    given: dict[str, tuple[str, ...]] = {}
     for name in TABLES:
         if rows.get(name):
-            frames[name] = validate_frame(name, _frame(name, rows[name]), name, problems, warnings)
+            frame = _frame(name, rows[name])
+            given[name] = tuple(frame.columns)  # a column no row sends is left alone, as in a file
+            frames[name] = validate_frame(name, frame, name, problems, warnings)
     referenced = set()
     for df in frames.values():
         referenced.update(df.get_column("employee_id").drop_nulls().to_list())
@@ -66,7 +69,7 @@ def validate(rows: dict[str, list[dict]]) -> tuple[Dataset, list[str]]:
             problems.append(Problem(name, row, "employee_id", "an employee_id stored in Rungs", eid))
     if problems:
         raise DataError([_api_problem(p) for p in problems])
-    return Dataset(employees=empty("employees"), **frames), warnings
+    return Dataset(employees=empty("employees"), **frames, given=given), warnings
 
 
 def upsert(rows: dict[str, list[dict]], actor) -> tuple[ImportPlan, list[str]]:

@@ -37,6 +37,15 @@ def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     return ticks
 
 
+TICK_FONT_PX = 11  # svg.chart .tick in board.css
+
+
+def label_width(text: str) -> float:
+    """A generous estimate of a tick label's width in view-box units: digits and Latin letters about
+    0.62 em, CJK characters a full em."""
+    return sum(TICK_FONT_PX * (1.0 if ord(ch) > 0x2E80 else 0.62) for ch in text)
+
+
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
 
@@ -82,8 +91,12 @@ def line_chart(
     every = max(1, math.ceil(n / 8))  # at most about eight period labels
     for i, p in enumerate(points):
         if i % every == 0 or i == n - 1:
+            # Centred under its point unless that puts part of it outside the view box, which the SVG
+            # cuts off (the last month at the right edge): then it ends (or starts) at the point.
+            half = label_width(p.label) / 2
+            anchor = "end" if x(i) + half > width else "start" if x(i) - half < 0 else "middle"
             parts.append(
-                f'<text class="tick" x="{x(i):.1f}" y="{height - 8}" text-anchor="middle">{escape(p.label)}</text>'
+                f'<text class="tick" x="{x(i):.1f}" y="{height - 8}" text-anchor="{anchor}">{escape(p.label)}</text>'
             )
     for run in _runs(points):
         coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in run)

@@ -147,13 +147,71 @@ def progress(employee: Employee, run: EvaluationRun, pv: PolicyView, lang: str) 
     if current is None:
         a = employee.current_assignments().order_by("-start_date").first()
         current = (a.track, a.level) if a else ("", "")
+    moves = None
+    if not steps and current[0] and employee.status != Employee.Status.LEFT:
+        moves = track_moves(employee, *current, pv, lang)
     return {
         "steps": steps,
         "risks": risks,
         "in_run": bool(decisions),
+        "moves": moves,
         "track_label": pv.track_label(current[0], lang) if current[0] else "",
         "level_label": pv.level_label(*current, lang) if current[1] else "",
     }
+
+
+@dataclass
+class Moves:
+    """How someone moves on from a level for which the policy sets no promotion criteria (the posts of
+    team leads, supervisors and managers are filled by promotion rounds: a vacancy, an internal posting
+    or the regular round), in the policy's own words."""
+
+    track_label: str
+    next_levels: list[str] | None  # [] at the top of the path, None off the path
+    posts: int | None  # 编制 of the next level where the person works, when any is on file
+    lateral: list[str]  # equivalent levels on other tracks (交叉晋升)
+    windows: list[int]  # months of the regular rounds
+    effective: str  # when a result takes effect
+    acting: bool  # a vacant post may be filled by an acting appointment
+
+
+def track_moves(employee: Employee, track: str, level: str, pv: PolicyView, lang: str) -> Moves | None:
+    from rungs.core.policy.parse import EFFECTIVE
+    from rungs.people.models import Position
+
+    policy = pv.policy
+    t = policy.tracks.get(track)
+    if t is None:
+        return None
+    order = list(t.path or t.level_ids())
+    # The next level on the track's path; None for a level off the path (a project post, say).
+    nexts = order[order.index(level) + 1 :][:1] if level in order else None
+    here = f"{track}.{level}"
+    lateral = [
+        pv.track_label(other.split(".")[0], lang) + " · " + pv.level_label(*other.split(".", 1), lang)
+        for group in policy.procedure.lateral
+        if here in group
+        for other in group
+        if other != here and "." in other
+    ]
+    posts = None
+    if nexts:
+        rows = Position.objects.filter(level=nexts[0]).filter(track__in=["", track])
+        dept = employee.department.name if employee.department_id else None
+        rows = rows.filter(department__in=["", dept]) if dept else rows.filter(department="")
+        total = sum(rows.values_list("headcount", flat=True))
+        posts = total if rows.exists() else None
+    proc = policy.procedure
+    words = EFFECTIVE.get(proc.effective)
+    return Moves(
+        track_label=pv.track_label(track, lang),
+        next_levels=None if nexts is None else [pv.level_label(track, lv, lang) for lv in nexts],
+        posts=posts,
+        lateral=lateral,
+        windows=list(proc.windows),
+        effective=(words[0] if lang.startswith("zh") else words[1]) if words else "",
+        acting=proc.acting is not None,
+    )
 
 
 def months_before(as_of: dt.date, n: int = CHART_MONTHS) -> list[int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 
-from rungs.core.interchange.dataset import FILES, Dataset
+from rungs.core.interchange.dataset import FILES, SCHEMAS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.reader import read_dataset
 from rungs.datasets.frames import frames_from_db
@@ -47,11 +47,33 @@ class Change:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One stored row an import changes: its key as the file names it and each field that differs."""
+
+    key: tuple[str, ...]
+    fields: tuple[FieldChange, ...]
+
+
+SHOWN_CHANGES = 200  # changed rows described field by field, per file (the counts are always complete)
+# Worked out from another column (period → period_kind, seq): present whenever that column is.
+_DERIVED = {"period_kind", "seq"}
+
+
 @dataclass
 class ImportPlan:
     source: str
     data: Dataset
     changes: dict[str, Change] = field(default_factory=dict)
+    # Per file, the first SHOWN_CHANGES changed rows, field by field (old → new).
+    details: dict[str, list[RowChange]] = field(default_factory=dict)
     _rows: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = field(default_factory=dict, repr=False)
 
     @property
@@ -142,9 +164,12 @@ def plan(data: Dataset, source: str = "") -> ImportPlan:
     result = ImportPlan(source, data)
     for name in present:
         incoming = data.frame(name)
-        new, changed, unchanged = _diff(name, incoming, current[name])
+        lacking = {c for c in SCHEMAS[name] if c not in _DERIVED and not data.has_column(name, c)}
+        new, changed, unchanged, details = _diff(name, incoming, current[name], lacking)
         result.changes[name] = Change(new.height, changed.height, unchanged)
         result._rows[name] = (new, changed)
+        if details:
+            result.details[name] = details
     return result
 
 
@@ -169,7 +194,10 @@ def _check_keys(data: Dataset, source: str) -> None:
         raise DataError(problems)
 
 
-def _diff(name: str, incoming: pl.DataFrame, stored: pl.DataFrame):
+def _diff(name: str, incoming: pl.DataFrame, stored: pl.DataFrame, lacking: set[str] = frozenset()):
+    """(new rows, changed rows with their _id, how many are unchanged, the first changed rows field by
+    field). A column the file lacks (`lacking`) keeps its stored value in a row that is stored already: an
+    employees.csv of id, name and hire date changes names and hire dates, never teams or managers."""
     key = list(KEYS[name])
     if "_n" in key:
         cols = [c for c in key if c != "_n"]
@@ -179,23 +207,46 @@ def _diff(name: str, incoming: pl.DataFrame, stored: pl.DataFrame):
     values = [c for c in stored.columns if c not in key and c != "_id"]
     incoming = incoming.select(key + values)
     joined = incoming.join(stored, on=key, how="left", nulls_equal=True, suffix="_db")
+    kept = [c for c in values if c in lacking]
+    if kept:
+        found_row = pl.col("_id").is_not_null()
+        joined = joined.with_columns(
+            pl.when(found_row).then(pl.col(f"{c}_db")).otherwise(pl.col(c)).alias(c) for c in kept
+        )
     new = joined.filter(pl.col("_id").is_null()).select(key + values)
     found = joined.filter(pl.col("_id").is_not_null())
+    compared = [c for c in values if c not in kept]
     differs = (
-        pl.any_horizontal(*[pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in values])
-        if values
+        pl.any_horizontal(*[pl.col(c).ne_missing(pl.col(f"{c}_db")) for c in compared])
+        if compared
         else pl.lit(False)
     )
-    changed = found.filter(differs).select(["_id", *key, *values])
-    return new, changed, found.height - changed.height
+    changed_full = found.filter(differs)
+    changed = changed_full.select(["_id", *key, *values])
+    details = [
+        RowChange(
+            tuple("" if row[k] is None else str(row[k]) for k in key if k != "_n"),
+            tuple(
+                FieldChange(c, row[f"{c}_db"], row[c])
+                for c in compared
+                if c not in _DERIVED and _differs(row[c], row[f"{c}_db"])
+            ),
+        )
+        for row in changed_full.head(SHOWN_CHANGES).iter_rows(named=True)
+    ]
+    return new, changed, found.height - changed.height, details
+
+
+def _differs(a, b) -> bool:
+    return (a is None) != (b is None) or (a is not None and a != b)
 
 
 @transaction.atomic
 def apply(p: ImportPlan) -> ImportPlan:
     """Writes the plan in one transaction: either every row lands or none does."""
-    touched = _apply_employees(p.data.employees, *p._rows["employees"]) if "employees" in p._rows else set()
+    touched = _apply_employees(p.data, *p._rows["employees"]) if "employees" in p._rows else set()
     pks = _pks(p.data)
-    if touched:
+    if touched and p.data.has_column("employees", "manager_id"):  # else every manager stays
         _link_managers(p.data.employees, touched, pks)
     ids = pl.DataFrame(list(pks.items()), schema=["employee_id", "_pk"], orient="row")
     for name, (new, changed) in p._rows.items():
@@ -283,8 +334,10 @@ def _pks(data: Dataset) -> dict[str, int]:
     return dict(people.values_list("employee_id", "pk"))
 
 
-def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.DataFrame) -> set[str]:
-    """Adds and updates people (and their departments and teams); returns the employee_ids written."""
+def _apply_employees(data: Dataset, new: pl.DataFrame, changed: pl.DataFrame) -> set[str]:
+    """Adds and updates people (and their departments and teams); returns the employee_ids written. An
+    updated person keeps the stored attributes the file has no column for."""
+    employees = data.employees
     pairs = employees.select("team", "department").drop_nulls("team").unique("team", keep="first").rows()
     wanted = set(employees.get_column("department").drop_nulls())
     if any(dept is None for _, dept in pairs):
@@ -305,6 +358,13 @@ def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.Dat
         if extra
         else {}
     )
+    stored_attrs = dict(
+        Employee.objects.filter(pk__in=changed.get_column("_id").to_list()).values_list("pk", "attributes")
+    )
+
+    def attributes(r) -> dict:
+        kept = {k: v for k, v in (stored_attrs.get(r.get("_id")) or {}).items() if k not in extra}
+        return {**kept, **attrs.get(r["employee_id"], {})}
 
     def fields(r):
         return dict(
@@ -316,7 +376,7 @@ def _apply_employees(employees: pl.DataFrame, new: pl.DataFrame, changed: pl.Dat
             status=r["status"] or "regular",
             regularized_on=r["regularized_on"],
             birth_date=r["birth_date"],
-            attributes=attrs.get(r["employee_id"], {}),
+            attributes=attributes(r),
         )
 
     Employee.objects.bulk_create(

@@ -4,10 +4,9 @@ imports at once write once: the second finds nothing to change) and write their 
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check, fact_action, may_write_fact
@@ -16,17 +15,14 @@ from rungs.audit.trail import record
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.interchange.reader import read_dataset
 from rungs.datasets.importer import ImportPlan, apply, check_department, plan
-
-_LOCK = zlib.crc32(b"rungs.import")  # one advisory lock for every writer of a data set
+from rungs.records.services import serialise_fact_writes
 
 
 def _serialise() -> None:
     """Imports plan by reading the database and then write what differs; two at once would both plan
-    against the same state and both write. PostgreSQL: a transaction-level advisory lock. SQLite takes
-    its write lock when the transaction begins (settings: transaction_mode IMMEDIATE)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+    against the same state and both write, and a score entered between the plan and the write was lost
+    or broke the import. Every writer of facts takes the one lock (rungs.records.services)."""
+    serialise_fact_writes()
 
 
 def import_department(actor) -> str | None:

@@ -133,6 +133,7 @@ class RunForm(forms.Form):
         label=_("评估日期"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": _("请填写评估日期。"), "invalid": _("评估日期应为 YYYY-MM-DD。")},
+        help_text=_("计入此日期之前的全部记录。默认是明天，今天录入的记录也会计入。"),
     )
     reason = forms.CharField(
         label=_("原因（仅在使用非生效版本时填写）"),
@@ -147,7 +148,15 @@ class RunForm(forms.Form):
 
         self.fields["policy"].queryset = policies if policies is not None else Policy.objects.all()
         self.fields["policy"].label_from_instance = lambda p: f"{p.label} · {p.scheme} {p.version}"
-        self.fields["as_of"].initial = timezone.localdate()
+        # The facts the forms record are dated today; a run counts what is dated before its date, so a run
+        # started today is dated tomorrow by default and counts them (see default_as_of).
+        self.fields["as_of"].initial = default_as_of()
+
+
+def default_as_of() -> dt.date:
+    """The evaluation date a run started now gets by default: tomorrow, so everything dated up to and
+    including today counts (a run counts the facts dated before its date)."""
+    return timezone.localdate() + dt.timedelta(days=1)
 
 
 def is_future(day: dt.date) -> bool:

@@ -113,3 +113,7 @@ class Position(models.Model):
     class Meta:
         verbose_name = _("编制")
         verbose_name_plural = _("编制")
+
+    def __str__(self):
+        where = " / ".join(x for x in (self.track, self.department, self.team) if x)
+        return f"{self.level}{f'（{where}）' if where else ''} × {self.headcount}"

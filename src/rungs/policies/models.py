@@ -124,6 +124,9 @@ class Policy(models.Model):
         return qs.filter(scheme=scheme).order_by("-effective_from", "-uploaded_at", "-pk").first()
 
 
+STALE_MONTHS = 2  # data ending this many months before the evaluation date get a warning
+
+
 class EvaluationRun(models.Model):
     policy = models.ForeignKey(Policy, models.PROTECT, related_name="runs", verbose_name=_("策略版本"))
     as_of = models.DateField(_("评估日期"))
@@ -156,6 +159,21 @@ class EvaluationRun(models.Model):
 
     def __str__(self):
         return f"{self.policy} @ {self.as_of}"
+
+    @property
+    def data_lag_days(self) -> int | None:
+        """Days from the latest fact on file to the evaluation date (how old the data were then)."""
+        if self.data_through is None:
+            return None
+        return max((self.as_of - self.data_through).days - 1, 0)
+
+    @property
+    def stale(self) -> bool:
+        """The data end more than STALE_MONTHS months before the evaluation date: recent scores and events
+        have probably not been imported, and the results are likely out of date."""
+        from rungs.core.periods import add_months
+
+        return self.data_through is not None and add_months(self.data_through, STALE_MONTHS) < self.as_of
 
 
 class Decision(models.Model):

@@ -16,7 +16,7 @@ from rungs.accounts.models import COMPANY_WIDE
 from rungs.audit.trail import record
 from rungs.core.periods import add_months
 from rungs.core.roles import role_label
-from rungs.policies.models import EvaluationRun, Policy
+from rungs.policies.models import STALE_MONTHS, EvaluationRun, Policy
 from rungs.policies.runs import run_evaluation
 from rungs.records.models import Evaluation, Event, Metric
 
@@ -97,9 +97,6 @@ class RunRefused(Exception):
     """The run cannot be started as asked (another version than the one in force, without a reason)."""
 
 
-STALE_MONTHS = 2  # data ending this many months before the evaluation date get a warning
-
-
 def data_through() -> dt.date | None:
     """The date of the latest fact on file: an event's date, or the last day of the latest month with an
     appraisal or a KPI value."""
@@ -152,6 +149,13 @@ def evaluation_run_start(*, policy: Policy, as_of: dt.date, actor, reason: str =
         warnings.append(
             f"数据截至 {through.isoformat()}，比评估日期早两个月以上 · the data end on {through.isoformat()}, "
             f"more than {STALE_MONTHS} months before the evaluation date"
+        )
+    same_day = Event.objects.filter(date=as_of).count()
+    if same_day:
+        warnings.append(
+            f"{same_day} 条记录的日期就是评估日期 {as_of.isoformat()}，未计入（只计入评估日期之前的记录；"
+            f"要计入今天的记录，评估日期选明天）· {same_day} record(s) dated {as_of.isoformat()} itself "
+            "are not counted (a run counts what is dated before its date)"
         )
     covered = run.decisions.exists()
     if not covered:

@@ -5,8 +5,10 @@ A correction needs a reason, and the entry keeps the value it replaced."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+import zlib
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,34 @@ from rungs.records.models import Evaluation, Event
 
 class FactRefused(Exception):
     """The fact cannot be stored as asked (already there, a person who has left, no reason given)."""
+
+
+# One lock for every writer of facts: an import or the API's bulk write (rungs.datasets.services), and
+# the day-to-day entries below. An import plans by reading the database and then writes what differs; a
+# score entered between its plan and its write was overwritten or made the import fail on the unique key.
+_LOCK = zlib.crc32(b"rungs.import")
+LOCK_WAIT = 10.0  # seconds a day-to-day entry waits for an import to finish before asking to retry
+
+
+def serialise_fact_writes(*, wait: float | None = None) -> None:
+    """Takes the writers' lock until the transaction ends. `wait=None` waits as long as it takes (an import
+    behind another); otherwise FactRefused after `wait` seconds, saying to try again. PostgreSQL: a
+    transaction-level advisory lock. SQLite takes its one write lock when a transaction begins
+    (settings: transaction_mode IMMEDIATE), which serialises writers already."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        if wait is None:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+            return
+        deadline = time.monotonic() + wait
+        while True:
+            cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK])
+            if cur.fetchone()[0]:
+                return
+            if time.monotonic() >= deadline:
+                raise FactRefused(_("正在导入数据，这次录入没有保存。请稍等片刻再提交一次。"))
+            time.sleep(0.05)
 
 
 def _about(employee: Employee) -> None:
@@ -39,6 +69,7 @@ def score_record(*, employee: Employee, period: str, score: float | None, grade:
     """A new appraisal result for a month (YYYY-MM); FactRefused if the month already has one (correct it instead)."""
     check(actor, "score.record", employee)
     _about(employee)
+    serialise_fact_writes(wait=LOCK_WAIT)
     old = _locked(employee, period)
     if old is not None:
         raise FactRefused(
@@ -75,6 +106,7 @@ def score_correct(
     reason = (reason or "").strip()
     if not reason:
         raise FactRefused(_("更正已有记录须填写更正原因。"))
+    serialise_fact_writes(wait=LOCK_WAIT)
     e = _locked(employee, period)
     if e is None:
         raise FactRefused(_("%(period)s 还没有考核结果，无需更正。") % {"period": period})
@@ -109,6 +141,7 @@ def event_record(
     action = fact_action("events", type)
     check(actor, action, employee)
     _about(employee)
+    serialise_fact_writes(wait=LOCK_WAIT)
     Employee.objects.select_for_update().filter(pk=employee.pk).first()  # serialise double submits
     same = Event.objects.filter(employee=employee, date=date, type=type, ref=ref, value=value)
     if same.exists():

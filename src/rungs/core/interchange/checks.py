@@ -34,6 +34,15 @@ IDS = ("employee_id", "manager_id")
 # space and full-width ASCII (Ｅ００１): none is visible or different on screen, so an id holding one looks
 # like another person's id and never matches it.
 _NOT_IN_ID = r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u3000\uff01-\uff5e]"
+
+
+def id_is_clean(text: str) -> bool:
+    """No invisible or full-width look-alike character (the same rule as an id in a file)."""
+    import re
+
+    return re.search(_NOT_IN_ID, text) is None
+
+
 FIRST_DATE = dt.date(1900, 1, 1)
 LAST_DATE = dt.date(2200, 12, 31)
 # (file, column, which rows): numbers that count something and cannot be below zero.

@@ -7,6 +7,7 @@ branch on presence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -112,6 +113,9 @@ class Dataset:
     events: pl.DataFrame = field(default_factory=lambda: empty("events"))
     positions: pl.DataFrame = field(default_factory=lambda: empty("positions"))
     warnings: tuple[str, ...] = ()  # non-fatal notes, e.g. unknown columns kept
+    # The columns each file came with (file name → column names), where it is known (the reader, the
+    # API): an import leaves what a file lacks alone. A file not named here is taken as complete.
+    given: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Frames built by hand or by the generator may hold labels as plain text: they get the schema's
@@ -125,3 +129,8 @@ class Dataset:
     def frame(self, name: str) -> pl.DataFrame:
         df: pl.DataFrame = getattr(self, name)
         return df
+
+    def has_column(self, name: str, column: str) -> bool:
+        """Whether file `name` came with `column` (True when what the file carried is not known)."""
+        given = self.given.get(name)
+        return given is None or column in given

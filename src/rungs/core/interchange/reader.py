@@ -89,6 +89,7 @@ def read_dataset(
     out: dict[str, pl.DataFrame] = {}
     # per file, the distinct values of its text columns (the employee ids among them), found while tidying
     ids: dict[str, dict[str, pl.Series]] = {}
+    columns: dict[str, tuple[str, ...]] = {}  # the columns each file came with
     sources = _sources(path, warnings)
     if "employees" not in sources:
         raise DataError([Problem(_file(path, "employees"), None, None, "employees.csv (it is required)")])
@@ -101,6 +102,7 @@ def read_dataset(
             df = _load(name, sources[name], keep, needed)
         except DataError as exc:
             return exc.problems, [], None, {}
+        columns[name] = tuple(c.strip() for c in df.columns)
         frame = validate_frame(name, df, _file(path, name), found, noted, distinct)
         return found, noted, frame, distinct
 
@@ -109,11 +111,13 @@ def read_dataset(
     present = [n for n in FILES if n in sources]
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = list(pool.map(one, present))
+    given: dict[str, tuple[str, ...]] = {}
     for name, (found, noted, frame, distinct) in zip(present, done, strict=True):
         problems.extend(found)
         warnings.extend(noted)
         if frame is not None:
             out[name], ids[name] = frame, distinct
+            given[name] = columns[name]
     if not problems:
         _check_references(
             path, out, problems, {n: d["employee_id"] for n, d in ids.items() if "employee_id" in d}
@@ -122,7 +126,7 @@ def read_dataset(
         raise DataError(problems)
     if keep is not None and "metrics" in out:
         out["metrics"] = _only(out["metrics"], keep)
-    return Dataset(**out, warnings=tuple(warnings))
+    return Dataset(**out, warnings=tuple(warnings), given=given)
 
 
 def _file(path: Path, name: str) -> str:

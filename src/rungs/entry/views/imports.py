@@ -6,6 +6,7 @@ in the uploader's session, so nobody else can commit or see it. The folder is de
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import time
@@ -84,9 +85,33 @@ def _shown_file(file: str, folder: Path) -> str:
     return f"{whole[1]}.csv" if whole else file
 
 
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _rows(plan) -> list[dict]:
+    """Each file's counts and, for the changed rows, each field's stored value → the file's value."""
     return [
-        {"name": name, "label": FILE_LABELS.get(name, name), "c": change}
+        {
+            "name": name,
+            "label": FILE_LABELS.get(name, name),
+            "c": change,
+            "details": [
+                {
+                    "key": " / ".join(k for k in row.key if k),
+                    "fields": [
+                        {"column": f.column, "old": _shown(f.old), "new": _shown(f.new)} for f in row.fields
+                    ],
+                }
+                for row in plan.details.get(name, [])
+            ],
+        }
         for name, change in plan.changes.items()
     ]
 
@@ -144,12 +169,26 @@ def preview(request, token: str):
 @require_POST
 @requires("import.commit")
 def commit(request, token: str):
+    if token in request.session.get(SESSION_KEY, []) and not (uploads_dir() / token).is_dir():
+        return _already_committing(request)  # claimed by the first click, or imported already
     folder = _folder(request, token)
+    # Claim the upload by renaming its folder (atomic): a second click on "commit" while the first is
+    # importing finds it gone, waits for that import and is told, instead of importing it again.
+    claimed = folder.with_name(f"{token}.committing")
     try:
-        label = ", ".join(sorted(p.name for p in folder.iterdir()))
-        plan = import_commit(source=_source(folder), actor=request.user, label=label)
+        folder.rename(claimed)
+    except OSError:
+        return _already_committing(request)
+    try:
+        label = ", ".join(sorted(p.name for p in claimed.iterdir()))
+        plan = import_commit(source=_source(claimed), actor=request.user, label=label)
     except DataError:
+        claimed.rename(folder)
         return render(request, "entry/import_preview.html", _preview_context(request, folder, token))
+    except BaseException:
+        claimed.rename(folder)
+        raise
+    shutil.rmtree(claimed, ignore_errors=True)
     _forget(request, token)
     request.session[DONE_KEY] = [
         {
@@ -162,6 +201,18 @@ def commit(request, token: str):
         for r in _rows(plan)
     ]
     messages.success(request, _("导入完成：所有数据已写入。"))
+    return redirect("entry:import_done")
+
+
+def _already_committing(request):
+    """A repeated commit of an upload being imported: waits until no import runs, then says so."""
+    from django.db import transaction
+
+    from rungs.records.services import serialise_fact_writes
+
+    with transaction.atomic():
+        serialise_fact_writes()
+    messages.info(request, _("这批文件已经提交导入，重复的提交已忽略。"))
     return redirect("entry:import_done")
 
 

@@ -12,12 +12,16 @@ class Command(BaseCommand):
     help = "Evaluate everyone under the policy in force and store the decisions / 运行资格评估"
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", default=None, help="YYYY-MM-DD (default today)")
+        parser.add_argument(
+            "--as-of",
+            default=None,
+            help="YYYY-MM-DD (default tomorrow: facts dated before it count, so today's do)",
+        )
         parser.add_argument("--scheme", default=None)
         actor_option(parser)
 
     def handle(self, *args, as_of, scheme, **opts):
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today() + dt.timedelta(days=1)
         policy = Policy.in_force(day, scheme)
         if policy is None:
             raise CommandError(f"no policy in force on {day}: store one with `rungs manage add_policy FILE`")
