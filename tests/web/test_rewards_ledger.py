@@ -80,6 +80,7 @@ def test_the_database_run_gives_the_lines_of_rungs_rewards_to_the_fen(office, tm
                 "plan": ln.plan,
                 "component": ln.component,
                 "amount": f"{ln.amount:.2f}",
+                "unit": "yuan",  # the ledger takes plans in yuan only (a points plan is refused)
                 "explanation": ln.explanation,
                 "inputs": ln.inputs,
             }
@@ -227,3 +228,21 @@ def test_the_database_refuses_to_edit_a_line(office):  # noqa: F811
     line.refresh_from_db()
     assert line.amount == D("6000.00")
     RewardLine.objects.filter(pk=line.pk).update(state=S.APPROVED)  # the state moves
+
+
+def test_a_plan_in_points_is_refused_by_the_ledger_with_the_reason(office):  # noqa: F811
+    from rungs.policies.services import policy_create
+    from rungs.rewards.models import RewardRun
+    from rungs.rewards.services import RewardRefused
+
+    u, policy = office
+    text = POLICY.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"')
+    points = (
+        "\n    - id: stars\n      cycle: month\n      unit: points\n      components: [{id: f, fixed: 10}]\n"
+    )
+    text = text.replace("\n  plans:\n", "\n  plans:" + points, 1)
+    assert "unit: points" in text and text != POLICY.read_text(encoding="utf-8")
+    stored = policy_create(text=text, filename=POLICY.name, actor=u["hr"])
+    with pytest.raises(RewardRefused, match="stars 以积分计"):
+        reward_run_start(policy=stored, cycle="2026-05", actor=u["hr"])
+    assert not RewardRun.objects.exists()  # nothing paid out as yuan

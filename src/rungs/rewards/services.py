@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import Denied, check
 from rungs.audit.trail import record
 from rungs.core.rewards.cycle import parse_cycle
+from rungs.core.rewards.run import plans_for
 from rungs.policies.models import Policy
 from rungs.rewards import runs
 from rungs.rewards.models import Dispute, RewardLine, RewardRun
@@ -45,6 +46,14 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
         raise RewardRefused(str(exc)) from None
     if not policy.parsed.rewards.plans:
         raise RewardRefused(_("策略 %(p)s 没有奖励方案（rewards.plans）。") % {"p": str(policy)})
+    # The ledger and the payroll hold money: a plan in points (rungs rewards computes it) would be paid
+    # out as yuan, so it is refused here until the ledger keeps points apart.
+    points = [p.id for p in plans_for(policy.parsed, c) if p.unit == "points"]
+    if points:
+        raise RewardRefused(
+            _("方案 %(plans)s 以积分计，台账目前只记金额；请用 rungs rewards 计算积分。")
+            % {"plans": "、".join(points)}
+        )
     earlier = RewardRun.objects.filter(policy__scheme=policy.scheme, cycle=c.label).first()
     if earlier is not None:
         raise RewardRefused(
