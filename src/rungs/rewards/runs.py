@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from rungs.core.engine.evaluate import metrics_used
+from rungs.core.engine.evaluate import union
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.policy.model import Policy as ParsedPolicy
 from rungs.core.rewards.cycle import Cycle
 from rungs.core.rewards.money import yuan
 from rungs.core.rewards.run import RewardRun as CoreRun
-from rungs.core.rewards.run import metrics_needed, run_rewards
+from rungs.core.rewards.run import needed_for_cycle, run_rewards
 from rungs.datasets.frames import dataset_from_db
 from rungs.datasets.importer import insert_rows, refresh_statistics
 from rungs.people.models import Employee
@@ -34,17 +34,17 @@ LINE_COLUMNS = {
 }
 
 
-def database_dataset(*parsed: ParsedPolicy) -> Dataset:
-    """The stored records with the metrics these policies read."""
-    keep: set[str] = set()
-    for p in parsed:
-        keep |= metrics_needed(p) | metrics_used(p)
-    return dataset_from_db(keep_metrics=keep)
+def database_dataset(cycle: Cycle, *parsed: ParsedPolicy) -> Dataset:
+    """The stored records a run of these policies' plans for the cycle reads: the database leaves out the
+    rest (rungs rewards does the same while it reads the files), so the lines are the same either way."""
+    return dataset_from_db(needed=union(*(needed_for_cycle(p, cycle) for p in parsed)))
 
 
 def evaluate(policy: Policy, cycle: Cycle, data: Dataset | None = None) -> CoreRun:
     """The core run of the policy version's plans for the cycle over the database (or `data`)."""
-    return run_rewards(policy.parsed, data if data is not None else database_dataset(policy.parsed), cycle)
+    return run_rewards(
+        policy.parsed, data if data is not None else database_dataset(cycle, policy.parsed), cycle
+    )
 
 
 def _pks() -> pl.DataFrame:

@@ -60,7 +60,7 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
             _("制度 %(scheme)s 的 %(cycle)s 周期已经核算过（%(run)s）；有误的明细请冲销更正，不重新核算。")
             % {"scheme": policy.scheme, "cycle": c.label, "run": str(earlier)}
         )
-    data = runs.database_dataset(policy.parsed)
+    data = runs.database_dataset(c, policy.parsed)
     result = runs.evaluate(policy, c, data)
     run = RewardRun.objects.create(
         policy=policy,

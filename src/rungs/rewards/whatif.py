@@ -30,7 +30,7 @@ def _per_plan(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def compare(current: m.Policy, draft: m.Policy, cycle: Cycle) -> WhatIf:
-    data = database_dataset(current, draft)
+    data = database_dataset(cycle, current, draft)
     a = run_rewards(current, data, cycle)
     b = run_rewards(draft, data, cycle)
     labels = {p.id: p.label.zh for p in (*current.rewards.plans, *draft.rewards.plans)}

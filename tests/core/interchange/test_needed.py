@@ -131,3 +131,24 @@ def test_a_reward_run_gives_the_same_lines_from_the_rows_its_cycle_reads(scheme)
         assert to_json_obj(run_rewards(policy, less, cycle)) == want, label
         lines += len(want["lines"]) + len(want["pay_changes"])
     assert lines  # the example data give lines or pay changes in some of these cycles
+
+
+def test_the_union_of_two_needs_reads_what_either_reads():
+    from rungs.core.engine.evaluate import union
+    from rungs.core.interchange.reader import Needed
+
+    a = Needed({"csat": {"M": (24300, 24310)}}, {"Q": (8100, 8105)}, frozenset({"penalty"}))
+    b = Needed(
+        {"csat": {"M": (None, 24305), "Q": (8100, 8101)}, "aht": {"M": (24309, 24309)}},
+        {"Q": (8104, 8108), "Y": (2025, 2025)},
+        frozenset({"leave"}),
+    )
+    both = union(a, b)
+    # csat monthly: from the earliest (b reads all) to the later of the two ends
+    assert both.metrics == {
+        "csat": {"M": (None, 24310), "Q": (8100, 8101)},
+        "aht": {"M": (24309, 24309)},
+    }
+    assert both.evaluations == {"Q": (8100, 8108), "Y": (2025, 2025)}
+    assert both.event_types == {"penalty", "leave"}
+    assert union(a) == a

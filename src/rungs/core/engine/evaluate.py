@@ -329,6 +329,21 @@ def widen(spans: dict[str, Span], kind: str, span: Span) -> None:
     spans[kind] = (first, max(was[1], span[1]))
 
 
+def union(*needs: Needed) -> Needed:
+    """The rows any of several readers needs (two policy versions compared over one data set, say)."""
+    metrics: dict[str, dict[str, Span]] = {}
+    evaluations: dict[str, Span] = {}
+    types: set[str] = set()
+    for n in needs:
+        for name, kinds in n.metrics.items():
+            for kind, span in kinds.items():
+                widen(metrics.setdefault(name, {}), kind, span)
+        for kind, span in n.evaluations.items():
+            widen(evaluations, kind, span)
+        types |= n.event_types
+    return Needed(metrics, evaluations, frozenset(types))
+
+
 def _periods_read(b: m.Block) -> Iterator[tuple[str, int | None]]:
     """(period kind, how many periods back; None: all) of the measures of a block."""
     if isinstance(b, m.Aggregate | m.Rank):
