@@ -64,6 +64,8 @@ def load(name, actor):
 def test_a_demotion_trigger_becomes_a_case_and_the_owner_demotes(office):
     u, dept, team = office
     e = person("S1", "孙悦", dept, team, "grade", "senior", D(2025, 1, 1))
+    e.attributes = {"base_pay": "6800"}
+    e.save()
     ok = person("S2", "钱多", dept, team, "grade", "senior", D(2025, 1, 1))
     # 2026-Q2 is the latest complete quarter on 2026-07-01: 72 ≤ 75 demotes, 76 does not
     Evaluation.objects.create(employee=e, period="2026-Q2", period_kind="Q", seq=2026 * 4 + 1, score=72)
@@ -94,6 +96,8 @@ def test_a_demotion_trigger_becomes_a_case_and_the_owner_demotes(office):
     assert (case.state, case.outcome, case.decided_on) == (S.CLOSED, Outcome.DEMOTE, D(2026, 7, 10))
     current = e.current_assignments().get()
     assert (current.level, current.start_date, current.kind) == ("junior", D(2026, 7, 10), "demotion")
+    # the demotion rule's pay effect (base pay −10%, from the next month): 6800.00 × 0.9 = 6120.00
+    assert (case.pay["from"], case.pay["to"], case.pay["effective"]) == ("6800.00", "6120.00", "2026-08")
     # two entries in the one transaction: the level change (the assignment history) and the decision
     assert AuditEntry.objects.filter(action="case.decide", employee_id="S1").count() == 2
     with pytest.raises(CaseRefused, match="已经处理过"):

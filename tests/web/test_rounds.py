@@ -201,3 +201,53 @@ def test_posts_beyond_the_headcount_are_refused(company):
             department=dept,
             actor=u["hr"],
         )
+
+
+@pytest.mark.django_db
+def test_the_appointment_records_the_pay_effect_and_a_reversion_restores_the_pay(company):
+    """A version of the policy whose junior → senior promotion raises base pay by 8%: the appointment
+    records the change the rewards run of its month will make (5250.00 × 1.08 = 5670.00, from the month
+    after the appointment: rewards.pay_effective defaults to next_month), and its notice says so."""
+    from rungs.core.documents import appointment_lines
+    from rungs.promotions.views import appointment_notice
+
+    u, rnd = company
+    text = POLICY.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"')
+    text = text.replace("    id: junior-senior\n", "    id: junior-senior\n    pay: {base_pct: 8}\n", 1)
+    policy = policy_create(text=text, filename=POLICY.name, actor=u["hr"])
+    evaluation_run_start(policy=policy, as_of=D(2026, 9, 1), actor=u["hr"])
+    rnd = round_open(
+        policy=policy,
+        name="2026 年 9 月晋升评审（调薪）",
+        kind="regular",
+        posts=[{"track": "post", "level": "senior", "number": 2}],
+        department=rnd.department,
+        actor=u["hr"],
+    )
+    fang = u["fang"].employee
+    fang.attributes = {"base_pay": "5250"}
+    fang.save()
+    c = candidacy_apply(round=rnd, actor=u["fang"])
+    candidacy_review(candidacy=c, passed=True, actor=u["sup"])
+    notice_open(round=rnd, opened_on=D(2026, 9, 23), actor=u["hr"])
+    candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 12))
+    candidacy_appoint(candidacy=c, decided=D(2026, 10, 12), actor=u["hr"])
+    c.refresh_from_db()
+    assert (c.pay["from"], c.pay["to"], c.pay["effective"]) == ("5250.00", "5670.00", "2026-11")
+    reasons = AuditEntry.objects.filter(action="round.appoint", target_id=str(c.pk)).values_list("reason")
+    assert any("5250.00 → 5670.00" in r for (r,) in reasons)  # the appointment's entry carries it
+    _, body, _ = appointment_lines(appointment_notice(c))
+    assert any(line.startswith("薪资调整：") and "5250.00 → 5670.00" in line for line in body)
+    # pay is shown to whoever appoints and to the appointee, not to a manager who sees the candidacy
+    from django.test import Client
+    from django.urls import reverse
+
+    for who, sees in (("hr", True), ("fang", True), ("dm", False)):
+        client = Client()
+        client.force_login(u[who])
+        page = client.get(reverse("promotions:round", args=[rnd.pk])).content.decode()
+        assert 'data-employee="E1"' in page and ("5670.00" in page) is sees, who
+
+    candidacy_conclude(candidacy=c, passed=False, on=D(2027, 1, 12), reason="考核未通过", actor=u["dm"])
+    last = Transition.objects.filter(candidacy=c).last()
+    assert (last.to_state, last.reason) == (S.REVERTED, "考核未通过；基本工资恢复为 5250.00 元/月")

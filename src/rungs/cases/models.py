@@ -38,6 +38,7 @@ class Case(models.Model):
     track = models.CharField(_("通道"), max_length=50)
     level = models.CharField(_("职级"), max_length=50)
     to_level = models.CharField(_("降至职级"), max_length=50, blank=True)  # the rule's `to:` for demotions
+    pay = models.JSONField(_("薪资变动"), default=dict, blank=True)  # a demotion's, as the promotions' pay
     explanation = models.JSONField(_("触发条件明细"), default=list)  # the trigger's criteria, frozen
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

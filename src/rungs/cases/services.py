@@ -18,7 +18,7 @@ from rungs.core.policy.errors import PolicyError
 from rungs.core.targets import targets_met, targets_policy
 from rungs.datasets.frames import dataset_from_db
 from rungs.policies.models import EvaluationRun
-from rungs.records.assignments import acting_end, level_change
+from rungs.records.assignments import acting_end, level_change, pay_effect
 
 # The rule kinds that call for someone's decision (a promotion or an acting conversion goes to a round).
 CASE_KINDS = ("demotion", "unqualified_leader", "warning", "acting_conversion")
@@ -95,7 +95,8 @@ def _step(c: Case, outcome: str, on: dt.date, actor, reason: str, before: dict) 
         c,
         employee_id=c.employee.employee_id,
         before=before,
-        after={"state": c.state, "outcome": outcome, "until": c.observe_until},
+        after={"state": c.state, "outcome": outcome, "until": c.observe_until}
+        | ({"pay": c.pay["explanation_zh"]} if c.pay else {}),
         reason=reason,
     )
 
@@ -123,6 +124,16 @@ def _demote(c: Case, on: dt.date, actor, reason: str) -> None:
         action="case.decide",
         target=c,
         reason=reason,
+    )
+    # the pay effect of the demotion rule (e.g. base pay −10%), as the rewards run of the month records it
+    c.pay = pay_effect(
+        c.policy.parsed,
+        c.employee,
+        track=c.track,
+        from_level=c.level,
+        to_level=level,
+        kind="demotion",
+        effective=on,
     )
     c.to_level = level
 

@@ -29,6 +29,7 @@ class AppointmentNotice:
     round: str
     issued_on: dt.date
     onboarding: str = ""  # the 考察期 sentence, when the policy has one
+    pay: str = ""  # the pay effect of the promotion rule (基本工资 +10%，6000.00 → 6600.00，2027-01 起)
 
 
 def appointment_lines(n: AppointmentNotice) -> tuple[str, list[str], str]:
@@ -38,6 +39,8 @@ def appointment_lines(n: AppointmentNotice) -> tuple[str, list[str], str]:
         f"根据{n.round}的结果，决定任命你为{n.to_post}（原任{n.from_post}），"
         f"自 {n.effective:%Y年%m月%d日} 起生效。",
     ]
+    if n.pay:
+        body.append(f"薪资调整：{n.pay}。")
     if n.onboarding:
         body.append(n.onboarding)
     body.append("特此通知。")

@@ -99,6 +99,9 @@ class Candidacy(models.Model):
     )  # procedure.term_years after taking force
     appointment_no = models.CharField(_("任命文号"), max_length=30, blank=True)  # 〔2026〕001号, by year
     assessment = models.JSONField(_("考核成绩"), default=dict)  # {"笔试": "86", "面试": "90"}: as entered
+    # the appointment's pay effect as the rewards run of its month will record it (rewards.core pay
+    # changes): {"from", "to", "to_min", "to_max", "effective", "explanation_zh", …}; {} = none
+    pay = models.JSONField(_("薪资变动"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped by every transition: two approvers, one wins
 
     class Meta:

@@ -24,7 +24,7 @@ from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
-from rungs.records.assignments import level_change, level_revert
+from rungs.records.assignments import level_change, level_revert, pay_effect
 from rungs.records.calendar import company_calendar
 
 S = Candidacy.State
@@ -672,12 +672,23 @@ def candidacy_appoint(*, candidacy: Candidacy, decided: dt.date, actor) -> Candi
         target=c,
         reason=str(c.round),
     )
+    # the pay effect of the promotion rule, as the rewards run of the effective month will record it
+    c.pay = pay_effect(
+        c.round.policy.parsed,
+        c.employee,
+        track=c.track,
+        from_level=c.from_level,
+        to_level=c.to_level,
+        kind="promotion",
+        effective=c.effective,
+    )
     _step(
         c,
         S.APPOINTED,
         actor,
         "round.appoint",
-        _("%(day)s 起任 %(level)s") % {"day": c.effective, "level": c.to_level},
+        _("%(day)s 起任 %(level)s") % {"day": c.effective, "level": c.to_level}
+        + (_("；%(pay)s") % {"pay": c.pay["explanation_zh"]} if c.pay else ""),
     )
     announce(
         _("【任命通知】%(no)s：任命 %(name)s 为 %(level)s，%(day)s 起生效。")
@@ -719,6 +730,8 @@ def candidacy_conclude(
             target=c,
             reason=why,
         )
+        if c.pay.get("from"):  # 恢复原岗位和原薪资: the base before the appointment's raise
+            why += _("；基本工资恢复为 %(pay)s 元/月") % {"pay": c.pay["from"]}
         _step(c, S.REVERTED, actor, "round.conclude", why)
     return c
 

@@ -93,10 +93,19 @@ def _round(request, pk):
 PAGE = 100  # candidacies per page of a round's board
 
 
-def _labelled(rnd, rows, lang):
+def _labelled(rnd, rows, lang, user=None):
+    """The rows with their level labels, and the pay effect for those who may see pay: whoever appoints,
+    and the appointee (a manager who sees the candidacy does not see the person's pay)."""
+    sees_pay = user is not None and may(user, "round.appoint")
     for c in rows:
         c.from_label = level_label(rnd.policy, c.track, c.from_level, lang)
         c.to_label = level_label(rnd.policy, c.track, c.to_level, lang)
+        mine = user is not None and user.employee_id == c.employee_id
+        c.pay_text = (
+            c.pay.get("explanation_en" if lang == "en" else "explanation_zh", "")
+            if c.pay and (sees_pay or mine)
+            else ""
+        )
         yield c
 
 
@@ -138,7 +147,7 @@ def round_detail(request, pk):
     if state in Candidacy.State.values:
         rows = rows.filter(state=state)
     page = Paginator(rows.order_by("employee__employee_id", "pk"), PAGE).get_page(request.GET.get("page"))
-    shown = list(_labelled(rnd, page.object_list, lang))
+    shown = list(_labelled(rnd, page.object_list, lang, user))
     mine = rnd.candidacies.filter(employee_id=user.employee_id).exists() if user.employee_id else False
     outside, eligible = _eligible_outside(rnd, user)
     post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
@@ -308,7 +317,14 @@ def appointment_notice(c: Candidacy) -> AppointmentNotice:
         round=rnd.name,
         issued_on=c.appointed_on or c.effective or dt.date.today(),
         onboarding=ONBOARDING.get(rnd.policy.parsed.procedure.effective, ""),
+        pay=_pay_words(c.pay),
     )
+
+
+def _pay_words(pay: dict) -> str:
+    """The notice's words for the pay effect: the explanation without its leading reason and rule."""
+    text = pay.get("explanation_zh", "")
+    return text.split("：", 1)[-1]
 
 
 @login_required

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rungs.audit.trail import record
+from rungs.core.policy.model import Policy
+from rungs.core.rewards.pay import move_pay_change
 from rungs.people.models import Assignment, Employee
 
 
@@ -148,3 +150,22 @@ def acting_end(
             reason=reason,
         )
         return row
+
+
+def pay_effect(
+    policy: Policy, employee: Employee, *, track: str, from_level: str, to_level: str, kind: str, effective
+) -> dict:
+    """The pay change a decided move implies under the policy (its rule's `pay:` on the person's base_pay),
+    the very one the rewards run of the effective month records; {} when the rule has no pay effect."""
+    base = (employee.attributes or {}).get("base_pay")
+    change = move_pay_change(
+        policy,
+        employee_id=employee.employee_id,
+        base_pay=None if base in (None, "") else str(base),
+        track=track,
+        from_level=from_level,
+        to_level=to_level,
+        kind=kind,
+        effective=effective,
+    )
+    return change or {}

@@ -14,13 +14,16 @@ date or the month after (rewards.pay_effective).
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import polars as pl
 
-from rungs.core.interchange.dataset import Dataset
+from rungs.core.interchange.dataset import Dataset, empty
 from rungs.core.periods import month_seq
 from rungs.core.policy import model as m
-from rungs.core.rewards.cycle import Cycle
-from rungs.core.rewards.money import fen, fen_of_float, fen_of_text, ratio, times, yuan
+from rungs.core.rewards.cycle import Cycle, parse_cycle
+from rungs.core.rewards.money import fen, fen_of_float, fen_of_text, ratio, times, yuan, yuan_text
 
 ID = "employee_id"
 PAY_SCHEMA: dict[str, pl.DataType] = {
@@ -235,6 +238,48 @@ def pay_changes(policy: m.Policy, data: Dataset, cycle: Cycle) -> tuple[pl.DataF
         ).alias("explanation_en"),
     )
     return out.sort(ID, "effective", "reason").select(list(PAY_SCHEMA)), warnings
+
+
+def move_pay_change(
+    policy: m.Policy,
+    *,
+    employee_id: str,
+    base_pay: str | None,
+    track: str,
+    from_level: str,
+    to_level: str,
+    kind: str,
+    effective: dt.date,
+) -> dict[str, Any] | None:
+    """The pay change of one decided level change (an appointment, a demotion), as the run of its month
+    will record it: `pay_changes` over a data set holding only that move, so a decision shows exactly
+    what the rewards side pays and the two cannot drift apart. None: the move's rule has no pay effect.
+    Amounts are yuan text ("6600.00"); `to` is None for a raise range (people decide within it)."""
+    employees = empty("employees").select(ID).vstack(pl.DataFrame({ID: [employee_id]}))
+    employees = employees.with_columns(base_pay=pl.lit(base_pay, dtype=pl.String))
+    moves = pl.DataFrame(
+        {
+            ID: [employee_id, employee_id],
+            "track": [track, track],
+            "level": [from_level, to_level],
+            "start_date": [effective - dt.timedelta(days=1), effective],
+            "kind": ["initial", kind],
+        }
+    )
+    month = f"{effective.year}-{effective.month:02d}"
+    found, _ = pay_changes(policy, Dataset(employees=employees, assignments=moves), parse_cycle(month))
+    found = found.filter(pl.col("reason") == kind)
+    if found.is_empty():
+        return None
+    row = found.row(0, named=True)
+    money = {k: None if row[k] is None else yuan_text(row[k]) for k in ("from", "to", "to_min", "to_max")}
+    return {
+        **money,
+        "rule": row["rule"],
+        "effective": row["effective"],
+        "explanation_zh": row["explanation_zh"],
+        "explanation_en": row["explanation_en"],
+    }
 
 
 def _s(text: str) -> pl.Expr:
