@@ -222,7 +222,12 @@ def test_the_database_refuses_to_edit_a_line(office):  # noqa: F811
     u, policy = office
     run = reward_run_start(policy=policy, cycle="2026-10", actor=u["hr"])
     line = run.lines.get(employee__employee_id="S3")
-    for change in ({"amount": D("6500.00")}, {"inputs": {"commission": "6500.00"}}, {"explanation": "改"}):
+    for change in (
+        {"amount": D("6500.00")},
+        {"inputs": {"commission": "6500.00"}},
+        {"explanation": "改"},
+        {"unit": "points"},
+    ):
         with pytest.raises(DatabaseError, match="never edited"), transaction.atomic():
             RewardLine.objects.filter(pk=line.pk).update(**change)
     line.refresh_from_db()
@@ -230,19 +235,49 @@ def test_the_database_refuses_to_edit_a_line(office):  # noqa: F811
     RewardLine.objects.filter(pk=line.pk).update(state=S.APPROVED)  # the state moves
 
 
-def test_a_plan_in_points_is_refused_by_the_ledger_with_the_reason(office):  # noqa: F811
+def test_a_plan_in_points_keeps_points_apart_from_money(office):  # noqa: F811
+    """A copy of the KPI tiers paying points (8 / 5 / 2 积分) instead of yuan: J1 → 一档 8, J2 → 二档 5,
+    E1 → 三档 2 (the same KPIs as the yuan plan's 800 / 500 / 200). Points go to the ledger as whole
+    numbers with their unit, are summed apart from money, and stay out of the payroll."""
     from rungs.policies.services import policy_create
-    from rungs.rewards.models import RewardRun
-    from rungs.rewards.services import RewardRefused
+    from rungs.rewards.selectors import payroll_frame
 
     u, policy = office
     text = POLICY.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "2026.2"')
+    plan = text[text.index("    - id: kpi_bonus\n") :]
     points = (
-        "\n    - id: stars\n      cycle: month\n      unit: points\n      components: [{id: f, fixed: 10}]\n"
+        plan.replace("id: kpi_bonus", "id: kpi_points")
+        .replace("      budget: {amount: 2500, per: department}\n", "      unit: points\n")
+        .replace("amount: 800", "amount: 8")
+        .replace("amount: 500", "amount: 5")
+        .replace("amount: 200", "amount: 2")
     )
-    text = text.replace("\n  plans:\n", "\n  plans:" + points, 1)
-    assert "unit: points" in text and text != POLICY.read_text(encoding="utf-8")
-    stored = policy_create(text=text, filename=POLICY.name, actor=u["hr"])
-    with pytest.raises(RewardRefused, match="stars 以积分计"):
-        reward_run_start(policy=stored, cycle="2026-05", actor=u["hr"])
-    assert not RewardRun.objects.exists()  # nothing paid out as yuan
+    assert points.count("unit: points") == 1
+    stored = policy_create(text=text + points, filename=POLICY.name, actor=u["hr"])
+    run = reward_run_start(policy=stored, cycle="2026-05", actor=u["hr"])
+    got = {
+        (ln.employee.employee_id, ln.plan): (ln.amount, ln.unit)
+        for ln in run.lines.select_related("employee").filter(plan__in=["kpi_bonus", "kpi_points"])
+    }
+    assert got[("J1", "kpi_points")] == (D("8"), "points")
+    assert got[("J2", "kpi_points")] == (D("5"), "points")
+    assert got[("E1", "kpi_points")] == (D("2"), "points")
+    assert got[("J1", "kpi_bonus")] == (D("800.00"), "yuan")
+    line = run.lines.get(employee__employee_id="J1", plan="kpi_points")
+    assert line.shown == "8" and "积分" in line.explanation
+    # the run's audit entry sums money and points apart; the points plan is the yuan plan at 1/100
+    entry = AuditEntry.objects.get(action="reward.run", target_id=str(run.pk))
+    yuan_tiers = sum((ln.amount for ln in run.lines.filter(plan="kpi_bonus")), D(0))
+    assert D(entry.after["points"]) == yuan_tiers / 100 and entry.after["points"] == "27"
+    assert D(entry.after["total"]) == sum((ln.amount for ln in run.lines.filter(unit="yuan")), D(0))
+    # a correction in points must be whole
+    with pytest.raises(RewardRefused, match="整数"):
+        line_reverse(line=line, reason="档位有误", actor=u["hr"], corrected_amount="4.5")
+    reward_run_approve(run=run, actor=u["hr"], plan="kpi_points")
+    reward_run_approve(run=run, actor=u["hr"], plan="commission")
+    payroll = payroll_frame("2026-05")
+    # one KPI档位奖金 column (the yuan plan's, nothing approved of it yet): J1's 8 points are not in it
+    assert [c for c in payroll.columns if "KPI档位奖金" in c] == ["KPI档位奖金"]
+    assert not any("kpi_points" in c for c in payroll.columns)  # nor a column of its own
+    j1 = payroll.filter(payroll[payroll.columns[0]] == "J1").row(0, named=True)
+    assert j1["KPI档位奖金"] == D("0.00")

@@ -45,12 +45,17 @@ class RewardRun(models.Model):
 
 
 class RewardLine(models.Model):
-    """One ledger line (奖励明细): an employee, a plan's component, a cycle, an amount."""
+    """One ledger line (奖励明细): an employee, a plan's component, a cycle, an amount in the plan's unit:
+    yuan, or points (积分, whole numbers) which are no money and stay out of the payroll."""
 
     class State(models.TextChoices):
         ACCRUED = "accrued", _("已计提")
         APPROVED = "approved", _("已批准")
         PAID = "paid", _("已发放")
+
+    class Unit(models.TextChoices):
+        YUAN = "yuan", _("元")
+        POINTS = "points", _("积分")
 
     run = models.ForeignKey(RewardRun, models.PROTECT, related_name="lines", verbose_name=_("核算"))
     employee = models.ForeignKey(
@@ -61,7 +66,8 @@ class RewardLine(models.Model):
     component = models.CharField(_("组成部分"), max_length=100)
     cycle = models.CharField(_("周期"), max_length=10)
     department = models.CharField(_("部门"), max_length=100, blank=True)  # at run time, for the budget
-    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("数额"), max_digits=12, decimal_places=2)  # in `unit`
+    unit = models.CharField(_("单位"), max_length=10, choices=Unit, default=Unit.YUAN)
     explanation = models.TextField(_("说明"))
     explanation_en = models.TextField(_("说明（英文）"), blank=True)
     inputs = models.JSONField(_("计算依据"), default=dict)  # frozen: the values the amount came from
@@ -100,6 +106,16 @@ class RewardLine(models.Model):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+    @property
+    def shown(self) -> str:
+        """The amount as written: yuan with two places, points whole."""
+        return amount_text(self.amount, self.unit)
+
+
+def amount_text(amount, unit: str) -> str:
+    """An amount in its unit, as the ledger writes it: '3150.00' (yuan), '120' (points)."""
+    return f"{amount:.2f}" if unit == RewardLine.Unit.YUAN else f"{amount:.0f}"
 
 
 class PayChange(models.Model):

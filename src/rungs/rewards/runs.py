@@ -26,7 +26,8 @@ LINE_COLUMNS = {
     "component": pl.String,
     "cycle": pl.String,
     "department": pl.String,
-    "amount": pl.String,  # yuan with two places: exact into the DECIMAL column
+    "amount": pl.String,  # yuan (or points) with two places: exact into the DECIMAL column
+    "unit": pl.String,
     "explanation": pl.String,
     "explanation_en": pl.String,
     "inputs": pl.String,
@@ -68,7 +69,8 @@ def store_lines(run: RewardRun, result: CoreRun, data: Dataset) -> tuple[int, in
             "component",
             pl.lit(run.cycle).alias("cycle"),
             pl.col("department").fill_null(""),
-            yuan(pl.col("amount")).alias("amount"),
+            yuan(pl.col("amount")).alias("amount"),  # points are hundredths too: 12000 → 120.00
+            "unit",
             pl.col("explanation_zh").alias("explanation"),
             pl.col("explanation_en").fill_null(""),
             "inputs",

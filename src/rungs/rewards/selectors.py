@@ -64,6 +64,8 @@ def component_columns(policies) -> dict[tuple[str, str], str]:
     keys: dict[tuple[str, str], tuple[str, str]] = {}
     for policy in policies:
         for plan in policy.parsed.rewards.plans:
+            if plan.unit == "points":  # points are no money: not in the payroll
+                continue
             for c in plan.components:
                 keys.setdefault((plan.id, c.id), (plan.label.zh, c.label.zh or c.id))
     count: dict[str, int] = defaultdict(int)
@@ -74,9 +76,9 @@ def component_columns(policies) -> dict[tuple[str, str], str]:
 
 def payroll_frame(cycle: str) -> pl.DataFrame:
     """The cycle's approved and paid lines (reversals and corrections included, so each column is the net
-    amount) per employee, beside the base pay on file. Everyone with a line, and everyone employed with a
+    amount) per employee, beside the base pay on file. Lines in points (积分) are no money and stay out. Everyone with a line, and everyone employed with a
     base pay, has a row; amounts are Decimal with two places, 0 where a component paid nothing."""
-    lines = RewardLine.objects.filter(cycle=cycle, state__in=PAYABLE)
+    lines = RewardLine.objects.filter(cycle=cycle, state__in=PAYABLE, unit=RewardLine.Unit.YUAN)
     sums: dict[int, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for emp, plan, comp, amount in lines.values_list("employee_id", "plan", "component", "amount"):
         sums[emp][(plan, comp)] += amount

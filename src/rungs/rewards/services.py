@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import Denied, check
 from rungs.audit.trail import record
 from rungs.core.rewards.cycle import parse_cycle
-from rungs.core.rewards.run import plans_for
 from rungs.policies.models import Policy
 from rungs.rewards import runs
-from rungs.rewards.models import Dispute, RewardLine, RewardRun
+from rungs.rewards.models import Dispute, RewardLine, RewardRun, amount_text
 
 State = RewardLine.State
+Unit = RewardLine.Unit
 COUNTED = (State.APPROVED, State.PAID)  # the lines a budget has already spent
 CENT = Decimal("0.01")
 
@@ -33,6 +33,21 @@ class RewardRefused(Exception):
 
 def _yuan(value: Decimal) -> str:
     return f"{value.quantize(CENT):,.2f}".replace(",", "")
+
+
+def _totals(lines) -> dict[str, str]:
+    """The sums of lines for an audit entry, money and points apart: {"total": yuan, "points": …}."""
+    sums = dict(lines.order_by().values_list("unit").annotate(t=Sum("amount")))
+    out = {"total": _yuan(sums.get(Unit.YUAN) or Decimal(0))}
+    if Unit.POINTS in sums:
+        out["points"] = amount_text(sums[Unit.POINTS], Unit.POINTS)
+    return out
+
+
+def _with_unit(line: RewardLine, amount: Decimal | None = None) -> str:
+    """'3150.00 元', '120 积分': an amount of the line's unit, with the unit's word."""
+    value = line.amount if amount is None else amount
+    return f"{amount_text(value, line.unit)} {RewardLine.Unit(line.unit).label}"
 
 
 @transaction.atomic
@@ -46,14 +61,6 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
         raise RewardRefused(str(exc)) from None
     if not policy.parsed.rewards.plans:
         raise RewardRefused(_("策略 %(p)s 没有奖励方案（rewards.plans）。") % {"p": str(policy)})
-    # The ledger and the payroll hold money: a plan in points (rungs rewards computes it) would be paid
-    # out as yuan, so it is refused here until the ledger keeps points apart.
-    points = [p.id for p in plans_for(policy.parsed, c) if p.unit == "points"]
-    if points:
-        raise RewardRefused(
-            _("方案 %(plans)s 以积分计，台账目前只记金额；请用 rungs rewards 计算积分。")
-            % {"plans": "、".join(points)}
-        )
     earlier = RewardRun.objects.filter(policy__scheme=policy.scheme, cycle=c.label).first()
     if earlier is not None:
         raise RewardRefused(
@@ -71,7 +78,7 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
         warnings=list(result.warnings),
     )
     n_lines, n_pay = runs.store_lines(run, result, data)
-    total = run.lines.aggregate(t=Sum("amount"))["t"] or Decimal(0)
+    totals = _totals(run.lines.all())
     record(
         actor,
         "reward.run",
@@ -80,7 +87,7 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
             "cycle": c.label,
             "plans": run.plans,
             "lines": n_lines,
-            "total": _yuan(total),
+            **totals,
             "pay_changes": n_pay,
         },
     )
@@ -156,14 +163,14 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
         raise RewardRefused(_("没有待批准的明细。"))
     check_budgets(run.policy, run.cycle, groups)
     # One UPDATE by the same filter, not a list of keys (a company-wide run is 100,000 lines).
+    totals = _totals(lines)
     n = lines.update(state=State.APPROVED, approved_by=actor, approved_at=timezone.now())
-    total = sum((g[2] for g in groups), Decimal(0))
     record(
         actor,
         "reward.approve",
         run,
         before={"state": State.ACCRUED},
-        after={"state": State.APPROVED, "plan": plan or None, "lines": n, "total": _yuan(total)},
+        after={"state": State.APPROVED, "plan": plan or None, "lines": n, **totals},
     )
     return n
 
@@ -206,7 +213,7 @@ def line_dispute(*, line: RewardLine, text: str, actor) -> Dispute:
         "reward.dispute",
         dispute,
         employee_id=line.employee.employee_id,
-        after={"line": line.pk, "amount": _yuan(line.amount), "text": text},
+        after={"line": line.pk, "amount": _with_unit(line), "text": text},
     )
     return dispute
 
@@ -243,9 +250,12 @@ def _reverse(line: RewardLine, reason: str, actor, corrected) -> tuple[RewardLin
         "component": line.component,
         "cycle": line.cycle,
         "department": line.department,
+        "unit": line.unit,
         "state": state,
         **stamp,
     }
+    if corrected is not None and line.unit == Unit.POINTS and corrected != corrected.to_integral_value():
+        raise RewardRefused(_("积分只记整数，更正的积分应为整数，实际为 %(v)s。") % {"v": corrected})
     new = [(line.plan, line.department, -line.amount)]
     if corrected is not None:
         new.append((line.plan, line.department, corrected))
@@ -254,9 +264,10 @@ def _reverse(line: RewardLine, reason: str, actor, corrected) -> tuple[RewardLin
     reversal = RewardLine.objects.create(
         **frozen,
         amount=-line.amount,
-        explanation=_("冲销明细 #%(pk)s（%(amount)s 元：%(text)s）：%(reason)s")
-        % {"pk": line.pk, "amount": _yuan(line.amount), "text": line.explanation, "reason": reason},
-        explanation_en=f"Reversal of line #{line.pk} ({_yuan(line.amount)}: {line.explanation_en}): {reason}",
+        explanation=_("冲销明细 #%(pk)s（%(amount)s：%(text)s）：%(reason)s")
+        % {"pk": line.pk, "amount": _with_unit(line), "text": line.explanation, "reason": reason},
+        explanation_en=f"Reversal of line #{line.pk} ({amount_text(line.amount, line.unit)}"
+        f"{' points' if line.unit == Unit.POINTS else ''}: {line.explanation_en}): {reason}",
         inputs={**line.inputs, "reverses": str(line.pk)},
         reverses=line,
     )
@@ -265,10 +276,15 @@ def _reverse(line: RewardLine, reason: str, actor, corrected) -> tuple[RewardLin
         correction = RewardLine.objects.create(
             **frozen,
             amount=corrected,
-            explanation=_("更正明细 #%(pk)s（原 %(amount)s 元）：%(reason)s")
-            % {"pk": line.pk, "amount": _yuan(line.amount), "reason": reason},
-            explanation_en=f"Correction of line #{line.pk} (was {_yuan(line.amount)}): {reason}",
-            inputs={**line.inputs, "corrects": str(line.pk), "corrected_amount": _yuan(corrected)},
+            explanation=_("更正明细 #%(pk)s（原 %(amount)s）：%(reason)s")
+            % {"pk": line.pk, "amount": _with_unit(line), "reason": reason},
+            explanation_en=f"Correction of line #{line.pk} (was {amount_text(line.amount, line.unit)}"
+            f"{' points' if line.unit == Unit.POINTS else ''}): {reason}",
+            inputs={
+                **line.inputs,
+                "corrects": str(line.pk),
+                "corrected_amount": amount_text(corrected, line.unit),
+            },
             corrects=line,
         )
     return reversal, correction

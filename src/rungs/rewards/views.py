@@ -4,6 +4,8 @@ Views parse the form and call one service or selector; a refusal is shown with i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +23,7 @@ from rungs.core.policy.parse import parse_policy
 from rungs.core.rewards.cycle import parse_cycle
 from rungs.policies.models import Policy
 from rungs.rewards import selectors, services, whatif
-from rungs.rewards.models import Dispute, RewardLine, RewardRun
+from rungs.rewards.models import Dispute, RewardLine, RewardRun, amount_text
 from rungs.rewards.plain import plan_words
 
 
@@ -50,17 +52,25 @@ def plans(request):
     return render(request, "rewards/plans.html", {"policies": shown})
 
 
+def _totals(lines) -> dict:
+    """The footer of a list of lines: the yuan they sum to, and the points apart (积分 are no money)."""
+    points = [ln.amount for ln in lines if ln.unit == RewardLine.Unit.POINTS]
+    return {
+        "total": sum((ln.amount for ln in lines if ln.unit == RewardLine.Unit.YUAN), Decimal(0)),
+        "points": amount_text(sum(points, Decimal(0)), RewardLine.Unit.POINTS) if points else "",
+    }
+
+
 @login_required
 def statement(request):
     cycle = request.GET.get("cycle", "")
-    lines = selectors.my_lines(request.user, cycle)
-    total = sum(ln.amount for ln in lines)
+    lines = list(selectors.my_lines(request.user, cycle))
     return render(
         request,
         "rewards/statement.html",
         {
             "lines": lines,
-            "total": total,
+            **_totals(lines),
             "cycle": cycle,
             "cycles": selectors.cycles(selectors.my_lines(request.user)),
         },
@@ -93,11 +103,11 @@ def team(request):
     scope = RewardLine.objects.filter(employee__in=visible_employees(request.user))
     all_cycles = selectors.cycles(scope)
     cycle = request.GET.get("cycle") or (all_cycles[0] if all_cycles else "")
-    lines = selectors.team_lines(request.user, cycle)
+    lines = list(selectors.team_lines(request.user, cycle))
     return render(
         request,
         "rewards/team.html",
-        {"lines": lines, "cycle": cycle, "cycles": all_cycles, "total": sum(ln.amount for ln in lines)},
+        {"lines": lines, "cycle": cycle, "cycles": all_cycles, **_totals(lines)},
     )
 
 
@@ -122,7 +132,10 @@ def runs(request):
         )
         return redirect("rewards:run", run.pk)
     listed = RewardRun.objects.select_related("policy").annotate(
-        n=Count("lines"), total=Sum("lines__amount"), accrued=Count("lines", filter=Q(lines__state="accrued"))
+        n=Count("lines"),
+        total=Sum("lines__amount", filter=Q(lines__unit="yuan")),
+        points=Sum("lines__amount", filter=Q(lines__unit="points")),
+        accrued=Count("lines", filter=Q(lines__state="accrued")),
     )[:200]
     return render(
         request,
@@ -138,7 +151,9 @@ def run(request, pk):
     r = get_object_or_404(RewardRun.objects.select_related("policy"), pk=pk)
     lines = r.lines.select_related("employee").order_by("employee__employee_id", "plan", "component", "pk")
     per_plan = (
-        r.lines.values("plan", "state").annotate(n=Count("pk"), total=Sum("amount")).order_by("plan", "state")
+        r.lines.values("plan", "state", "unit")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .order_by("plan", "state", "unit")
     )
     return render(
         request,
