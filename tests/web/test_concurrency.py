@@ -7,6 +7,7 @@ PostgreSQL pass, where writers really do run side by side."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -197,3 +198,46 @@ def test_a_score_entered_during_a_long_import_is_told_to_retry(demo, tmp_path, m
     assert not isinstance(imported, BaseException), imported
     assert isinstance(entered, FactRefused) and "请稍等片刻再提交一次" in str(entered), entered
     assert not Evaluation.objects.filter(period="2031-04").exists()  # not stored, and the user knows it
+
+
+def test_a_level_change_and_an_award_wait_for_an_import_that_is_committing(demo, tmp_path, monkeypatch):
+    """Appointments, demotions (rungs.records.assignments) and the events honors, recognition and talent
+    write take the writers' lock too: started while an import is between its plan and its write, they
+    finish after it, not in the middle of it."""
+    import time
+
+    from rungs.records.assignments import level_change
+
+    people = list(Employee.objects.exclude(status=Employee.Status.LEFT).order_by("employee_id")[:20])
+    target = people[7]
+    current = target.current_assignments().first()
+    admin = User.objects.get(username="demo-admin")
+    planned = threading.Event()
+    _slow_apply(monkeypatch, planned, 0.8)
+    folder = _scores_folder(tmp_path, people, "2031-03", 80)
+    done: dict[str, float] = {}
+
+    def commit():
+        result = import_commit(source=folder, actor=None)
+        done["import"] = time.monotonic()
+        return result
+
+    def change():
+        planned.wait(30)
+        a = level_change(
+            employee=target,
+            track=current.track,
+            level=current.level,
+            effective=max(current.start_date, dt.date(2031, 3, 1)) + dt.timedelta(days=1),
+            kind="transfer",
+            actor=admin,
+            action="round.appoint",
+            reason="并发测试",
+        )
+        done["change"] = time.monotonic()
+        return a
+
+    imported, changed = together(commit, change)
+    assert not isinstance(imported, BaseException), imported
+    assert not isinstance(changed, BaseException), changed
+    assert done["change"] > done["import"]  # it waited for the import's commit

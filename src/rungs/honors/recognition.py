@@ -18,6 +18,7 @@ from rungs.honors.models import Recognition
 from rungs.honors.services import HonorRefused
 from rungs.people.models import Employee
 from rungs.records.models import Event
+from rungs.records.services import serialise_fact_writes
 
 REF = "recognition"
 MAX_TEXT = 500
@@ -53,6 +54,7 @@ def recognition_give(*, receiver: Employee, text: str, on: dt.date, actor) -> Re
             _("您 %(month)s 的 %(n)s 次感谢已经用完，下个月再来吧。")
             % {"month": f"{on:%Y-%m}", "n": allowance()}
         )
+    serialise_fact_writes()  # behind an import that is committing (rungs.records.services)
     event = Event.objects.create(
         employee=receiver, date=on, type="commendation_internal", ref=REF, note=text, recorded_by=actor
     )

@@ -26,6 +26,7 @@ from rungs.notify.services import announce
 from rungs.people.models import Employee, Team
 from rungs.policies.models import Policy
 from rungs.records.models import Event
+from rungs.records.services import serialise_fact_writes
 
 S = Nomination.State
 HOLDING = (S.NOMINATED, S.APPROVED, S.NOTICE, S.AWARDED)  # the nominations that take up a quota place
@@ -465,6 +466,7 @@ def honor_award(*, nomination: Nomination, on: dt.date, actor) -> Award:
     number = _next_number(on.year)
     event = None
     if n.employee_id:
+        serialise_fact_writes()  # behind an import that is committing (rungs.records.services)
         event = Event.objects.create(
             employee=n.employee,
             date=on,

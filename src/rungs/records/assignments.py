@@ -14,6 +14,7 @@ from rungs.audit.trail import record
 from rungs.core.policy.model import Policy
 from rungs.core.rewards.pay import move_pay_change
 from rungs.people.models import Assignment, Employee
+from rungs.records.services import serialise_fact_writes
 
 
 class LevelChangeRefused(Exception):
@@ -60,6 +61,8 @@ def level_change(
     if kind not in Assignment.Kind.values:
         raise ValueError(f"unknown assignment kind {kind!r}")
     with transaction.atomic():
+        # behind an import that is committing: it plans its assignment rows from what is stored
+        serialise_fact_writes()
         Employee.objects.select_for_update().filter(
             pk=employee.pk
         ).first()  # one change of a person at a time

@@ -17,6 +17,7 @@ from rungs.people.models import Department, Employee
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.policy_view import policy_view
 from rungs.records.models import Event
+from rungs.records.services import serialise_fact_writes
 from rungs.talent.models import (
     CAREER_TRACKS,
     NEEDS,
@@ -234,6 +235,7 @@ def mentor_of(employee: Employee) -> User | None:
 
 def _event(employee: Employee, type: str, date: dt.date, ref: str, note: str, actor) -> Event:
     """The fact the evaluation reads (career_plan / career_talk), written with the plan or talk."""
+    serialise_fact_writes()  # behind an import that is committing (rungs.records.services)
     return Event.objects.create(
         employee=employee, date=date, type=type, ref=ref, note=note, recorded_by=actor
     )
