@@ -9,7 +9,7 @@ from rungs.accounts.models import User
 from rungs.api.models import ApiToken
 from rungs.demo.seed import DEMO_POLICY
 from rungs.people.models import Employee
-from rungs.policies.models import Decision, Policy
+from rungs.policies.models import Decision, EvaluationRun, Policy
 from rungs.records.models import Evaluation, Event, Metric
 
 ROLES = ("agent", "team-lead", "supervisor", "qa-training", "department-manager", "hr", "executive", "admin")
@@ -423,6 +423,10 @@ def test_latest_evaluation_is_the_contract_shape_within_scope(client, keys):
         }
         assert {"id", "label", "passed", "actual", "required"} <= set(result["criteria"][0])
         assert get(client, keys[role], "/api/evaluations/latest", scheme="nope").status_code == 404
+        # how old the data are: the run's data_through (the latest fact on file), as the pages say it
+        run = EvaluationRun.objects.get(pk=Decision.objects.values_list("run_id", flat=True).first())
+        assert run.data_through is not None and body["data_through"] == run.data_through.isoformat()
+        assert body["stale"] is run.stale
     assert len(decided) > 30
 
 

@@ -370,7 +370,9 @@ def _latest(request, scheme: str | None, employees, employee=None) -> dict:
     run = current_run(_user(request), scheme, employee=employee)
     if run is None:
         raise HttpError(404, "no evaluation run yet")
-    return decisions_as_contract(run, employees)
+    # how old the data are, as every result page says it (extends the contract's shape)
+    freshness = {"data_through": run.data_through, "stale": run.stale}
+    return decisions_as_contract(run, employees) | freshness
 
 
 @api.get("/evaluations/latest", response={200: EvaluationRunOut, **_ERRORS}, tags=["evaluations"])

@@ -180,3 +180,5 @@ class EvaluationRunOut(Schema):
     as_of: dt.date
     warnings: list[str]
     results: list[DecisionOut]
+    data_through: dt.date | None = None  # the latest fact on file when the run was made
+    stale: bool = False  # the data end more than two months before as_of
