@@ -251,3 +251,61 @@ def test_a_records_file_without_grade_keeps_the_stored_grades(demo, tmp_path):
     apply(plan)
     again = Evaluation.objects.get(employee=person, period=stored.period)
     assert (again.score, again.grade) == (stored.score + 1, stored.grade)
+
+
+@pytest.mark.django_db
+def test_a_file_that_changes_only_an_attribute_previews_the_change(demo, tmp_path):
+    """An employees.csv whose only difference is base_pay is an update of that field (it previewed as
+    unchanged), and committing it stores the new value beside the other attributes."""
+    from rungs.datasets.importer import apply, read_for_import
+
+    person = Employee.objects.exclude(status=Employee.Status.LEFT).order_by("employee_id").first()
+    person.attributes = {"base_pay": "6000", "工位": "A-12"}
+    person.save()
+    folder = tmp_path / "pay"
+    folder.mkdir()
+    (folder / "employees.csv").write_text(
+        f"employee_id,name,hire_date,base_pay\n{person.employee_id},{person.name},{person.hire_date},6500\n",
+        encoding="utf-8",
+    )
+    p = read_for_import(folder)
+    assert (p.changes["employees"].changed, p.changes["employees"].unchanged) == (1, 0)
+    [row] = p.details["employees"]
+    assert [(f.column, f.old, f.new) for f in row.fields] == [("base_pay", "6000", "6500")]
+    apply(p)
+    person.refresh_from_db()
+    assert person.attributes == {"base_pay": "6500", "工位": "A-12"}
+    assert read_for_import(folder).changes["employees"].unchanged == 1  # the same file again: no change
+
+
+@pytest.mark.django_db
+def test_a_department_manager_may_import_people_without_a_department_column(demo, tmp_path):
+    """The department check read the file's column: without it every row was refused. A stored person of
+    the manager's department keeps theirs; a new person (who would have none) and someone of another
+    department are still refused, by row."""
+    from rungs.core.interchange.errors import DataError
+    from rungs.datasets.importer import read_for_import
+
+    mine, other = (
+        Employee.objects.exclude(department=None).order_by("employee_id").first(),
+        None,
+    )
+    other = Employee.objects.exclude(department=None).exclude(department=mine.department).first()
+    dept = mine.department.name
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "employees.csv").write_text(
+        f"employee_id,name,hire_date\n{mine.employee_id},新名字,{mine.hire_date}\n", encoding="utf-8"
+    )
+    assert read_for_import(folder, department=dept).changes["employees"].changed == 1
+    (folder / "employees.csv").write_text(
+        "employee_id,name,hire_date\n"
+        f"{mine.employee_id},新名字,{mine.hire_date}\n"
+        f"{other.employee_id},{other.name},{other.hire_date}\n"
+        "NEW9001,新人,2026-01-05\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        read_for_import(folder, department=dept)
+    rows = sorted((p.row, p.column) for p in caught.value.problems)
+    assert rows == [(3, "employee_id"), (4, "department")]

@@ -110,9 +110,13 @@ def check_department(data: Dataset, department: str, source: str) -> None:
         orient="row",
     )
     expected = f"{department}（您所在的部门 / your department）"
+    if data.has_column("employees", "department"):
+        outside = listed.filter(pl.col("department").ne_missing(department))
+    else:  # the column is left alone: a stored person keeps theirs (checked next); a new one has none
+        outside = listed.filter(~pl.col("employee_id").is_in(stored.get_column("employee_id").implode()))
     problems = [
         Problem(f"{source}[employees]", row, "department", expected, got)
-        for row, _, got, _ in listed.filter(pl.col("department").ne_missing(department)).iter_rows()
+        for row, _, got, _ in outside.iter_rows()
     ]
     moved = listed.join(stored, on="employee_id").filter(pl.col("stored").ne_missing(department))
     problems += [
@@ -163,14 +167,33 @@ def plan(data: Dataset, source: str = "") -> ImportPlan:
     current = frames_from_db(tables=present, employee_ids=ids if len(ids) <= FEW_PEOPLE else None)
     result = ImportPlan(source, data)
     for name in present:
-        incoming = data.frame(name)
+        incoming, stored = data.frame(name), current[name]
+        if name == "employees":
+            stored = _with_attributes(stored, [c for c in incoming.columns if c not in SCHEMAS[name]])
         lacking = {c for c in SCHEMAS[name] if c not in _DERIVED and not data.has_column(name, c)}
-        new, changed, unchanged, details = _diff(name, incoming, current[name], lacking)
+        new, changed, unchanged, details = _diff(name, incoming, stored, lacking)
         result.changes[name] = Change(new.height, changed.height, unchanged)
         result._rows[name] = (new, changed)
         if details:
             result.details[name] = details
     return result
+
+
+def _with_attributes(stored: pl.DataFrame, extra: list[str]) -> pl.DataFrame:
+    """The stored people with the extra columns (attributes) the file brings, as text: a file that changes
+    only someone's base_pay is an update, shown field by field, not "unchanged"."""
+    if not extra:
+        return stored
+    ids = stored.get_column("employee_id").to_list()
+    rows = Employee.objects.filter(employee_id__in=ids) if len(ids) <= FEW_PEOPLE else Employee.objects
+    values = [
+        (eid, *(None if (attrs or {}).get(c) in (None, "") else str(attrs[c]) for c in extra))
+        for eid, attrs in rows.values_list("employee_id", "attributes").iterator(chunk_size=BATCH)
+    ]
+    frame = pl.DataFrame(
+        values, schema={"employee_id": pl.String, **dict.fromkeys(extra, pl.String)}, orient="row"
+    )
+    return stored.join(frame, on="employee_id", how="left")
 
 
 def _check_keys(data: Dataset, source: str) -> None:
@@ -349,7 +372,7 @@ def _apply_employees(data: Dataset, new: pl.DataFrame, changed: pl.DataFrame) ->
         [Team(code=t, department=depts[d or UNASSIGNED]) for t, d in pairs if t not in known]
     )
     teams = {t.code: t for t in Team.objects.all()}
-    extra = [c for c in employees.columns if c not in new.columns]
+    extra = [c for c in employees.columns if c not in SCHEMAS["employees"]]
     attrs = (
         {
             r[0]: {c: v for c, v in zip(extra, r[1:], strict=True) if v is not None}
