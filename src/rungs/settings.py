@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "rungs.web.middleware.private_pages",
+    "rungs.web.middleware.first_password",
 ]
 
 # Every script, style and font is served by the app itself (no CDN, no inline code), so the policy can

@@ -141,3 +141,38 @@ def test_a_password_change_writes_an_audit_entry_in_the_admin_and_for_oneself(cl
         {"password": "changed", "by": "self"},
     )
     assert AuditEntry.objects.count() == before + 2
+
+
+@pytest.mark.django_db
+def test_a_password_someone_else_set_must_be_changed_before_anything_else(client, demo):
+    """A first password from the logins page, or an administrator's reset, is temporary: its holder sees
+    only the password page (and may sign out) until they set their own; a password they set themselves
+    asks nothing more."""
+    from rungs.accounts.services import logins_create
+
+    hr = get_user_model().objects.get(username="demo-hr")
+    [(new, password)] = logins_create(text="xiaowang,agent", actor=hr)
+    assert new.must_change_password
+    client.force_login(new)
+    for page in ("/", "/board/", "/records/", "/en/board/"):
+        r = client.get(page)
+        assert r.status_code == 302 and r.url.rstrip("/").endswith("/accounts/password"), page
+    page = client.get("/accounts/password/")
+    assert page.status_code == 200 and 'id="must-change"' in page.content.decode()
+    mine = {
+        "old_password": password,
+        "new_password1": "紫色-Falcon-2031!",
+        "new_password2": "紫色-Falcon-2031!",
+    }
+    assert client.post("/accounts/password/", mine).status_code == 302
+    new.refresh_from_db()
+    assert not new.must_change_password
+    assert client.get("/rewards/").status_code == 200  # the pages open again
+
+    # an administrator's reset makes it temporary again
+    login(client, "admin")
+    url = f"/admin/accounts/user/{new.pk}/password/"
+    reset = {"password1": "橙色-Otter-2032!", "password2": "橙色-Otter-2032!", "usable_password": "true"}
+    assert client.post(url, reset).status_code == 302
+    new.refresh_from_db()
+    assert new.must_change_password

@@ -35,6 +35,9 @@ class User(AbstractUser):
         "people.Department", models.SET_NULL, null=True, blank=True, verbose_name=_("部门")
     )
     team = models.ForeignKey("people.Team", models.SET_NULL, null=True, blank=True, verbose_name=_("班组"))
+    # A password someone else set (a new login, an administrator's reset) is temporary: its holder changes
+    # it before anything else (rungs.web.middleware.first_password).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

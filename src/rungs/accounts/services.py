@@ -26,6 +26,8 @@ def user_save(*, user, before: dict | None, actor, password_changed: bool = Fals
     had_admin = before is not None and (before["is_superuser"] == "True" or before["role"] == Role.ADMIN)
     if grants_admin and not had_admin and actor is not None and not actor.is_superuser:
         raise Denied("user.manage", _("只有系统管理员可以授予管理员权限。"))
+    if password_changed:
+        user.must_change_password = _set_by_another(user, actor)
     user.save()
     after = snapshot(user)
     changed = {k: v for k, v in after.items() if before is None or before.get(k) != v}
@@ -42,6 +44,11 @@ def user_save(*, user, before: dict | None, actor, password_changed: bool = Fals
     return user
 
 
+def _set_by_another(user, actor) -> bool:
+    """Whether a password is temporary: set by someone other than its holder."""
+    return actor is None or actor.pk != user.pk
+
+
 @transaction.atomic
 def password_changed(*, user, actor, before_hash: str) -> bool:
     """Audits a password change that Django's own form has just written (the admin's password page or
@@ -53,6 +60,8 @@ def password_changed(*, user, actor, before_hash: str) -> bool:
         return False
     own = actor is not None and actor.pk == user.pk
     check(actor, "user.password" if own else "user.manage")
+    user.must_change_password = _set_by_another(user, actor) and user.has_usable_password()
+    user.save(update_fields=["must_change_password"])
     state = "changed" if user.has_usable_password() else "disabled"
     record(
         actor,
