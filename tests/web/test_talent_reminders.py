@@ -19,7 +19,14 @@ from rungs.audit.models import AuditEntry
 from rungs.people.models import Assignment, Department, Employee, Team
 from rungs.records.models import Evaluation, Event
 from rungs.talent.models import CareerPlan, PlanReview
-from rungs.talent.selectors import department_entered, my_plan_due, plan_due, reviews_due, talks_due
+from rungs.talent.selectors import (
+    department_entered,
+    my_plan_due,
+    plan_due,
+    reviews_due,
+    talks_due,
+    year_end_talks_due,
+)
 from rungs.talent.services import TalentRefused, career_talk_record, plan_review_record
 
 User = get_user_model()
@@ -229,3 +236,41 @@ def test_the_review_form_starts_from_the_file_and_prints_as_a_sheet(client, org,
     assert "新员工带教培训" in client.get(reverse("talent:file", args=["L1"])).content.decode()
     plan_page = client.get(reverse("talent:plan", args=[plan.pk])).content.decode()
     assert "参加组长储备培训" in plan_page
+
+
+@pytest.mark.django_db
+def test_the_mentor_is_reminded_of_the_year_end_talk_after_the_annual_appraisal(client, org, monkeypatch):
+    """zhangshang-game: supervisors hold a year-end talk after the appraisal results. Once a person's
+    annual appraisal is on file (entered 2026-12-01 here), their mentor owes a year-end talk by a month
+    later (2027-01-01); a joining talk does not count, a year-end talk held since closes it, and a talk
+    held before the appraisal was entered does not."""
+    from django.utils import timezone
+
+    p, u = org
+    entered = timezone.make_aware(dt.datetime(2026, 12, 1, 10, 0))
+    for key in ("late", "done"):
+        ev = Evaluation.objects.create(employee=p[key], period="2026", period_kind="Y", seq=2026, score=88)
+        Evaluation.objects.filter(pk=ev.pk).update(recorded_at=entered)
+    # K1 had a year-end talk in January, before this appraisal: still owed
+    Event.objects.create(employee=p["done"], date=D(2026, 1, 20), type="career_talk", ref="year_end")
+    due = year_end_talks_due(u["sup"], TODAY)
+    assert [(e.employee_id, e.year, e.since, e.year_end_due, e.overdue) for e in due] == [
+        ("K1", 2026, D(2026, 12, 1), D(2027, 1, 1), False),
+        ("L1", 2026, D(2026, 12, 1), D(2027, 1, 1), False),
+    ]
+    assert year_end_talks_due(u["sup"], D(2027, 1, 2))[0].overdue
+    assert year_end_talks_due(u["sup_b"], TODAY) == [] and year_end_talks_due(u["sup2"], TODAY) == []
+
+    monkeypatch.setattr("rungs.promotions.views.today", lambda: TODAY)
+    client.force_login(u["sup"])
+    inbox = client.get("/").content.decode().split('id="inbox"')[1].split("</section>")[0]
+    assert "2026 年度考核结果 2026-12-01 录入，2027-01-01 前面谈" in inbox
+
+    career_talk_record(
+        employee=p["late"], held_on=D(2026, 12, 2), kind="joining", notes="入部门", actor=u["sup"]
+    )
+    assert [e.employee_id for e in year_end_talks_due(u["sup"], TODAY)] == ["K1", "L1"]  # not a year-end talk
+    career_talk_record(
+        employee=p["late"], held_on=D(2026, 12, 2), kind="year_end", notes="年终", actor=u["sup"]
+    )
+    assert [e.employee_id for e in year_end_talks_due(u["sup"], TODAY)] == ["K1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from rungs.accounts.authority import may
 from rungs.accounts.models import Role, User
@@ -145,6 +146,39 @@ def talks_due(user, today: dt.date, limit: int = 100) -> list[Employee]:
         e.overdue = today > e.talk_due
         out.append(e)
     out.sort(key=lambda e: (e.talk_due, e.employee_id))
+    return out[:limit]
+
+
+YEAR_END_WITHIN = 1  # months after the annual appraisal is on file (the scheme says only "after")
+
+
+def year_end_talks_due(user, today: dt.date, limit: int = 100) -> list[Employee]:
+    """The year-end talks waiting on a mentor (zhangshang-game: supervisors hold a year-end talk after the
+    appraisal results): each of their people whose latest annual appraisal (period YYYY) is on file and who
+    has had no year-end talk since it was entered; due a month after it was entered. `year`, `since`,
+    `year_end_due` and `overdue` set, the nearest due first."""
+    people = {e.pk: e for e in mentored_by(user).exclude(pk=user.employee_id or 0)}
+    if not people:
+        return []
+    latest: dict[int, tuple[int, dt.date]] = {}
+    rows = Evaluation.objects.filter(employee_id__in=list(people), period_kind="Y")
+    for pk, seq, at in rows.values_list("employee_id", "seq", "recorded_at"):
+        if pk not in latest or seq > latest[pk][0]:
+            latest[pk] = (seq, timezone.localdate(at))
+    talked: dict[int, list[dt.date]] = {}
+    talks = Event.objects.filter(employee_id__in=list(latest), type="career_talk", ref="year_end")
+    for pk, day in talks.values_list("employee_id", "date"):
+        talked.setdefault(pk, []).append(day)
+    out = []
+    for pk, (year, since) in latest.items():
+        if any(day >= since for day in talked.get(pk, [])):
+            continue
+        e = people[pk]
+        e.year, e.since = year, since
+        e.year_end_due = add_months(since, YEAR_END_WITHIN)
+        e.overdue = today > e.year_end_due
+        out.append(e)
+    out.sort(key=lambda e: (e.year_end_due, e.employee_id))
     return out[:limit]
 
 

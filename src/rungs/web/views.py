@@ -21,7 +21,7 @@ from rungs.promotions import views as promotion_views
 from rungs.promotions.models import Candidacy
 from rungs.promotions.selectors import terms_due, waiting_on
 from rungs.records.models import Evaluation
-from rungs.talent.selectors import my_plan_due, reviews_due, talks_due
+from rungs.talent.selectors import my_plan_due, reviews_due, talks_due, year_end_talks_due
 from rungs.voice.forums import actions_waiting
 
 PAGE = 50
@@ -68,6 +68,7 @@ def home(request):
     ctx["terms_due"] = terms_due(user, on)
     # career development (a mentor's talks, one's own plan, the training group's reviews) and forum actions
     ctx["talks_due"], ctx["reviews_due"] = talks_due(user, on), reviews_due(user, on)
+    ctx["year_end_due"] = year_end_talks_due(user, on)
     ctx["plan_due"], ctx["forum_actions"] = my_plan_due(user, on), actions_waiting(user, on)
     if user.employee_id:
         ctx["my_candidacies"] = Candidacy.objects.filter(employee_id=user.employee_id).select_related(
