@@ -254,3 +254,18 @@ def test_the_owner_finds_open_actions_in_the_inbox_until_done(client, company, m
     svc.forum_action_move(action=action, to="done", actor=u["sup"], today=TODAY)
     client.force_login(u["sup"])
     assert "耳机老化" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_forum_a_survey_round_and_suggestions(demo):
+    """`make run` shows the voice pages with something in them, entered through the services."""
+    from rungs.audit.models import AuditEntry
+    from rungs.voice.models import Forum, Suggestion, Survey
+
+    forum = Forum.objects.get()
+    assert [(a.seq, a.state) for a in forum.actions.order_by("seq")] == [(1, "in_progress"), (2, "received")]
+    survey = Survey.objects.get()
+    assert (survey.state, survey.series) == ("open", "员工满意度调查")
+    assert survey.ballots.count() > 0 and survey.questions.count() == 4
+    assert Suggestion.objects.count() == 2
+    assert AuditEntry.objects.filter(action="forum.record").count() == 3  # the forum and its two issues

@@ -9,6 +9,7 @@ from rungs.accounts.models import Role, User
 from rungs.core.synth import generate
 from rungs.datasets.loader import replace_all
 from rungs.demo.honors import create_honors
+from rungs.demo.voice import create_voice, remove_voice
 from rungs.people.models import Employee, Team
 from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import evaluation_run_start, policy_create
@@ -21,6 +22,7 @@ DEMO_POLICY = Path(__file__).resolve().parent / "demo_policy.yaml"
 def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str]]:
     """Loads n synthetic employees and creates the demo users; returns (username, role label) pairs."""
     EvaluationRun.objects.all().delete()
+    remove_voice()
     replace_all(generate(n, as_of=as_of, seed=seed))
     text = DEMO_POLICY.read_text(encoding="utf-8")
     wanted = Policy.from_text(text, DEMO_POLICY.name)  # the file's own scheme and version, not its name
@@ -53,4 +55,5 @@ def create_demo(n: int, *, as_of: dt.date, seed: int = 7) -> list[tuple[str, str
         user.set_password(DEMO_PASSWORD)
         user.save()
         created.append((username, str(role.label)))
+    create_voice(as_of)
     return created
