@@ -23,10 +23,12 @@ def first_password(get_response):
     once to HR must not stay in use."""
 
     def middleware(request):
+        if request.path.startswith(("/api/", "/static/")):  # the API takes tokens, never the session
+            return get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
             allowed = {reverse("password_change"), reverse("password_change_done"), reverse("logout")}
-            if request.path not in allowed and not request.path.startswith(("/static/", "/i18n/")):
+            if request.path not in allowed and not request.path.startswith("/i18n/"):
                 return redirect("password_change")
         return get_response(request)
 
