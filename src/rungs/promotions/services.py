@@ -370,6 +370,7 @@ def _check_shortlist(
     rows = list(by_id.values())
     merged = {c.pk: {**c.assessment, **parsed.get(c.employee.employee_id, {})} for c in rows}
     results = assessment.evaluate(rnd, [_with(c, merged[c.pk]) for c in rows], rules)
+    standing_of = assessment.by_candidacy(results)
     written_posts = {
         (c.track, c.to_level)
         for eid, clean in parsed.items()
@@ -382,7 +383,7 @@ def _check_shortlist(
         if not gated or not (entered_now or (c.track, c.to_level) in written_posts):
             continue
         result = results.get((c.track, c.to_level))
-        standing = result.of(c.pk) if result else None
+        standing = standing_of.get(c.pk)
         score = rules.label(gated[0])
         if result is None or standing is None:
             continue  # not in the post's assessment (cannot happen for a qualified candidate)
@@ -401,6 +402,13 @@ def _check_shortlist(
                 else _("笔试成绩排名第 %(pos)s，面试名额 %(places)s 人")
                 % {"pos": standing.position, "places": result.places}
             )
+            if not entered_now:  # new written scores would take the place of someone interviewed
+                raise StepRefused(
+                    _(
+                        "按这些笔试成绩，%(name)s 将不在面试名单中（%(why)s），但已录入其“%(score)s”成绩；不能这样修改。"
+                    )
+                    % {"name": c.employee.name, "why": why, "score": score}
+                )
             raise StepRefused(
                 _("%(name)s 未进入面试名单（%(why)s），不能录入“%(score)s”成绩。")
                 % {"name": c.employee.name, "why": why, "score": score}
