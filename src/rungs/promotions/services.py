@@ -17,12 +17,14 @@ from rungs.accounts.authority import Denied, check
 from rungs.accounts.functions import holder, holds
 from rungs.audit.trail import actor_name, record
 from rungs.core.acting import shortfall
+from rungs.core.assessment import score_name
 from rungs.core.notice import notice_end
 from rungs.core.policy.model import Authority, Signoff
 from rungs.core.roles import role_label
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
+from rungs.promotions import assessment
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert, pay_effect
 from rungs.records.calendar import company_calendar
@@ -301,9 +303,12 @@ def candidacy_review(*, candidacy: Candidacy, passed: bool, actor, reason: str =
 
 @transaction.atomic
 def assessment_record(*, round: Round, scores: dict[str, dict[str, str]], actor) -> list[Candidacy]:
-    """Exam and interview scores in bulk ({employee_id: {"笔试": "86", …}}), for candidates past the
-    qualification review. Every score is a number from 0 to 100; one bad score stores none."""
+    """Exam and interview scores in bulk ({employee_id: {"theory": "86", …}}), for candidates past the
+    qualification review. Every score is a number from 0 to 100; one bad score stores none. Under a policy
+    with `procedure.assessment`, only its scores are recorded (by name or label), and an interview score
+    only for a candidate on the decided shortlist of their post (see rungs.core.assessment)."""
     check(actor, "round.assess")
+    rules = assessment.rules(round)
     by_id = {
         c.employee.employee_id: c
         for c in round.candidacies.select_for_update().select_related("employee", "round__policy")
@@ -326,8 +331,10 @@ def assessment_record(*, round: Round, scores: dict[str, dict[str, str]], actor)
                     _("%(id)s 的“%(name)s”成绩应为 0 到 100 之间的数，而不是“%(raw)s”。")
                     % {"id": employee_id, "name": name, "raw": raw}
                 )
-            clean[name.strip()] = str(value)
+            clean[_score_name(rules, name)] = str(value)
         parsed[employee_id] = clean
+    if rules is not None and rules.shortlist is not None:
+        _check_shortlist(round, rules, by_id, parsed)
     changed = []
     for employee_id, clean in parsed.items():
         c = by_id[employee_id]
@@ -338,6 +345,82 @@ def assessment_record(*, round: Round, scores: dict[str, dict[str, str]], actor)
         record(actor, "round.assess", c, employee_id=employee_id, before=before, after=c.assessment)
         changed.append(c)
     return changed
+
+
+def _score_name(rules, given: str) -> str:
+    """The policy's name of a score as entered (its name or label); any name without an assessment."""
+    if rules is None:
+        return given.strip()
+    name = score_name(rules, given)
+    if name is None:
+        raise StepRefused(
+            _("“%(name)s”不是本制度的考核项目，应为：%(names)s。")
+            % {"name": given.strip(), "names": "、".join(f"{lab.zh}（{n}）" for n, lab in rules.scores)}
+        )
+    return name
+
+
+def _check_shortlist(
+    rnd: Round, rules, by_id: dict[str, Candidacy], parsed: dict[str, dict[str, str]]
+) -> None:
+    """Refuses the batch if, with it stored, an interview score would belong to someone not on the decided
+    shortlist of their post: one entered now, or one entered before whose place the new written scores
+    would take."""
+    sl = rules.shortlist
+    rows = list(by_id.values())
+    merged = {c.pk: {**c.assessment, **parsed.get(c.employee.employee_id, {})} for c in rows}
+    results = assessment.evaluate(rnd, [_with(c, merged[c.pk]) for c in rows], rules)
+    standing_of = assessment.by_candidacy(results)
+    written_posts = {
+        (c.track, c.to_level)
+        for eid, clean in parsed.items()
+        for c in (by_id[eid],)
+        if any(n in clean for n in sl.by)
+    }
+    for c in rows:
+        gated = [n for n in sl.interview if n in merged[c.pk]]
+        entered_now = any(n in parsed.get(c.employee.employee_id, {}) for n in gated)
+        if not gated or not (entered_now or (c.track, c.to_level) in written_posts):
+            continue
+        result = results.get((c.track, c.to_level))
+        standing = standing_of.get(c.pk)
+        score = rules.label(gated[0])
+        if result is None or standing is None:
+            continue  # not in the post's assessment (cannot happen for a qualified candidate)
+        if not result.decided:
+            names = "、".join(x.employee.name for x in rows if x.pk in result.missing_written)
+            raise StepRefused(
+                _(
+                    "还有候选人没有笔试成绩（%(names)s），面试名单尚未确定，不能录入%(name)s的“%(score)s”成绩。"
+                )
+                % {"names": names, "name": c.employee.name, "score": score}
+            )
+        if not standing.shortlisted:
+            why = (
+                _("笔试成绩未达到 %(mark)s 分") % {"mark": f"{sl.pass_mark.normalize():f}"}
+                if standing.below_pass
+                else _("笔试成绩排名第 %(pos)s，面试名额 %(places)s 人")
+                % {"pos": standing.position, "places": result.places}
+            )
+            if not entered_now:  # new written scores would take the place of someone interviewed
+                raise StepRefused(
+                    _(
+                        "按这些笔试成绩，%(name)s 将不在面试名单中（%(why)s），但已录入其“%(score)s”成绩；不能这样修改。"
+                    )
+                    % {"name": c.employee.name, "why": why, "score": score}
+                )
+            raise StepRefused(
+                _("%(name)s 未进入面试名单（%(why)s），不能录入“%(score)s”成绩。")
+                % {"name": c.employee.name, "why": why, "score": score}
+            )
+
+
+class _with:
+    """A candidacy as it would be with the batch stored (what rungs.promotions.assessment reads)."""
+
+    def __init__(self, c: Candidacy, scores: dict) -> None:
+        self.pk, self.employee_id, self.track, self.to_level = c.pk, c.employee_id, c.track, c.to_level
+        self.state, self.assessment = c.state, scores
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from rungs.core.documents import AppointmentNotice, appointment_docx, appointmen
 from rungs.core.roles import role_label
 from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
-from rungs.promotions import services
+from rungs.promotions import assessment, services
 from rungs.promotions.funnel import funnel, round_xlsx
 from rungs.promotions.models import Candidacy, Objection, Round
 from rungs.promotions.selectors import level_label, rounds_for
@@ -151,6 +151,7 @@ def round_detail(request, pk):
     mine = rnd.candidacies.filter(employee_id=user.employee_id).exists() if user.employee_id else False
     outside, eligible = _eligible_outside(rnd, user)
     post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
+    board = _assessment_board(rnd, user, shown, lang)
     return render(
         request,
         "promotions/round.html",
@@ -187,16 +188,86 @@ def round_detail(request, pk):
             if rnd.policy.parsed.procedure.skip_level
             else "",
             "can_act": rnd.kind == Round.Kind.VACANCY and may(user, "round.acting"),
-            "qualified": list(
-                _labelled(
-                    rnd,
-                    base.filter(state=Candidacy.State.QUALIFIED).order_by("employee__employee_id")[:500],
-                    lang,
-                )
+            "qualified": _in_rank_order(
+                list(
+                    _labelled(
+                        rnd,
+                        base.filter(state=Candidacy.State.QUALIFIED).order_by("employee__employee_id")[:500],
+                        lang,
+                    )
+                ),
+                board,
             ),
+            "assessment": board,
             "S": Candidacy.State,
         },
     )
+
+
+BOARD_ROWS = 200  # candidates listed per post in the assessment's ranking (all are ranked)
+
+
+def _assessment_board(rnd, user, shown, lang):
+    """The round's assessment as the policy's procedure.assessment makes it (None without one): per post
+    the shortlist, composite and rank of its candidates in order, for those who run the assessment or the
+    committee; and each shown row's own standing (`c.standing`). Three queries however many candidates."""
+    rules = assessment.rules(rnd)
+    for c in shown:  # the scores by the policy's labels (理论考核 80), or as they were entered
+        c.score_items = [(rules.label(k, lang) if rules else k, v) for k, v in c.assessment.items()]
+    if rules is None:
+        return None
+    results = assessment.standings(rnd)
+    mine = assessment.by_candidacy(results)
+    for c in shown:
+        c.standing = mine.get(c.pk)
+    if not (may(user, "round.assess") or may(user, "round.committee") or may(user, "round.notice")):
+        return {"rules": rules, "posts": [], "by_candidacy": mine, "scores": []}
+    keys = {s.key for r in results.values() for s in r.standings[:BOARD_ROWS]}
+    people = (
+        {
+            c.pk: c
+            for c in rnd.candidacies.filter(pk__in=keys)
+            .select_related("employee")
+            .only("pk", "state", "assessment", "employee__name", "employee__employee_id")
+        }
+        if keys
+        else {}
+    )
+    posts = []
+    for (track, level), r in results.items():
+        rows = [
+            (s, people[s.key], [people[s.key].assessment.get(n, "—") for n, _label in rules.scores])
+            for s in r.standings[:BOARD_ROWS]
+            if s.key in people
+        ]
+        posts.append(
+            {
+                "label": level_label(rnd.policy, track, level, lang),
+                "result": r,
+                "rows": rows,
+                "more": max(len(r.standings) - BOARD_ROWS, 0),
+                "missing": [people[k].employee.name for k in r.missing_written if k in people],
+            }
+        )
+    return {
+        "rules": rules,
+        "posts": posts,
+        "by_candidacy": mine,
+        "scores": [(n, lab.get(lang)) for n, lab in rules.scores],
+    }
+
+
+def _in_rank_order(rows, board):
+    """The committee's list in the assessment's order (ranked first, by rank), each with its standing."""
+    if not board:
+        return rows
+    mine = board["by_candidacy"]
+    order = {}
+    for i, key in enumerate(mine):
+        order[key] = i
+    for c in rows:
+        c.standing = mine.get(c.pk)
+    return sorted(rows, key=lambda c: order.get(c.pk, len(order)))
 
 
 @login_required

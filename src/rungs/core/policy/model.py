@@ -365,6 +365,53 @@ class Acting:
 
 
 @dataclass(frozen=True)
+class Shortlist:
+    """Who is interviewed (面试人员按笔试成绩确定): per post of the round, the candidates ranked by the sum
+    of the written scores `by` (higher first; ties: the higher `tie_break` scores, in order), each of them
+    at or above `pass_mark` when one is given; the best `per_post` × the post's number, or a fixed
+    `number`, and whoever ties with the last of them. The `interview` scores are recorded only for them."""
+
+    by: tuple[str, ...]
+    interview: tuple[str, ...]
+    per_post: int = 0
+    number: int = 0
+    pass_mark: Decimal | None = None
+    tie_break: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Composite:
+    """The selection panel's weighted composite (综合成绩): Σ score × weight / 100, the weights in percent
+    of the named scores, summing to 100."""
+
+    weights: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The order of the candidates for the same post: by the number of priority conditions met (the
+    rule of kind priority named by `priority`, when given), then by the assessment score `by` (a score
+    name, or `composite`); higher first; equal in both share a rank."""
+
+    by: str
+    priority: str = ""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The round's assessment stage (考核): the scores it records (name → label), and what it does with
+    them. A round under a policy with one records only these names."""
+
+    scores: tuple[tuple[str, Label], ...]
+    shortlist: Shortlist | None = None
+    composite: Composite | None = None
+    rank: Ranking | None = None
+
+    def label(self, name: str, lang: str = "zh") -> str:
+        return next((lab.get(lang) for n, lab in self.scores if n == name), name)
+
+
+@dataclass(frozen=True)
 class Procedure:
     """How a promotion round runs. Read by the promotion rounds, not by the evaluation."""
 
@@ -380,6 +427,7 @@ class Procedure:
     acting: Acting | None = None
     term_years: int = 0  # an appointment's term (任期), renewed by review; 0 = no term
     rules_owner: str = ""  # the role that approves a new version of the policy ('' = in force on upload)
+    assessment: Assessment | None = None  # the assessment stage: scores, shortlist, composite, ranking
 
 
 @dataclass(frozen=True)

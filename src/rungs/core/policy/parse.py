@@ -218,7 +218,7 @@ class _Parser:
             tracks=self.tracks,
             grades=self.grades,
             rules=tuple(rules),
-            procedure=self.procedure(doc.get("procedure", YMap()), self.at(doc, "procedure")),
+            procedure=self.procedure(doc.get("procedure", YMap()), self.at(doc, "procedure"), tuple(rules)),
             exam_pass=self.exam_pass,
             attributes={k: v for k, v in self.attributes.items() if k not in BUILTIN_ATTRIBUTES},
             source=self.file,
@@ -490,7 +490,7 @@ class _Parser:
 
     # -- the procedure (read by the promotion rounds) --------------------------------------------------
 
-    def procedure(self, value: Any, mark: Mark) -> m.Procedure:
+    def procedure(self, value: Any, mark: Mark, rules: tuple[m.Rule, ...] = ()) -> m.Procedure:
         keys = (
             "windows",
             "every_years",
@@ -504,6 +504,7 @@ class _Parser:
             "acting",
             "rules_owner",
             "term_years",
+            "assessment",
         )
         mp = self.mapping(value, "procedure", mark, keys)
         windows: tuple[int, ...] = ()
@@ -565,7 +566,201 @@ class _Parser:
             )
             if mp.get("rules_owner") not in ("", None)
             else "",
+            assessment=self.assessment(mp["assessment"], self.at(mp, "assessment"), rules)
+            if "assessment" in mp
+            else None,
         )
+
+    def assessment(self, value: Any, mark: Mark, rules: tuple[m.Rule, ...]) -> m.Assessment:
+        """`assessment:` the scores the round's assessment stage records, and the shortlist for the
+        interview, the weighted composite and the ranking made from them (docs/policy-language.md)."""
+        what = "procedure.assessment"
+        am = self.mapping(value, what, mark, ("scores", "shortlist", "composite", "rank"))
+        scores = self.score_names(self.need(am, "scores", what), self.at(am, "scores"))
+        known = tuple(n for n, _ in scores)
+
+        def declared(names: tuple[str, ...], where: str, at: Mark) -> tuple[str, ...]:
+            for n in names:
+                if n not in known:
+                    zh_hint, en_hint = _hint(n, known)
+                    raise self.fail(
+                        f'{where}："{n}" 不是 {what}.scores 中的考核项目，应为 {one_of_zh(known)} 之一{zh_hint}',
+                        f'{where}: "{n}" is not a score of {what}.scores; expected one of: {one_of(known)}'
+                        f"{en_hint}",
+                        at,
+                    )
+            return names
+
+        shortlist = None
+        if "shortlist" in am:
+            shortlist = self.shortlist(am["shortlist"], self.at(am, "shortlist"), declared)
+        composite = None
+        if "composite" in am:
+            composite = self.composite(am["composite"], self.at(am, "composite"), declared)
+        rank = None
+        if "rank" in am:
+            rank = self.ranking(am["rank"], self.at(am, "rank"), known, composite is not None, rules)
+        elif composite is not None:
+            rank = m.Ranking("composite")  # the panel's composite orders the candidates
+        return m.Assessment(scores, shortlist, composite, rank)
+
+    def score_names(self, value: Any, mark: Mark) -> tuple[tuple[str, m.Label], ...]:
+        """`scores`: a list of names, or a mapping name → label (a text or {zh, en})."""
+        what = "procedure.assessment.scores"
+        if isinstance(value, YMap):
+            pairs = [
+                (self.name(k, what, value.key_marks[k]), v, value.value_marks[k]) for k, v in value.items()
+            ]
+        elif isinstance(value, YList):
+            pairs = [
+                (self.name(v, what, mk), None, mk) for v, mk in zip(value, value.item_marks, strict=True)
+            ]
+        else:
+            pairs = [(self.name(value, what, mark), None, mark)]
+        if not pairs:
+            raise self.fail(f"{what}：至少一个考核项目", f"{what}: name at least one score", mark)
+        out: list[tuple[str, m.Label]] = []
+        for name, label, at in pairs:
+            if name == "composite":
+                raise self.fail(
+                    f'{what}："composite" 是综合成绩的名称，不能用作考核项目',
+                    f'{what}: "composite" names the weighted composite; it cannot be a score',
+                    at,
+                )
+            if any(n == name for n, _ in out):
+                raise self.fail(f'{what}："{name}" 出现两次', f'{what}: "{name}" appears twice', at)
+            out.append((name, self.label(label, at, name)))
+        return tuple(out)
+
+    def shortlist(self, value: Any, mark: Mark, declared: Any) -> m.Shortlist:
+        """`shortlist: {by: [theory, practical], pass: 60, tie_break: practical, per_post: 3, interview:
+        interview}` (or `number: 5` instead of per_post)."""
+        what = "procedure.assessment.shortlist"
+        keys = ("by", "interview", "per_post", "number", "pass", "tie_break")
+        sm = self.mapping(value, what, mark, keys)
+        by = declared(
+            self.names(self.need(sm, "by", what), f"{what}.by", self.at(sm, "by")),
+            f"{what}.by",
+            self.at(sm, "by"),
+        )
+        interview = declared(
+            self.names(self.need(sm, "interview", what), f"{what}.interview", self.at(sm, "interview")),
+            f"{what}.interview",
+            self.at(sm, "interview"),
+        )
+        both = [n for n in interview if n in by]
+        if both:
+            raise self.fail(
+                f'{what}："{both[0]}" 既是笔试成绩（by）又是面试成绩（interview）',
+                f'{what}: "{both[0]}" is both a written score (by) and an interview score (interview)',
+                self.at(sm, "interview"),
+            )
+        tie_break = (
+            declared(
+                self.names(sm["tie_break"], f"{what}.tie_break", self.at(sm, "tie_break")),
+                f"{what}.tie_break",
+                self.at(sm, "tie_break"),
+            )
+            if "tie_break" in sm
+            else ()
+        )
+        if ("per_post" in sm) == ("number" in sm):
+            raise self.fail(
+                f"{what}：须写 per_post（每个岗位的面试人数）或 number（固定的面试人数）二者之一",
+                f"{what}: give either per_post (interviewees per post filled) or number (a fixed number of "
+                "interviewees), not both",
+                sm.mark,
+            )
+        key = "per_post" if "per_post" in sm else "number"
+        count = self.integer(sm[key], f"{what}.{key}", self.at(sm, key), 1)
+        pass_mark = None
+        if "pass" in sm:
+            raw = self.number(sm["pass"], f"{what}.pass", self.at(sm, "pass"))
+            if not 0 <= raw <= 100:
+                raise self.fail(
+                    f"{what}.pass：及格线应在 0 到 100 之间，实际为 {raw!r}",
+                    f"{what}.pass: the pass mark is 0 to 100, got {raw!r}",
+                    self.at(sm, "pass"),
+                )
+            pass_mark = Decimal(str(raw))
+        return m.Shortlist(
+            by=by,
+            interview=interview,
+            per_post=count if key == "per_post" else 0,
+            number=count if key == "number" else 0,
+            pass_mark=pass_mark,
+            tie_break=tie_break,
+        )
+
+    def composite(self, value: Any, mark: Mark, declared: Any) -> m.Composite:
+        """`composite: {technical: 40%, business: 30%, appraisal: 30%}`: weights in percent (40% or 40),
+        each above 0, summing to 100."""
+        what = "procedure.assessment.composite"
+        if not isinstance(value, YMap) or not value:
+            raise self.fail(
+                f"{what}：应为 考核项目: 权重 的映射，例如 {{technical: 40%, business: 60%}}",
+                f"{what}: expected a mapping of score: weight, e.g. {{technical: 40%, business: 60%}}",
+                mark,
+            )
+        weights: list[tuple[str, Decimal]] = []
+        for name, raw in value.items():
+            at = value.value_marks[name]
+            declared((str(name),), what, value.key_marks[name])
+            weight = self.percent(raw, f"{what}.{name}", at)
+            weights.append((str(name), weight))
+        total = sum((w for _, w in weights), Decimal(0))
+        if total != 100:
+            raise self.fail(
+                f"{what}：权重合计应为 100%，实际为 {total.normalize():f}%",
+                f"{what}: the weights must sum to 100%, got {total.normalize():f}%",
+                mark,
+            )
+        return m.Composite(tuple(weights))
+
+    def percent(self, raw: Any, what: str, mark: Mark) -> Decimal:
+        text = raw.strip().removesuffix("%").strip() if isinstance(raw, str) else raw
+        try:
+            if isinstance(text, bool) or not isinstance(text, int | float | str):
+                raise ValueError
+            weight = Decimal(str(text))
+        except (ValueError, ArithmeticError):
+            weight = Decimal("NaN")
+        if not weight.is_finite() or not 0 < weight <= 100:
+            raise self.fail(
+                f"{what}：权重应为大于 0、不超过 100 的百分数，例如 40%，实际为 {raw!r}",
+                f"{what}: a weight is a percentage above 0 and at most 100, such as 40%, got {raw!r}",
+                mark,
+            )
+        return weight
+
+    def ranking(
+        self, value: Any, mark: Mark, known: tuple[str, ...], has_composite: bool, rules: tuple[m.Rule, ...]
+    ) -> m.Ranking:
+        """`rank: {priority: <rule id>, by: <score | composite>}`: by the priority conditions met, then by
+        the assessment score."""
+        what = "procedure.assessment.rank"
+        rm = self.mapping(value, what, mark, ("priority", "by"))
+        by_choices = (*known, "composite") if has_composite else known
+        by = self.name(self.need(rm, "by", what), f"{what}.by", self.at(rm, "by"), by_choices)
+        priority = ""
+        if "priority" in rm:
+            ids = tuple(r.id for r in rules if r.kind == "priority")
+            if not ids:
+                raise self.fail(
+                    f"{what}.priority：本政策没有 kind: priority 的规则（优先条件）",
+                    f"{what}.priority: this policy has no rule of kind priority (priority conditions)",
+                    self.at(rm, "priority"),
+                )
+            priority = self.name(rm["priority"], f"{what}.priority", self.at(rm, "priority"), ids)
+            rule = next(r for r in rules if r.id == priority)
+            if len(rule.criteria) != 1 or not isinstance(rule.criteria[0].block, m.AnyOf):
+                raise self.fail(
+                    f"{what}.priority：优先条件规则 {priority} 应写成一个 any: 条件，其实际值为满足的项数",
+                    f"{what}.priority: the priority rule {priority} must have its conditions in one any: "
+                    "criterion, whose actual value is the number met",
+                    self.at(rm, "priority"),
+                )
+        return m.Ranking(by, priority)
 
     def acting(self, value: Any, mark: Mark) -> m.Acting:
         """`acting: {strict_from: supervisor, tenure_short_below: 12}`: from that level up the path, someone
