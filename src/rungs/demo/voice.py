@@ -49,21 +49,20 @@ def create_voice(as_of: dt.date) -> None:
         summary="大家反映夜班连续排班偏多、新人带教时间不足；会上确定两项改进，由组长和主管负责落实。",
         today=as_of,
     )
-    first = forum_issue_add(
-        forum=forum,
-        issue="夜班连续不超过 3 天，排班表提前两周公布",
-        owner=lead,
-        due_on=as_of + dt.timedelta(days=20),
-        actor=hr,
-        today=as_of,
-    )
-    forum_issue_add(
-        forum=forum,
-        issue="新人带教延长到 4 周，并指定带教人",
-        owner=supervisor,
-        due_on=as_of + dt.timedelta(days=30),
-        actor=hr,
-        today=as_of,
+    issues = [
+        ("夜班连续不超过 3 天，排班表提前两周公布", lead, 20),
+        ("新人带教延长到 4 周，并指定带教人", supervisor, 30),
+    ]
+    first, _second = (
+        forum_issue_add(
+            forum=forum,
+            issue=issue,
+            owner=owner,
+            due_on=as_of + dt.timedelta(days=days),
+            actor=hr,
+            today=as_of,
+        )
+        for issue, owner, days in issues
     )
     forum_action_move(
         action=first, to=ForumAction.State.IN_PROGRESS, actor=lead, today=as_of, note="下期排班表已按此编排"

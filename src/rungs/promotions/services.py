@@ -372,9 +372,8 @@ def _check_shortlist(
     results = assessment.evaluate(rnd, [_with(c, merged[c.pk]) for c in rows], rules)
     standing_of = assessment.by_candidacy(results)
     written_posts = {
-        (c.track, c.to_level)
+        (by_id[eid].track, by_id[eid].to_level)
         for eid, clean in parsed.items()
-        for c in (by_id[eid],)
         if any(n in clean for n in sl.by)
     }
     for c in rows:

@@ -13,83 +13,50 @@ from rungs.core.rewards.pay import move_pay_change
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_a_promotion_raises_base_pay_by_ten_percent_from_the_next_month():
-    policy = load_policy(ROOT / "examples/policies/salary-grade-quarterly.yaml")
-    change = move_pay_change(
-        policy,
+def change(scheme, base, track, move, kind, effective):
+    return move_pay_change(
+        load_policy(ROOT / f"examples/policies/{scheme}.yaml"),
         employee_id="E1",
-        base_pay="4850.50",
-        track="grade",
-        from_level="junior",
-        to_level="senior",
-        kind="promotion",
-        effective=dt.date(2026, 12, 1),
+        base_pay=base,
+        track=track,
+        from_level=move[0],
+        to_level=move[1],
+        kind=kind,
+        effective=effective,
     )
-    assert change is not None
+
+
+def test_a_promotion_raises_base_pay_by_ten_percent_from_the_next_month():
+    got = change(
+        "salary-grade-quarterly", "4850.50", "grade", ("junior", "senior"), "promotion", dt.date(2026, 12, 1)
+    )
+    assert got is not None
     # 4850.50 × 1.10 = 5335.55, from January (pay_effective: next_month)
-    assert (change["from"], change["to"], change["effective"]) == ("4850.50", "5335.55", "2027-01")
-    assert "晋升" in change["explanation_zh"] and "5335.55" in change["explanation_zh"]
+    assert (got["from"], got["to"], got["effective"]) == ("4850.50", "5335.55", "2027-01")
+    assert "晋升" in got["explanation_zh"] and "5335.55" in got["explanation_zh"]
 
 
 def test_a_demotion_cuts_it_by_ten_percent():
-    policy = load_policy(ROOT / "examples/policies/salary-grade-quarterly.yaml")
-    change = move_pay_change(
-        policy,
-        employee_id="E1",
-        base_pay="6000",
-        track="grade",
-        from_level="senior",
-        to_level="junior",
-        kind="demotion",
-        effective=dt.date(2026, 7, 15),
+    got = change(
+        "salary-grade-quarterly", "6000", "grade", ("senior", "junior"), "demotion", dt.date(2026, 7, 15)
     )
-    assert change is not None
-    assert (change["from"], change["to"], change["effective"]) == ("6000.00", "5400.00", "2026-08")
+    assert got is not None
+    assert (got["from"], got["to"], got["effective"]) == ("6000.00", "5400.00", "2026-08")
 
 
 def test_a_raise_range_gives_the_lowest_and_highest_new_base():
-    policy = load_policy(ROOT / "examples/policies/step-raise.yaml")
-    change = move_pay_change(
-        policy,
-        employee_id="E1",
-        base_pay="5000",
-        track="post",
-        from_level="junior",
-        to_level="intermediate",
-        kind="promotion",
-        effective=dt.date(2026, 3, 1),
-    )
-    assert change is not None
-    assert change["to"] is None  # people decide within the range
-    assert (change["to_min"], change["to_max"], change["effective"]) == ("5500.00", "5800.00", "2026-04")
+    got = change("step-raise", "5000", "post", ("junior", "intermediate"), "promotion", dt.date(2026, 3, 1))
+    assert got is not None
+    assert got["to"] is None  # people decide within the range
+    assert (got["to_min"], got["to_max"], got["effective"]) == ("5500.00", "5800.00", "2026-04")
 
 
 def test_a_move_without_a_pay_effect_has_none_and_no_base_pay_is_said():
-    policy = load_policy(ROOT / "examples/policies/notice-workflow.yaml")
-    rule = policy.promotions()[0]
+    rule = load_policy(ROOT / "examples/policies/notice-workflow.yaml").promotions()[0]
     assert rule.pay is None
-    assert (
-        move_pay_change(
-            policy,
-            employee_id="E1",
-            base_pay="5000",
-            track=rule.track,
-            from_level=rule.levels[0],
-            to_level=rule.to_level or "",
-            kind="promotion",
-            effective=dt.date(2026, 3, 1),
-        )
-        is None
-    )
-    grade = load_policy(ROOT / "examples/policies/salary-grade-quarterly.yaml")
-    unknown = move_pay_change(
-        grade,
-        employee_id="E1",
-        base_pay=None,
-        track="grade",
-        from_level="junior",
-        to_level="senior",
-        kind="promotion",
-        effective=dt.date(2026, 3, 1),
+    move = (rule.levels[0], rule.to_level or "")
+    assert change("notice-workflow", "5000", rule.track, move, "promotion", dt.date(2026, 3, 1)) is None
+    unknown = change(
+        "salary-grade-quarterly", None, "grade", ("junior", "senior"), "promotion", dt.date(2026, 3, 1)
     )
     assert unknown is not None and unknown["from"] is None and "无基本工资" in unknown["explanation_zh"]

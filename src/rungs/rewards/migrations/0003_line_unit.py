@@ -1,6 +1,7 @@
 # A line's unit (yuan or points) is part of what it says, so it joins the frozen columns. The trigger of
 # 0002 is dropped around the schema change (SQLite rebuilds the table, which would drop it silently) and
 # made again over the new column list.
+# The SQL is copied from 0002 on purpose: a migration is frozen history and imports no other module.
 from django.db import migrations, models
 
 FROZEN = (
