@@ -113,7 +113,12 @@ def _needed_sql(name: str, needed: Needed) -> tuple[str, list]:
         return _spans_sql("v", needed.evaluations)
     if name == "events":
         unread = sorted(set(EVENT_TYPES) - needed.event_types)
-        return (f"v.type NOT IN ({', '.join(['%s'] * len(unread))})" if unread else ""), unread
+        parts = [f"v.type NOT IN ({', '.join(['%s'] * len(unread))})"] if unread else []
+        params: list = list(unread)
+        for kind, since in sorted(needed.event_since.items()):
+            parts.append("NOT (v.type = %s AND v.date < %s)")
+            params += [kind, since]
+        return " AND ".join(parts), params
     return "", []
 
 

@@ -152,3 +152,64 @@ def test_the_union_of_two_needs_reads_what_either_reads():
     assert both.evaluations == {"Q": (8100, 8108), "Y": (2025, 2025)}
     assert both.event_types == {"penalty", "leave"}
     assert union(a) == a
+
+
+def test_events_older_than_every_window_that_reads_them_are_left_out(tmp_path):
+    # The leave count reads the 12 months before 2026-12-01: from 2025-12-01 on. A leave of 2025-11-30
+    # written as an ISO date is read by nothing; written another way (2025/11/30) or not a date at all
+    # (2025-11-31) it is kept, so the bad cell is still reported.
+    policy = parse_policy(POLICY)
+    as_of = dt.date(2026, 12, 1)
+    events = "E1,2025-11-30,leave,7,sick\nE1,2025-12-01,leave,2,sick\nE1,2025/11/30,leave,1,sick\n"
+    folder = _data(tmp_path, "E1,2026-Q3,90\nE1,2026-Q2,70\n", events)
+    n = needed(policy, as_of)
+    assert n.event_since == {"leave": dt.date(2025, 12, 1)}
+    less = read_dataset(folder, needed=n)
+    assert less.events.get_column("date").to_list() == [dt.date(2025, 12, 1), dt.date(2025, 11, 30)]
+    result = evaluate(policy, less, as_of).results[0].frame.row(0, named=True)
+    assert result["leave|a"] == 2.0  # the 2025/11/30 leave is kept but outside the window
+    (tmp_path / "events.csv").write_text(
+        "employee_id,date,type,value,ref\n" + events + "E1,2025-11-31,leave,1,x\n"
+    )
+    with pytest.raises(DataError) as exc:
+        read_dataset(folder, needed=n)
+    assert [(p.row, p.column) for p in exc.value.problems] == [(5, "date")]
+
+
+def test_a_type_whose_refs_a_criterion_names_is_read_at_every_age():
+    # Counting only sick leave names a ref: all leave is read, so that a ref no event has is warned about
+    # from every event of the type, not only the recent ones.
+    policy = parse_policy(POLICY.replace("measure: sum, months: 12", "ref: sick, measure: sum, months: 12"))
+    assert needed(policy, dt.date(2026, 12, 1)).event_since == {}
+
+
+def test_the_union_reads_events_from_the_earlier_date_or_at_every_age():
+    from rungs.core.engine.evaluate import union
+    from rungs.core.interchange.reader import Needed
+
+    early, late = dt.date(2025, 1, 1), dt.date(2025, 6, 1)
+    a = Needed({}, {}, frozenset({"leave", "mentored"}), {"leave": late, "mentored": late})
+    b = Needed({}, {}, frozenset({"leave", "mentored"}), {"leave": early})  # mentored: every age
+    assert union(a, b).event_since == {"leave": early}
+    assert union(a).event_since == a.event_since
+
+
+def test_problems_name_the_rows_of_the_file_after_rows_were_left_out(tmp_path):
+    # Rows 2 and 3 are left out (a month and an old leave); the problems are still on rows 4 and 5.
+    policy = parse_policy(POLICY)
+    folder = _data(
+        tmp_path,
+        "E1,2026-10,0\nE1,2026-Q3,90\nE1,2026-13,70\n",
+        "E1,2020-01-01,leave,1,sick\nE1,2020-01-02,leave,1,sick\nE1,2026-03-01,leave,2,sick\nE9,2026-04-01,leave,1,sick\n",
+    )
+    with pytest.raises(DataError) as exc:
+        read_dataset(folder, needed=needed(policy, dt.date(2026, 12, 1)))
+    assert [(p.file.split("/")[-1], p.row, p.column) for p in exc.value.problems] == [
+        ("evaluations.csv", 4, "period")
+    ]
+    (folder / "evaluations.csv").write_text("employee_id,period,score\nE1,2026-Q3,90\n")
+    with pytest.raises(DataError) as exc:
+        read_dataset(folder, needed=needed(policy, dt.date(2026, 12, 1)))
+    assert [(p.file.split("/")[-1], p.row, p.column) for p in exc.value.problems] == [
+        ("events.csv", 5, "employee_id")
+    ]

@@ -19,7 +19,7 @@ from rungs.core.engine.context import ID, Context, build_context
 from rungs.core.engine.measures import A, actual, mergeable, merged, typed_attribute
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.interchange.reader import Needed, Span
-from rungs.core.periods import seq_of_date
+from rungs.core.periods import add_months, seq_of_date
 from rungs.core.policy import model as m
 from rungs.core.policy.errors import closest
 from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
@@ -302,21 +302,47 @@ def needed_for(criteria: tuple[m.Criterion, ...], as_of: dt.date) -> Needed:
     metrics: dict[str, dict[str, Span]] = {}
     evaluations: dict[str, Span] = {}
     types: set[str] = set()
+    since: dict[str, dt.date | None] = {}  # per type, the earliest date read (None: any)
     for c in walk(criteria):
         b = c.block
         if isinstance(b, m.Count):
             types.update((b.event, "penalty_offset") if b.unoffset else (b.event,))
+            # A type whose refs a criterion names is read at every age: data_warnings looks for each
+            # named ref among all its events (a ref no event has is most likely misspelled).
+            _read_since(since, b.event, None if b.refs else _earliest(b.window, as_of))
+            if b.unoffset:
+                _read_since(since, "penalty_offset", None)
         elif isinstance(b, m.LatestEvent):
             types.add(b.event)
+            _read_since(since, b.event, None)
         elif isinstance(b, m.Tenure) and b.of == "last_pay_step":
             types.add("pay_step")
+            _read_since(since, "pay_step", None)
         for kind, back in _periods_read(b):
             last = seq_of_date(kind, as_of) - 1
             first = None if back is None else last - back + 1
             for s in _measures(b):
                 spans = evaluations if s.source != "metric" else metrics.setdefault(s.metric or "", {})
                 widen(spans, kind, (first, last))
-    return Needed(metrics, evaluations, frozenset(types))
+    dated = {t: d for t, d in since.items() if d is not None}
+    return Needed(metrics, evaluations, frozenset(types), dated)
+
+
+def _earliest(w: m.EventWindow, as_of: dt.date) -> dt.date | None:
+    """The first event date a window reads at `as_of` (None: any), as measures._dated filters."""
+    if w.kind == "months":
+        return add_months(as_of, -w.n)
+    if w.kind == "previous_year":
+        return dt.date(as_of.year - 1, 1, 1)
+    return None
+
+
+def _read_since(since: dict[str, dt.date | None], kind: str, day: dt.date | None) -> None:
+    if kind in since:
+        was = since[kind]
+        since[kind] = None if was is None or day is None else min(was, day)
+    else:
+        since[kind] = day
 
 
 def widen(spans: dict[str, Span], kind: str, span: Span) -> None:
@@ -334,6 +360,7 @@ def union(*needs: Needed) -> Needed:
     metrics: dict[str, dict[str, Span]] = {}
     evaluations: dict[str, Span] = {}
     types: set[str] = set()
+    since: dict[str, dt.date | None] = {}
     for n in needs:
         for name, kinds in n.metrics.items():
             for kind, span in kinds.items():
@@ -341,7 +368,10 @@ def union(*needs: Needed) -> Needed:
         for kind, span in n.evaluations.items():
             widen(evaluations, kind, span)
         types |= n.event_types
-    return Needed(metrics, evaluations, frozenset(types))
+        for kind in n.event_types:
+            _read_since(since, kind, n.event_since.get(kind))
+    dated = {t: d for t, d in since.items() if d is not None}
+    return Needed(metrics, evaluations, frozenset(types), dated)
 
 
 def _periods_read(b: m.Block) -> Iterator[tuple[str, int | None]]:

@@ -9,11 +9,12 @@ row, column, expected), not only the first. Nothing is returned unless the whole
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -55,6 +56,7 @@ _EXPECTED = {
     pl.Float64: "a number",
     pl.Int32: "a whole number",
 }
+ROW = "_row"  # the row number of the file, in frames being checked
 _MAX_ROWS_REPORTED = 1000  # per column; the count of problems is what matters beyond that
 
 
@@ -72,6 +74,9 @@ class Needed:
     metrics: Mapping[str, Mapping[str, Span]]  # metric → period kind → span
     evaluations: Mapping[str, Span]  # period kind → span
     event_types: frozenset[str]  # the types of the vocabulary that are read
+    # types read only from a date on (12 months of leave, say): older events of them are not read; a type
+    # read at any age (an exam, since the level began, ever) has no entry
+    event_since: Mapping[str, dt.date] = field(default_factory=dict)
 
 
 def read_dataset(
@@ -124,6 +129,7 @@ def read_dataset(
         )
     if problems:
         raise DataError(problems)
+    out = {n: df.drop(ROW, strict=False) for n, df in out.items()}
     if keep is not None and "metrics" in out:
         out["metrics"] = _only(out["metrics"], keep)
     return Dataset(**out, warnings=tuple(warnings), given=given)
@@ -264,6 +270,8 @@ def malformed(file: str, text: str, message: str) -> Problem:
 
 def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None, needed: Needed | None = None) -> pl.LazyFrame:
     names = lf.collect_schema().names()
+    # Numbered before anything is left out, so that a problem names the row the file has it on.
+    lf = lf.with_row_index(ROW, offset=2)  # the header is row 1, as a spreadsheet shows it
     if name == "metrics" and keep is not None and "metric" in names:
         # Padded names are kept for now (stripped and filtered again after validation): no row is lost
         # to stray spaces, and the common case costs one hash lookup per row, not a string copy.
@@ -279,7 +287,16 @@ def _unread(name: str, names: list[str], needed: Needed) -> pl.Expr:
     """The rows of a file that `needed` certainly does not read (compared as written, before any tidying:
     a cell with a stray space is never left out)."""
     if name == "events" and "type" in names:
-        return pl.col("type").cast(pl.String).is_in(sorted(set(EVENT_TYPES) - needed.event_types))
+        kind = pl.col("type").cast(pl.String)
+        unread = kind.is_in(sorted(set(EVENT_TYPES) - needed.event_types))
+        if "date" not in names:
+            return unread
+        # An old event is left out only when its date is written as a valid ISO date: any other way of
+        # writing it is kept and checked.
+        date = pl.col("date").cast(pl.String)
+        for since, types in _by_date(needed.event_since).items():
+            unread = unread | (kind.is_in(types) & date.is_in(_iso_days_before(since)))
+        return unread
     if "period" not in names:
         return pl.lit(False)
     period = pl.col("period").cast(pl.String)
@@ -294,6 +311,20 @@ def _unread(name: str, names: list[str], needed: Needed) -> pl.Expr:
         )
         return known & ~read.fill_null(True)  # another metric's rows were dropped already, or are kept
     return pl.lit(False)
+
+
+def _by_date(since: Mapping[str, dt.date]) -> dict[dt.date, list[str]]:
+    out: dict[dt.date, list[str]] = {}
+    for kind, day in sorted(since.items()):
+        out.setdefault(day, []).append(kind)
+    return out
+
+
+@functools.cache
+def _iso_days_before(day: dt.date) -> list[str]:
+    """Every date from the first the reader takes to the day before `day`, as YYYY-MM-DD."""
+    first = FIRST_DATE.toordinal()
+    return [dt.date.fromordinal(n).isoformat() for n in range(first, max(first, day.toordinal()))]
 
 
 @functools.cache
@@ -350,13 +381,15 @@ def validate_frame(
         problems.append(Problem(file, 1, col, f"a column named {col} (required)", "no such column"))
     if missing:
         return pl.DataFrame(schema=schema)
-    unknown = [c for c in df.columns if c not in schema or c in _DERIVED]
+    numbered = ROW in df.columns  # by the reader, before it left out rows; kept until ids are checked
+    unknown = [c for c in df.columns if (c not in schema or c in _DERIVED) and c != ROW]
     known_extra = [c for c in unknown if name == "employees" and c in NUMERIC_ATTRIBUTES]
     if len(unknown) > len(known_extra):
         kept = "kept as attributes" if name == "employees" else "ignored"
         named = ", ".join(c for c in unknown if c not in known_extra)
         warnings.append(f"{file}: unknown column(s) {named} ({kept})")
-    df = df.with_row_index("_row", offset=2)  # the header is row 1, as a spreadsheet shows it
+    if not numbered:
+        df = df.with_row_index(ROW, offset=2)  # the header is row 1, as a spreadsheet shows it
     for col in REQUIRED[name]:
         _report(problems, file, col, df.filter(pl.col(col).is_null()), "a value (required)")
     typed = df.select(
@@ -399,7 +432,7 @@ def validate_frame(
             bad = df.select("_row", col).filter(text.is_not_null() & ~number.is_finite().fill_null(False))
             _report(problems, file, col, bad, f"{_EXPECTED[pl.Float64]} (有限的数值 finite)")
         typed = typed.with_columns(df.select(unknown))
-    return typed.select(*schema, *(unknown if name == "employees" else []))
+    return typed.select(*schema, *(unknown if name == "employees" else []), *([ROW] if numbered else []))
 
 
 def _tidy(df: pl.DataFrame, distinct: dict[str, pl.Series] | None = None) -> pl.DataFrame:
@@ -521,6 +554,10 @@ def _check_references(
         unknown = ids.join(known.lazy(), on="employee_id", how="anti").collect(engine="streaming")
         if unknown.is_empty():
             continue
-        rows = df.select("employee_id").with_row_index("_row", offset=2)
+        rows = (
+            df.select("employee_id", ROW)
+            if ROW in df.columns
+            else df.select("employee_id").with_row_index(ROW, offset=2)
+        )
         orphans = rows.join(unknown, on="employee_id", how="semi").sort("_row")
         _report(problems, _file(path, name), "employee_id", orphans, "an employee_id listed in employees.csv")

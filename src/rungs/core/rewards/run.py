@@ -96,7 +96,7 @@ def needed_for_cycle(policy: m.Policy, cycle: Cycle) -> Needed:
     for name in metrics:
         widen(spans.setdefault(name, {}), cycle.kind, (cycle.seq, cycle.seq))
         widen(spans[name], "M", (cycle.first_month, cycle.last_month))
-    return Needed(spans, base.evaluations, base.event_types | {"pay_step"})
+    return Needed(spans, base.evaluations, base.event_types | {"pay_step"}, base.event_since)
 
 
 def plans_for(policy: m.Policy, cycle: Cycle) -> tuple[m.RewardPlan, ...]:
