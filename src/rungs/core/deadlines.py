@@ -17,6 +17,7 @@ from rungs.core.notice import Deadline, Working, notice_end
 # The stages a deadline may be set for, in the order a candidacy meets them: code → (zh, en). Each is a
 # step that waits on someone; the round's services say when it begins (docs/policy-language.md).
 STAGES: dict[str, tuple[str, str]] = {
+    "application": ("申请与推荐", "applications and nominations"),  # the round's, from its opening
     "review": ("资格审查", "qualification review"),
     "assessment": ("考核", "assessment"),
     "committee": ("评审", "committee decision"),

@@ -1,6 +1,7 @@
 """When the step a candidacy waits in is due (procedure.deadlines), counted on the company calendar.
 
 Which step waits, and from when (docs/policy-language.md, "期限 / Deadlines"):
+- application (the round's own): applications and nominations from the day the round was opened;
 - review: from the day the candidate applied or was nominated;
 - assessment: from the day the review passed, until every score of procedure.assessment is recorded (the
   interview scores of a shortlist excepted: not every candidate has one);
@@ -102,6 +103,17 @@ def due_set(c: Candidacy, entered: dt.date | None = None, calendar=None) -> None
         c.due_on, c.due_provisional = due.day, due.provisional
 
 
+def round_due_set(rnd, opened: dt.date, calendar=None) -> bool:
+    """Sets (not saved) when the round's applications and nominations close, counted from the day it was
+    opened (procedure.deadlines.application); False when the policy sets no such deadline."""
+    days = rnd.policy.parsed.procedure.deadlines.get("application")
+    if days is None:
+        return False
+    due = due_date(opened, days, calendar or company_calendar())
+    rnd.applications_due, rnd.applications_provisional = due.day, due.provisional
+    return True
+
+
 def has_deadlines(policy) -> bool:
     return bool(policy.parsed.procedure.deadlines.days)
 
@@ -137,6 +149,12 @@ def deadlines_recount(**_signal) -> int:
             if before != (c.due_stage, c.due_step, c.due_on, c.due_provisional):
                 c.save(update_fields=DUE_FIELDS)
                 moved += 1
+        for rnd in Round.objects.select_for_update().filter(applications_provisional=True):
+            opened = timezone.localdate(rnd.opened_at)
+            before = rnd.applications_due
+            round_due_set(rnd, opened, calendar)
+            rnd.save(update_fields=["applications_due", "applications_provisional"])
+            moved += before != rnd.applications_due
     return moved
 
 

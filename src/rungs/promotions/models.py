@@ -36,6 +36,9 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    # procedure.deadlines.application: applications and nominations close on this day (None = no deadline)
+    applications_due = models.DateField(_("申请截止"), null=True, blank=True)
+    applications_provisional = models.BooleanField(_("申请截止日期待定"), default=False)
 
     class Meta:
         verbose_name = _("晋升评审轮次")

@@ -163,6 +163,8 @@ def round_open(
     for p in posts:
         _check_headcount(p, department)
         Post.objects.create(round=rnd, **p)
+    if deadlines.round_due_set(rnd, timezone.localdate(rnd.opened_at)):
+        rnd.save(update_fields=["applications_due", "applications_provisional"])
     record(actor, "round.open", rnd, after={"policy": str(policy), "kind": kind, "posts": posts})
     return rnd
 
