@@ -60,7 +60,9 @@ def test_each_step_is_due_in_working_days_from_the_day_it_began(company, monkeyp
     # an open objection waits on HR, 3 working days from Mon 12: Tue 13, Wed 14, Thu 15
     assert due(c) == ("objection", 0, D(2026, 10, 15), False)
 
-    objection_decide(objection=o, upheld=False, reason="经核实无误", decided_on=D(2026, 10, 13), actor=u["hr"])
+    objection_decide(
+        objection=o, upheld=False, reason="经核实无误", decided_on=D(2026, 10, 13), actor=u["hr"]
+    )
     # the clock resumes: Sat 10 (1), 12–13 paused, Wed 14 (2), Thu 15 (3), Fri 16 (4), Mon 19 (5);
     # approval after it: Tue 20 (1), Wed 21 (2), Thu 22 (3)
     notice.refresh_from_db()
@@ -170,3 +172,47 @@ def test_applications_close_seven_working_days_after_the_round_is_opened(db):
     # opened Fri 25 Dec: 28, 29, 30, 31 Dec, then 2027 assumed: Fri 1, Mon 4, Tue 5 Jan, provisional
     round_due_set(rnd, D(2026, 12, 25))
     assert (rnd.applications_due, rnd.applications_provisional) == (D(2027, 1, 5), True)
+
+
+# ---- the pages -------------------------------------------------------------------------------------
+
+
+def board(client, monkeypatch, user, rnd, day):
+    from rungs.promotions import views
+
+    monkeypatch.setattr(views, "today", lambda: day)
+    client.force_login(user)
+    return client.get(f"/rounds/{rnd.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_board_shows_each_waiting_steps_due_date_and_badge(client, company, monkeypatch):  # noqa: F811
+    u, rnd = company
+    on(monkeypatch, D(2026, 9, 24))
+    candidacy_apply(round=rnd, actor=u["fang"], statement="申请")  # review due Wed 30 Sep
+    on(monkeypatch, D(2026, 12, 30))
+    candidacy_apply(round=rnd, actor=u["li"], statement="申请")  # review due Mon 4 Jan 2027, provisional
+    cell = '<td class="due-cell"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
+    page = board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 28))  # 2 working days left: no badge
+    assert cell + "</span></td>" in page
+    page = board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 29))
+    assert cell + ' <strong class="badge soon">即将到期</strong>' in page
+    page = board(client, monkeypatch, u["dm"], rnd, D(2026, 10, 8))
+    assert cell + ' <strong class="badge overdue">已逾期</strong>' in page
+    assert (
+        'data-due="2027-01-04">资格审查 2027-01-04 前<span class="provisional"' in page and "（待定）" in page
+    )
+
+
+@pytest.mark.django_db
+def test_the_board_says_when_applications_close(client, db, monkeypatch):
+    from rungs.promotions.models import Round
+    from tests.web.test_round_assessment import PANEL, setup_round
+
+    hr, rnd, _cands = setup_round("dual-track-logistics", "skill", "junior", "intermediate", PANEL)
+    Round.objects.filter(pk=rnd.pk).update(applications_due=D(2026, 10, 12))  # opened Thu 24 Sep (above)
+    page = board(client, monkeypatch, hr, rnd, D(2026, 10, 9))  # Sat 10 (调休) and Mon 12 left: 2 ≤ 2
+    assert (
+        '<dd id="applications-due"><span class="due" data-due="2026-10-12">2026-10-12 前 '
+        '<strong class="badge soon">即将到期</strong></span></dd>'
+    ) in page

@@ -108,9 +108,12 @@ def test_the_inbox_lists_the_reminders_of_its_user_only(client, company, monkeyp
     for name, sees in (("sup", True), ("dm", True), ("lead", False), ("hr", False), ("fang", False)):
         client.force_login(u[name])
         page = client.get("/").content.decode()
-        assert ("即将到期" in page and "2026-09-30" in page) is sees, name
-        if sees:
-            assert 'id="reminders"' in page and "资格审查" in page
+        assert ('id="reminders"' in page) is sees, name
+        if sees:  # the reminder, and the step in the inbox with its due date and badge
+            assert "王芳 晋升 senior 的“资格审查”请于 2026-09-30 前完成" in page
+            assert '资格审查 2026-09-30 前 <strong class="badge soon">即将到期</strong>' in page
+    # 王芳 sees where her own candidacy stands and by when, without a reminder to act
+    assert '<ul id="my-candidacies">' in page and "资格审查 2026-09-30 前" in page
 
 
 @pytest.mark.django_db

@@ -22,13 +22,22 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from rungs.core.deadlines import Urgency, due_date, urgency
+from rungs.core.deadlines import STAGES, Urgency, due_date, urgency
 from rungs.promotions.models import Candidacy, Objection
 from rungs.records.calendar import company_calendar
 
 S = Candidacy.State
 DUE_FIELDS = ["due_stage", "due_step", "due_from", "due_on", "due_provisional"]
+
+
+def stage_label(stage: str, step: int = 0) -> str:
+    """The stage's name in the user's language (the approval's step counted from 1)."""
+    zh, en = STAGES.get(stage, (stage, stage))
+    label = en if (get_language() or "").startswith("en") else zh
+    return _("%(stage)s（第 %(n)s 步）") % {"stage": label, "n": step + 1} if stage == "approval" else label
 
 
 def assessment_done(c: Candidacy, rules) -> bool:
@@ -159,8 +168,11 @@ def deadlines_recount(**_signal) -> int:
 
 
 def badge(c: Candidacy, today: dt.date, calendar) -> Urgency | None:
-    """ "soon" (即将到期) or "overdue" (已逾期) for the candidacy's waiting step, or None."""
-    if c.due_on is None:
+    """Whether the candidacy's waiting step is due soon (即将到期), overdue (已逾期), or neither (None)."""
+    return due_badge(c.round.policy, c.due_on, today, calendar)
+
+
+def due_badge(policy, due: dt.date | None, today: dt.date, calendar) -> Urgency | None:
+    if due is None:
         return None
-    remind = c.round.policy.parsed.procedure.deadlines.remind_before
-    return urgency(today, c.due_on, remind, calendar)
+    return urgency(today, due, policy.parsed.procedure.deadlines.remind_before, calendar)

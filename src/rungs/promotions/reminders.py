@@ -13,19 +13,13 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check
 from rungs.audit.trail import record
-from rungs.core.deadlines import STAGES
 from rungs.notify.services import announce
-from rungs.promotions.deadlines import badge
+from rungs.promotions.deadlines import badge, stage_label
 from rungs.promotions.models import Candidacy, Reminder, Round
 from rungs.promotions.selectors import OPEN_STATES, waiting_on
 from rungs.records.calendar import company_calendar
 
 EVERY = 10**6  # waiting_on without its page limit: a reminder reaches everyone a step waits on
-
-
-def stage_label(stage: str, step: int = 0) -> str:
-    label = STAGES[stage][0] if stage in STAGES else stage
-    return _("%(stage)s（第 %(n)s 步）") % {"stage": label, "n": step + 1} if stage == "approval" else label
 
 
 def due_now(today: dt.date) -> list[tuple[Candidacy, str]]:
