@@ -154,3 +154,17 @@ def test_two_runs_at_the_same_moment_send_one_reminder(company, monkeypatch):  #
     for t in threads:
         t.join()
     assert len(sent) == 1 and Reminder.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_command_acts_as_a_user_when_told_and_refuses_a_bad_date(company, monkeypatch):  # noqa: F811
+    from django.core.management.base import CommandError
+
+    u, rnd = company
+    applied(u, rnd, monkeypatch)
+    with pytest.raises(Denied):
+        call_command("send_reminders", "--today", "2026-09-29", "--as", "lead", stdout=io.StringIO())
+    call_command("send_reminders", "--today", "2026-09-29", "--as", "hr", stdout=io.StringIO())
+    assert AuditEntry.objects.get(action="round.remind").actor == "hr"
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--today", "29.9.2026", stdout=io.StringIO())

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from rungs.accounts.cli import actor_option, resolve_actor
 from rungs.promotions.reminders import reminders_send
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="the day to count from, YYYY-MM-DD (default: today)")
+        actor_option(parser)
 
     def handle(self, *args, **opts):
         try:
@@ -22,5 +24,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--today：日期应为 YYYY-MM-DD / a date YYYY-MM-DD, not {opts['today']!r}"
             ) from None
-        sent = reminders_send(today=today)
+        sent = reminders_send(today=today, actor=resolve_actor(opts["as_user"]))
         self.stdout.write(f"已发送 {len(sent)} 条提醒 / sent {len(sent)} reminders ({today.isoformat()})")
