@@ -51,7 +51,9 @@ def test_an_unknown_stage_is_refused_with_the_closest_name():
     err = error("  deadlines:\n    reveiw: 3\n")
     assert err.zh.startswith('procedure.deadlines：未知的阶段 "reveiw"，应为 application、review、assessment')
     assert err.zh.endswith('是否应为 "review"？')
-    assert err.en.startswith('procedure.deadlines: unknown stage "reveiw"; expected one of: application, review, ')
+    assert err.en.startswith(
+        'procedure.deadlines: unknown stage "reveiw"; expected one of: application, review, '
+    )
     assert (err.line, err.column) == (16, 5)  # HEAD is 14 lines
 
 
