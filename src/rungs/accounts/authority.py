@@ -83,6 +83,8 @@ ACTIONS: dict[str, Rule] = {
         frozenset({Role.HR, Role.ADMIN}), _("安排职务代理"), about_people=True, not_self=True
     ),
     "round.conclude": Rule(DATA_OWNERS, _("作出考察期结论"), about_people=True, not_self=True),
+    # run by the scheduler with no user (rungs manage send_reminders); a user who runs it must be one of these
+    "round.remind": Rule(DATA_OWNERS, _("发送办理期限提醒")),
     # the policy's procedure.rules_owner then names who approves a new version (rungs.policies.services)
     "policy.approve": Rule(EVERYONE - {Role.AGENT}, _("批准制度修订")),
     "calendar.edit": Rule(frozenset({Role.HR, Role.ADMIN}), _("维护工作日历")),

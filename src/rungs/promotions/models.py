@@ -36,6 +36,9 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    # procedure.deadlines.application: applications and nominations close on this day (None = no deadline)
+    applications_due = models.DateField(_("申请截止"), null=True, blank=True)
+    applications_provisional = models.BooleanField(_("申请截止日期待定"), default=False)
 
     class Meta:
         verbose_name = _("晋升评审轮次")
@@ -103,6 +106,13 @@ class Candidacy(models.Model):
     # changes): {"from", "to", "to_min", "to_max", "effective", "explanation_zh", …}; {} = none
     pay = models.JSONField(_("薪资变动"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped by every transition: two approvers, one wins
+    # the step it waits in and when that step is due (procedure.deadlines; rungs.promotions.deadlines):
+    # set on every transition, counted again when the calendar changes; due_on None = no deadline
+    due_stage = models.CharField(_("待办环节"), max_length=20, blank=True)  # a code of core.deadlines.STAGES
+    due_step = models.PositiveSmallIntegerField(_("审批步骤"), default=0)  # the approval chain's step
+    due_from = models.DateField(_("环节开始"), null=True, blank=True)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限待定"), default=False)  # counted through an unannounced year
 
     class Meta:
         verbose_name = _("晋升候选")
@@ -189,3 +199,30 @@ class Committee(models.Model):
     class Meta:
         verbose_name = _("评审委员会决议")
         verbose_name_plural = _("评审委员会决议")
+
+
+class Reminder(models.Model):
+    """One reminder of a step due soon or overdue, sent once to the people who must act on it (their
+    inbox) and to the group robots: the unique constraint keeps a second run of send_reminders silent."""
+
+    class Kind(models.TextChoices):
+        SOON = "soon", _("即将到期")
+        OVERDUE = "overdue", _("已逾期")
+
+    candidacy = models.ForeignKey(Candidacy, models.CASCADE, related_name="reminders")
+    stage = models.CharField(_("环节"), max_length=20)
+    step = models.PositiveSmallIntegerField(_("审批步骤"), default=0)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind)
+    due_on = models.DateField(_("办理期限"))
+    sent_on = models.DateField(_("提醒日期"))
+    text = models.TextField(_("内容"))
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="round_reminders")
+
+    class Meta:
+        verbose_name = _("办理提醒")
+        verbose_name_plural = _("办理提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidacy", "stage", "step", "kind"], name="one_reminder_per_step_and_kind"
+            )
+        ]

@@ -183,3 +183,36 @@ def terms_due(user, today, within_days: int = 60, limit: int = 100) -> list:
     if not sees_everyone(user):
         rows = rows.filter(employee__in=visible_employees(user))
     return list(rows.order_by("term_ends", "pk")[:limit])
+
+
+def reminders_for(user, limit: int = 50) -> list:
+    """The reminders sent to the user (send_reminders) whose step still waits: the candidacy is still in
+    the stage and approval step reminded of. Newest first."""
+    from django.db.models import F
+
+    from rungs.promotions.models import Reminder
+
+    return list(
+        Reminder.objects.filter(
+            recipients=user,
+            candidacy__state__in=OPEN_STATES,
+            candidacy__due_stage=F("stage"),
+            candidacy__due_step=F("step"),
+        )
+        .select_related("candidacy__round")
+        .order_by("-sent_on", "-pk")[:limit]
+    )
+
+
+def with_due_badges(rows, today):
+    """The candidacies with `due_badge` ("soon", "overdue" or None) for their waiting step; the company
+    calendar is read once, and only when one of them has a due date."""
+    from rungs.promotions.deadlines import badge, stage_label
+    from rungs.records.calendar import company_calendar
+
+    rows = list(rows)
+    calendar = company_calendar() if any(c.due_on for c in rows) else None
+    for c in rows:
+        c.due_badge = badge(c, today, calendar) if c.due_on else None
+        c.due_label = stage_label(c.due_stage, c.due_step) if c.due_on else ""
+    return rows

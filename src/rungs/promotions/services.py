@@ -24,7 +24,7 @@ from rungs.core.roles import role_label
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
-from rungs.promotions import assessment
+from rungs.promotions import assessment, deadlines
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert, pay_effect
 from rungs.records.calendar import company_calendar
@@ -80,12 +80,23 @@ def before_approval(policy: Policy) -> str:
     return S.NOTICE if has_notice(policy) else before_notice(policy)
 
 
-def _step(c: Candidacy, to: str, actor, action: str, reason: str = "", *, before: dict | None = None) -> None:
+def _step(
+    c: Candidacy,
+    to: str,
+    actor,
+    action: str,
+    reason: str = "",
+    *,
+    before: dict | None = None,
+    on: dt.date | None = None,
+) -> None:
+    """Moves the candidacy to `to` on day `on` (today by default), from which its next step is due."""
     Transition.objects.create(
         candidacy=c, actor=actor_name(actor), from_state=c.state, to_state=to, reason=reason
     )
     old = c.state
     c.state = to
+    deadlines.due_set(c, on or _today())
     c.version += 1
     c.save()
     record(
@@ -152,6 +163,8 @@ def round_open(
     for p in posts:
         _check_headcount(p, department)
         Post.objects.create(round=rnd, **p)
+    if deadlines.round_due_set(rnd, timezone.localdate(rnd.opened_at)):
+        rnd.save(update_fields=["applications_due", "applications_provisional"])
     record(actor, "round.open", rnd, after={"policy": str(policy), "kind": kind, "posts": posts})
     return rnd
 
@@ -244,6 +257,9 @@ def _enter(rnd: Round, employee: Employee, route: str, statement: str, actor, ac
     Transition.objects.create(
         candidacy=c, actor=actor_name(actor), from_state="", to_state=c.state, reason=route
     )
+    if deadlines.has_deadlines(rnd.policy):
+        deadlines.due_set(c, _today())
+        c.save(update_fields=deadlines.DUE_FIELDS)
     record(actor, action, c, employee_id=employee.employee_id, after={"route": route, "to_level": d.to_level})
     announce(
         _("【晋升评审】%(round)s：%(name)s（%(route)s）晋升 %(level)s，待资格审查。")
@@ -341,7 +357,11 @@ def assessment_record(*, round: Round, scores: dict[str, dict[str, str]], actor)
         before = dict(c.assessment)
         c.assessment = {**c.assessment, **clean}
         c.version += 1
-        c.save(update_fields=["assessment", "version"])
+        fields = ["assessment", "version"]
+        if c.due_stage == "assessment" and deadlines.assessment_done(c, rules):
+            deadlines.due_set(c, _today())  # the assessment is complete: the committee's turn begins
+            fields += deadlines.DUE_FIELDS
+        c.save(update_fields=fields)
         record(actor, "round.assess", c, employee_id=employee_id, before=before, after=c.assessment)
         changed.append(c)
     return changed
@@ -477,7 +497,9 @@ def committee_record(
             "no": no,
             "n": len(members),
         }
-        _step(c, S.RECOMMENDED if 2 * yes > len(members) else S.REJECTED, actor, "round.committee", tally)
+        c.round = rnd
+        to = S.RECOMMENDED if 2 * yes > len(members) else S.REJECTED
+        _step(c, to, actor, "round.committee", tally, on=met_on)
     return committee
 
 
@@ -493,6 +515,7 @@ def _recount(notice: Notice, calendar=None) -> None:
     notice.ends_on = end.day if end else None
     notice.provisional = bool(end and end.provisional)
     notice.save(update_fields=["ends_on", "provisional"])
+    deadlines.notice_candidacies_recount(notice, calendar)
 
 
 def _today() -> dt.date:
@@ -531,7 +554,8 @@ def notice_open(*, round: Round, opened_on: dt.date, actor) -> Notice:
     notice = Notice.objects.create(round=rnd, opened_on=opened_on, working_days=days)
     _recount(notice)
     for c in qualified:
-        _step(c, S.NOTICE, actor, "round.notice", _("公示 %(days)s 个工作日") % {"days": days})
+        c.round = rnd
+        _step(c, S.NOTICE, actor, "round.notice", _("公示 %(days)s 个工作日") % {"days": days}, on=opened_on)
     announce(
         _(
             "【晋升公示】%(round)s：%(names)s，公示 %(days)s 个工作日，至 %(end)s。如有异议，请在公示期内提出。"
@@ -645,7 +669,7 @@ def candidacy_approve(
     chain = approval_chain(c)
     if not chain:  # no matrix for the level: one approval by whom the authority table allows
         c.approvals = [*c.approvals, {"by": actor_name(actor), "as": actor.role, "on": today.isoformat()}]
-        _step(c, S.APPROVED, actor, "round.approve")
+        _step(c, S.APPROVED, actor, "round.approve", on=today)
         return c
     index, step, signed = pending_signoff(chain, c.approvals)
     assert step is not None  # a candidacy still waiting has a step left
@@ -666,7 +690,7 @@ def candidacy_approve(
     c.approvals = [*c.approvals, entry]
     following = pending_signoff(chain, c.approvals)
     if following[1] is None:
-        _step(c, S.APPROVED, actor, "round.approve", _signature(entry))
+        _step(c, S.APPROVED, actor, "round.approve", _signature(entry), on=today)
         return c
     announce(
         _("【待审批】%(name)s 晋升 %(level)s：%(who)s已签，等待%(next)s审批。")
@@ -683,6 +707,7 @@ def candidacy_approve(
         candidacy=c, actor=actor_name(actor), from_state=c.state, to_state=c.state, reason=_signature(entry)
     )
     c.version += 1
+    deadlines.due_set(c, today)  # the next step of the chain is due from today
     c.save()
     record(actor, "round.approve", c, employee_id=c.employee.employee_id, after=entry)
     return c

@@ -24,9 +24,10 @@ from rungs.core.roles import role_label
 from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
 from rungs.promotions import assessment, services
+from rungs.promotions.deadlines import due_badge
 from rungs.promotions.funnel import funnel, round_xlsx
 from rungs.promotions.models import Candidacy, Objection, Round
-from rungs.promotions.selectors import level_label, rounds_for
+from rungs.promotions.selectors import level_label, rounds_for, with_due_badges
 
 
 def today():
@@ -148,6 +149,9 @@ def round_detail(request, pk):
         rows = rows.filter(state=state)
     page = Paginator(rows.order_by("employee__employee_id", "pk"), PAGE).get_page(request.GET.get("page"))
     shown = list(_labelled(rnd, page.object_list, lang, user))
+    for c in shown:
+        c.round = rnd  # the round's parsed policy, shared: its deadlines and reminders
+    shown = with_due_badges(shown, today())
     mine = rnd.candidacies.filter(employee_id=user.employee_id).exists() if user.employee_id else False
     outside, eligible = _eligible_outside(rnd, user)
     post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
@@ -167,6 +171,7 @@ def round_detail(request, pk):
             "eligible": eligible,
             "mine": mine,
             "notice": getattr(rnd, "notice", None),
+            "applications": _applications(rnd),
             "objections": Objection.objects.filter(notice__round=rnd).select_related("candidacy__employee")
             if may(user, "round.mediate")
             else [],
@@ -202,6 +207,21 @@ def round_detail(request, pk):
             "S": Candidacy.State,
         },
     )
+
+
+def _applications(rnd):
+    """When the round's applications close (procedure.deadlines.application), as _due.html shows it."""
+    if rnd.applications_due is None:
+        return None
+    from rungs.records.calendar import company_calendar
+
+    badge = due_badge(rnd.policy, rnd.applications_due, today(), company_calendar())
+    return {
+        "due_on": rnd.applications_due,
+        "due_provisional": rnd.applications_provisional,
+        "due_badge": badge,
+        "due_label": "",
+    }
 
 
 BOARD_ROWS = 200  # candidates listed per post in the assessment's ranking (all are ranked)

@@ -19,7 +19,7 @@ from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
 from rungs.promotions import views as promotion_views
 from rungs.promotions.models import Candidacy
-from rungs.promotions.selectors import terms_due, waiting_on
+from rungs.promotions.selectors import reminders_for, terms_due, waiting_on, with_due_badges
 from rungs.records.models import Evaluation
 from rungs.talent.selectors import my_plan_due, reviews_due, talks_due, year_end_talks_due
 from rungs.voice.forums import actions_waiting
@@ -64,16 +64,17 @@ def home(request):
     ctx: dict = {"role": Role(user.role) if user.role in Role.values else None}
     # the inbox: every round step and case decision that waits on this user today
     on = promotion_views.today()
-    ctx["waiting"], ctx["cases_waiting"] = waiting_on(user, on), cases_waiting(user, on)
+    ctx["waiting"], ctx["cases_waiting"] = with_due_badges(waiting_on(user, on), on), cases_waiting(user, on)
+    ctx["reminders"] = reminders_for(user)
     ctx["terms_due"] = terms_due(user, on)
     # career development (a mentor's talks, one's own plan, the training group's reviews) and forum actions
     ctx["talks_due"], ctx["reviews_due"] = talks_due(user, on), reviews_due(user, on)
     ctx["year_end_due"] = year_end_talks_due(user, on)
     ctx["plan_due"], ctx["forum_actions"] = my_plan_due(user, on), actions_waiting(user, on)
     if user.employee_id:
-        ctx["my_candidacies"] = Candidacy.objects.filter(employee_id=user.employee_id).select_related(
-            "round"
-        )[:20]
+        ctx["my_candidacies"] = with_due_badges(
+            Candidacy.objects.filter(employee_id=user.employee_id).select_related("round__policy")[:20], on
+        )
     if user.employee_id:
         me = _labelled(_with_level_and_score(Employee.objects.filter(pk=user.employee_id)), user)[0]
         ctx["me"] = me

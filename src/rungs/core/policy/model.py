@@ -412,6 +412,19 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class Deadlines:
+    """Working days each stage of a round may take (stage code of rungs.core.deadlines.STAGES → N ≥ 1;
+    a stage not named has no deadline), and how many working days before its due date a reminder goes
+    out (0 = on the due day)."""
+
+    days: tuple[tuple[str, int], ...] = ()
+    remind_before: int = 1
+
+    def get(self, stage: str) -> int | None:
+        return next((n for s, n in self.days if s == stage), None)
+
+
+@dataclass(frozen=True)
 class Procedure:
     """How a promotion round runs. Read by the promotion rounds, not by the evaluation."""
 
@@ -428,6 +441,7 @@ class Procedure:
     term_years: int = 0  # an appointment's term (任期), renewed by review; 0 = no term
     rules_owner: str = ""  # the role that approves a new version of the policy ('' = in force on upload)
     assessment: Assessment | None = None  # the assessment stage: scores, shortlist, composite, ranking
+    deadlines: Deadlines = field(default_factory=Deadlines)  # working days per stage; none by default
 
 
 @dataclass(frozen=True)

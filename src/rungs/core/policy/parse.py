@@ -9,11 +9,13 @@ rewards (procedure, pay); nothing is accepted and then ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
 
+from rungs.core.deadlines import STAGES
 from rungs.core.policy import model as m
 from rungs.core.policy.blocks import BLOCKS, BUILTIN_ATTRIBUTES, COMPARATORS, parse_block
 from rungs.core.policy.errors import PolicyError, closest, one_of, one_of_zh
@@ -505,6 +507,7 @@ class _Parser:
             "rules_owner",
             "term_years",
             "assessment",
+            "deadlines",
         )
         mp = self.mapping(value, "procedure", mark, keys)
         windows: tuple[int, ...] = ()
@@ -530,7 +533,7 @@ class _Parser:
                 self.at(mp, "steps"),
             )
         skip = mp.get("skip_level", "")
-        return m.Procedure(
+        procedure = m.Procedure(
             windows=windows,
             every_years=self.integer(
                 mp.get("every_years", 1), "procedure.every_years", self.at(mp, "every_years"), 1
@@ -570,6 +573,61 @@ class _Parser:
             if "assessment" in mp
             else None,
         )
+        if "deadlines" in mp:
+            deadlines = self.deadlines(mp["deadlines"], self.at(mp, "deadlines"), procedure)
+            procedure = dataclasses.replace(procedure, deadlines=deadlines)
+        return procedure
+
+    def deadlines(self, value: Any, mark: Mark, procedure: m.Procedure) -> m.Deadlines:
+        """`deadlines: {review: 3, approval: 2, remind_before: 1}`: working days per stage of
+        rungs.core.deadlines.STAGES, each ≥ 1, for a stage the procedure has; remind_before ≥ 0."""
+        what = "procedure.deadlines"
+        if not isinstance(value, YMap):
+            raise self.fail(
+                f"{what}：应为 阶段: 工作日数 的映射，实际为 {value!r}",
+                f"{what}: expected a mapping of stage: working days, got {value!r}",
+                mark,
+            )
+        notice = procedure.notice_working_days > 0
+        has: dict[str, tuple[bool, str, str]] = {  # stage → (the procedure has it, what it takes zh, en)
+            "assessment": (procedure.assessment is not None, "procedure.assessment", "procedure.assessment"),
+            "committee": (
+                "committee" in procedure.steps,
+                "procedure.steps 中有 committee",
+                "committee in procedure.steps",
+            ),
+            "notice": (notice, "procedure.notice_working_days", "procedure.notice_working_days"),
+            "objection": (notice, "procedure.notice_working_days", "procedure.notice_working_days"),
+        }
+        days: list[tuple[str, int]] = []
+        for key in value:
+            at = value.value_marks.get(key, value.mark)
+            if key == "remind_before":
+                continue
+            if key not in STAGES:
+                raise self.unknown(
+                    what, str(key), (*STAGES, "remind_before"), value.key_marks[key], ("阶段", "stage")
+                )
+            present, zh, en = has.get(str(key), (True, "", ""))
+            if not present:
+                raise self.fail(
+                    f"{what}.{key}：本制度的晋升程序中没有“{STAGES[key][0]}”这一环节（需要 {zh}）",
+                    f"{what}.{key}: the procedure has no {STAGES[key][1]} stage (it needs {en})",
+                    value.key_marks[key],
+                )
+            if not isinstance(value[key], int) or isinstance(value[key], bool) or value[key] < 1:
+                raise self.fail(
+                    f"{what}.{key}：期限应为正整数（工作日数），实际为 {value[key]!r}",
+                    f"{what}.{key}: a deadline is a whole number of working days ≥ 1, got {value[key]!r}",
+                    at,
+                )
+            days.append((str(key), value[key]))
+        remind = self.integer(
+            value.get("remind_before", 1),
+            f"{what}.remind_before",
+            value.value_marks.get("remind_before", mark),
+        )
+        return m.Deadlines(tuple(days), remind)
 
     def assessment(self, value: Any, mark: Mark, rules: tuple[m.Rule, ...]) -> m.Assessment:
         """`assessment:` the scores the round's assessment stage records, and the shortlist for the

@@ -1,0 +1,107 @@
+"""Reminders of the round steps due soon or overdue (procedure.deadlines): one per candidacy, stage,
+approval step and kind, to the inbox of everyone the step waits on — the same rule as the inbox
+(selectors.waiting_on) — and to the group robots of the round's scope. Run daily by `rungs manage
+send_reminders`; a second run the same day, or a run at the same moment elsewhere, sends nothing new."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from rungs.accounts.authority import check
+from rungs.audit.trail import record
+from rungs.notify.services import announce
+from rungs.promotions.deadlines import badge, stage_label
+from rungs.promotions.models import Candidacy, Reminder, Round
+from rungs.promotions.selectors import OPEN_STATES, waiting_on
+from rungs.records.calendar import company_calendar
+
+EVERY = 10**6  # waiting_on without its page limit: a reminder reaches everyone a step waits on
+
+
+def due_now(today: dt.date) -> list[tuple[Candidacy, str]]:
+    """The waiting candidacies whose step is due soon or overdue today, with which of the two."""
+    rows = list(
+        Candidacy.objects.filter(due_on__isnull=False, state__in=OPEN_STATES).select_related("employee")
+    )
+    rounds = Round.objects.select_related("policy", "department", "notice").in_bulk(
+        {c.round_id for c in rows}
+    )
+    calendar, out = company_calendar(), []
+    for c in rows:
+        c.round = rounds[c.round_id]
+        kind = badge(c, today, calendar)
+        if kind:
+            out.append((c, kind))
+    return out
+
+
+def who_acts(today: dt.date, wanted: set[int]) -> dict[int, list]:
+    """For each of the `wanted` candidacies, the users whose inbox lists its step today."""
+    out: dict[int, list] = {}
+    for user in get_user_model().objects.filter(is_active=True).exclude(role="agent"):
+        for c in waiting_on(user, today, limit=EVERY):
+            if c.pk in wanted:
+                out.setdefault(c.pk, []).append(user)
+    return out
+
+
+def _text(c: Candidacy, kind: str) -> str:
+    words = {
+        "round": c.round.name,
+        "name": c.employee.name,
+        "level": c.to_level,
+        "stage": stage_label(c.due_stage, c.due_step),
+        "day": c.due_on.isoformat() if c.due_on else "—",
+        "provisional": _("（待定）") if c.due_provisional else "",
+    }
+    if kind == Reminder.Kind.OVERDUE:
+        return (
+            _(
+                "【已逾期】%(round)s：%(name)s 晋升 %(level)s 的“%(stage)s”应于 %(day)s%(provisional)s 前完成。"
+            )
+            % words
+        )
+    return (
+        _("【即将到期】%(round)s：%(name)s 晋升 %(level)s 的“%(stage)s”请于 %(day)s%(provisional)s 前完成。")
+        % words
+    )
+
+
+def reminders_send(*, today: dt.date, actor=None) -> list[Reminder]:
+    """Sends the reminders due today that were not sent before; returns those it sent. `actor` None is
+    the scheduler (the system); a user who runs it must be allowed to (round.remind)."""
+    if actor is not None:
+        check(actor, "round.remind")
+    due = due_now(today)
+    if not due:
+        return []
+    acting = who_acts(today, {c.pk for c, _kind in due})
+    sent = []
+    for c, kind in due:
+        users = acting.get(c.pk)
+        if not users:  # nobody can act yet (the 公示 still runs): tried again on the next run
+            continue
+        key = {"candidacy": c, "stage": c.due_stage, "step": c.due_step, "kind": kind}
+        if Reminder.objects.filter(**key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                r = Reminder.objects.create(**key, due_on=c.due_on, sent_on=today, text=_text(c, kind))
+                r.recipients.set(users)
+                record(
+                    actor,
+                    "round.remind",
+                    c,
+                    employee_id=c.employee.employee_id,
+                    after={"stage": c.due_stage, "step": c.due_step, "kind": kind, "due_on": c.due_on,
+                           "to": sorted(u.get_username() for u in users)},
+                )  # fmt: skip
+                announce(r.text, c.round.department)
+        except IntegrityError:
+            continue  # another run sent this one at the same moment
+        sent.append(r)
+    return sent
