@@ -110,9 +110,12 @@ def _plan(policy: Policy, plan_id: str):
     return next((p for p in policy.parsed.rewards.plans if p.id == plan_id), None)
 
 
-def check_budgets(policy: Policy, cycle: str, adding: Iterable[tuple[str, str, Decimal]]) -> None:
+def check_budgets(policy: Policy | None, cycle: str, adding: Iterable[tuple[str, str, Decimal]]) -> None:
     """Refuses when adding these (plan, department, amount) to what the plans already spent in the cycle
-    (approved and paid lines of the scheme, reversals included) passes a plan's budget."""
+    (approved and paid lines of the scheme, reversals included) passes a plan's budget. Awards (no policy,
+    rungs.rewards.awards) belong to no plan, so no budget."""
+    if policy is None:
+        return
     new: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for plan_id, dept, amount in adding:
         plan = _plan(policy, plan_id)
