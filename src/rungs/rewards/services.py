@@ -157,7 +157,8 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
     department. Returns how many lines were approved."""
     check(actor, "reward.approve")
     # One approval or correction of a run at a time (the budget is checked against what is approved).
-    run = RewardRun.objects.select_for_update().select_related("policy").get(pk=run.pk)
+    # of the run alone: an awards run has no policy, so the join is an outer one (rungs.rewards.awards)
+    run = RewardRun.objects.select_for_update(of=("self",)).select_related("policy").get(pk=run.pk)
     lines = RewardLine.objects.filter(run=run, state=State.ACCRUED)
     if plan:
         lines = lines.filter(plan=plan)
@@ -296,7 +297,11 @@ def _reverse(line: RewardLine, reason: str, actor, corrected) -> tuple[RewardLin
 @transaction.atomic
 def line_reverse(*, line: RewardLine, reason: str, actor, corrected_amount=None):
     """HR corrects a mistake found without a dispute: a reversal line and optionally a corrected one."""
-    line = RewardLine.objects.select_for_update().select_related("employee", "policy", "run").get(pk=line.pk)
+    line = (
+        RewardLine.objects.select_for_update(of=("self",))
+        .select_related("employee", "policy", "run")
+        .get(pk=line.pk)
+    )
     check(actor, "reward.decide", line.employee)
     reason = (reason or "").strip()
     if not reason:
@@ -317,7 +322,7 @@ def line_reverse(*, line: RewardLine, reason: str, actor, corrected_amount=None)
 def dispute_decide(*, dispute: Dispute, upheld: bool, answer: str, actor, corrected_amount=None) -> Dispute:
     """HR's answer. Upheld: the line is reversed (and replaced by the corrected amount when given)."""
     d = (
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(of=("self",))
         .select_related("line__employee", "line__policy")
         .get(pk=dispute.pk)
     )

@@ -205,7 +205,11 @@ def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
     """HR confirms a claimed reward: it goes on the ledger as an award line of the month (accrued, then
     approved and paid with the payroll). The line says nothing of the suggestion; the claim points at it."""
     check(actor, "suggestion.reward", claim.employee)
-    c = RewardClaim.objects.select_for_update().select_related("employee__department").get(pk=claim.pk)
+    c = (
+        RewardClaim.objects.select_for_update(of=("self",))
+        .select_related("employee__department")
+        .get(pk=claim.pk)
+    )
     if c.state != RewardClaim.State.CLAIMED:
         raise SuggestionRefused(_("这笔奖励已经发放过了。"))
     c.line = award_post(
