@@ -197,8 +197,36 @@ def test_the_handling_is_published_and_the_author_claims_the_reward_by_receipt(c
         box.suggestion_claim(code=code, actor=u["agent2"], today=nxt)
     entry = AuditEntry.objects.get(action="suggestion.claim")
     assert str(s.pk) not in f"{entry.target_id} {entry.target} {entry.after}"  # the claim row is the link
+    before = tables()
     box.claim_grant(claim=claim, actor=u["hr"], today=nxt)
-    assert RewardClaim.objects.get().state == RewardClaim.State.GRANTED
+    claim = RewardClaim.objects.get()
+    assert claim.state == RewardClaim.State.GRANTED
+    # HR's confirmation puts the reward on the ledger: an accrued award line of the month for the claimant
+    line = claim.line
+    assert (line.employee.employee_id, line.amount, line.state) == (
+        AUTHOR_EMPLOYEE_ID,
+        Decimal("200.00"),
+        "accrued",
+    )
+    assert (line.cycle, line.plan, line.run.kind, line.explanation) == (
+        "2026-12",
+        "awards",
+        "awards",
+        "专项奖励：人力资源部核发",
+    )
+    # … which says nothing of the suggestion: its key, title and text are in no new row of the ledger or the
+    # trail (the claim, read by HR alone, is the one row that joins them, as before)
+    changed = new_rows(before, tables())
+    assert set(changed) == {
+        "rewards_rewardrun",
+        "rewards_rewardline",
+        "voice_rewardclaim",
+        "audit_auditentry",
+    }
+    secrets = [str(s.pk), s.pk.hex, s.title, s.text]
+    ledger = {k: v for k, v in changed.items() if k != "voice_rewardclaim"}
+    assert naming(ledger, secrets) == []
+    assert naming({"rewards_rewardline": tables()["rewards_rewardline"]}, secrets) == []
 
 
 @pytest.mark.django_db

@@ -118,6 +118,10 @@ ACTIONS: dict[str, Rule] = {
         frozenset({Role.HR, Role.ADMIN}), _("答复奖励异议、冲销明细"), about_people=True, not_self=True
     ),
     "reward.export": Rule(frozenset({Role.HR, Role.ADMIN}), _("导出工资表")),
+    # Awards (专项奖励, rungs.rewards.awards): a one-off line no plan computed. HR posts them for anyone, a
+    # department manager for the people of their department (the scope), nobody for themselves; they are
+    # then approved and paid like a run's lines, by reward.approve and reward.pay.
+    "reward.award": Rule(DATA_OWNERS, _("发放专项奖励"), about_people=True, not_self=True),
     "reward.whatif": Rule(DATA_OWNERS | {Role.EXECUTIVE}, _("测算奖励方案草案")),
     # The staff's voice (rungs.voice). Submitting, following by receipt code and answering a survey are
     # checked here like any write, but their audit entries name nobody (see rungs.voice.models).
@@ -270,6 +274,7 @@ def abilities(user) -> dict[str, bool]:
         "can_approve_rewards": may(user, "reward.approve"),
         "can_read_rewards": may(user, "reward.read"),
         "can_export_payroll": may(user, "reward.export"),
+        "can_post_awards": may(user, "reward.award"),
         "can_whatif_rewards": may(user, "reward.whatif"),
     }
 

@@ -24,10 +24,26 @@ def _user(verbose: str):
     )
 
 
-class RewardRun(models.Model):
-    """One evaluation of a policy version's reward plans for one cycle over the database."""
+AWARDS = "awards"  # the plan of every line an awards run holds (rungs.rewards.awards)
 
-    policy = models.ForeignKey(Policy, models.PROTECT, related_name="reward_runs", verbose_name=_("策略版本"))
+
+class RewardRun(models.Model):
+    """One evaluation of a policy version's reward plans for one cycle over the database; or the cycle's
+    awards run (kind awards, no policy): the lines HR posts by hand (rungs.rewards.awards)."""
+
+    class Kind(models.TextChoices):
+        PLANS = "plans", _("奖励方案")
+        AWARDS = "awards", _("专项奖励")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind, default=Kind.PLANS)
+    policy = models.ForeignKey(
+        Policy,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reward_runs",
+        verbose_name=_("策略版本"),
+    )
     cycle = models.CharField(_("周期"), max_length=10)  # 2026-05, 2026-Q2, 2026-H1, 2026
     created_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
     created_by = _user(_("运行人"))
@@ -39,9 +55,25 @@ class RewardRun(models.Model):
         verbose_name = _("奖励核算")
         verbose_name_plural = _("奖励核算")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="plans", policy__isnull=False)
+                | models.Q(kind="awards", policy__isnull=True),
+                name="reward_run_plans_have_a_policy",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(kind="awards"), name="one_awards_run_per_cycle"
+            ),
+        ]
 
     def __str__(self):
+        if self.policy_id is None:
+            return f"{_('专项奖励')} · {self.cycle}"
         return f"{self.policy.scheme}@{self.policy.version} · {self.cycle}"
+
+    @property
+    def is_awards(self) -> bool:
+        return self.kind == self.Kind.AWARDS
 
 
 class RewardLine(models.Model):
@@ -61,7 +93,10 @@ class RewardLine(models.Model):
     employee = models.ForeignKey(
         Employee, models.PROTECT, related_name="reward_lines", verbose_name=_("员工")
     )
-    policy = models.ForeignKey(Policy, models.PROTECT, related_name="+", verbose_name=_("策略版本"))
+    # None on an awards line (plan "awards"): no policy computed it
+    policy = models.ForeignKey(
+        Policy, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("策略版本")
+    )
     plan = models.CharField(_("方案"), max_length=100)
     component = models.CharField(_("组成部分"), max_length=100)
     cycle = models.CharField(_("周期"), max_length=10)
@@ -98,6 +133,12 @@ class RewardLine(models.Model):
             models.Index(fields=["cycle", "plan", "state"]),
             models.Index(fields=["employee", "cycle"]),
             models.Index(fields=["run", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(policy__isnull=False) | models.Q(plan=AWARDS),
+                name="reward_line_policy_or_award",
+            )
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 import polars as pl
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import may
@@ -14,7 +15,7 @@ from rungs.accounts.scope import visible_employees
 from rungs.core.interchange.spreadsheet import csv_safe, workbook_bytes
 from rungs.people.models import Employee
 from rungs.policies.models import Policy
-from rungs.rewards.models import RewardLine
+from rungs.rewards.models import AWARDS, RewardLine
 
 State = RewardLine.State
 PAYABLE = (State.APPROVED, State.PAID)
@@ -43,6 +44,19 @@ def team_lines(user, cycle: str):
         .select_related("employee", "policy")
         .order_by("employee__employee_id", "plan", "component", "pk")
     )
+
+
+def points_balances(employees) -> dict[int, Decimal]:
+    """Each employee's points balance (积分余额): the sum of their approved and paid points lines over every
+    cycle, reversals included (a reversal is the negative line). Keyed by employee pk; someone without a
+    counted points line is not in it. `employees` is a queryset or a list of pks."""
+    rows = (
+        RewardLine.objects.filter(employee__in=employees, unit=RewardLine.Unit.POINTS, state__in=PAYABLE)
+        .order_by()
+        .values_list("employee_id")
+        .annotate(t=Sum("amount"))
+    )
+    return {pk: total for pk, total in rows}
 
 
 def cycles(qs=None) -> list[str]:
@@ -76,17 +90,23 @@ def component_columns(policies) -> dict[tuple[str, str], str]:
 
 def payroll_frame(cycle: str) -> pl.DataFrame:
     """The cycle's approved and paid lines (reversals and corrections included, so each column is the net
-    amount) per employee, beside the base pay on file. Lines in points (积分) are no money and stay out. Everyone with a line, and everyone employed with a
-    base pay, has a row; amounts are Decimal with two places, 0 where a component paid nothing."""
+    amount) per employee, beside the base pay on file; the awards (专项奖励) in one column after the plans'
+    components, when the cycle has any. Lines in points (积分) are no money and stay out. Everyone with a
+    line, and everyone employed with a base pay, has a row; amounts are Decimal with two places, 0 where a
+    component paid nothing."""
     lines = RewardLine.objects.filter(cycle=cycle, state__in=PAYABLE, unit=RewardLine.Unit.YUAN)
     sums: dict[int, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for emp, plan, comp, amount in lines.values_list("employee_id", "plan", "component", "amount"):
         sums[emp][(plan, comp)] += amount
     used = Policy.objects.filter(pk__in=lines.values("policy_id").distinct()).order_by("effective_from", "pk")
     columns = component_columns(used)
-    for per in sums.values():  # a line of a plan no stored version names any more keeps its own column
-        for key in per:
-            columns.setdefault(key, f"{key[0]}/{key[1]}")
+    # A line of a plan no stored version names any more keeps its own column; the awards (no policy) have
+    # theirs, 专项奖励, after every plan's.
+    left = sorted(
+        {key for per in sums.values() for key in per} - set(columns), key=lambda k: (k[0] == AWARDS, k)
+    )
+    for key in left:
+        columns[key] = _("专项奖励") if key[0] == AWARDS else f"{key[0]}/{key[1]}"
     people = Employee.objects.filter(pk__in=list(sums)) | Employee.objects.exclude(status="left").exclude(
         attributes={}
     )

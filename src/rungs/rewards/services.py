@@ -110,9 +110,12 @@ def _plan(policy: Policy, plan_id: str):
     return next((p for p in policy.parsed.rewards.plans if p.id == plan_id), None)
 
 
-def check_budgets(policy: Policy, cycle: str, adding: Iterable[tuple[str, str, Decimal]]) -> None:
+def check_budgets(policy: Policy | None, cycle: str, adding: Iterable[tuple[str, str, Decimal]]) -> None:
     """Refuses when adding these (plan, department, amount) to what the plans already spent in the cycle
-    (approved and paid lines of the scheme, reversals included) passes a plan's budget."""
+    (approved and paid lines of the scheme, reversals included) passes a plan's budget. Awards (no policy,
+    rungs.rewards.awards) belong to no plan, so no budget."""
+    if policy is None:
+        return
     new: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for plan_id, dept, amount in adding:
         plan = _plan(policy, plan_id)
@@ -154,7 +157,8 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
     department. Returns how many lines were approved."""
     check(actor, "reward.approve")
     # One approval or correction of a run at a time (the budget is checked against what is approved).
-    run = RewardRun.objects.select_for_update().select_related("policy").get(pk=run.pk)
+    # of the run alone: an awards run has no policy, so the join is an outer one (rungs.rewards.awards)
+    run = RewardRun.objects.select_for_update(of=("self",)).select_related("policy").get(pk=run.pk)
     lines = RewardLine.objects.filter(run=run, state=State.ACCRUED)
     if plan:
         lines = lines.filter(plan=plan)
@@ -293,7 +297,11 @@ def _reverse(line: RewardLine, reason: str, actor, corrected) -> tuple[RewardLin
 @transaction.atomic
 def line_reverse(*, line: RewardLine, reason: str, actor, corrected_amount=None):
     """HR corrects a mistake found without a dispute: a reversal line and optionally a corrected one."""
-    line = RewardLine.objects.select_for_update().select_related("employee", "policy", "run").get(pk=line.pk)
+    line = (
+        RewardLine.objects.select_for_update(of=("self",))
+        .select_related("employee", "policy", "run")
+        .get(pk=line.pk)
+    )
     check(actor, "reward.decide", line.employee)
     reason = (reason or "").strip()
     if not reason:
@@ -314,7 +322,7 @@ def line_reverse(*, line: RewardLine, reason: str, actor, corrected_amount=None)
 def dispute_decide(*, dispute: Dispute, upheld: bool, answer: str, actor, corrected_amount=None) -> Dispute:
     """HR's answer. Upheld: the line is reversed (and replaced by the corrected amount when given)."""
     d = (
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(of=("self",))
         .select_related("line__employee", "line__policy")
         .get(pk=dispute.pk)
     )

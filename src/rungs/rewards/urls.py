@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/", views.runs, name="runs"),
     path("runs/<int:pk>/", views.run, name="run"),
     path("runs/<int:pk>/act/", views.run_act, name="run-act"),
+    path("awards/", views.awards, name="awards"),
     path("disputes/", views.disputes, name="disputes"),
     path("disputes/<int:pk>/decide/", views.decide, name="decide"),
     path("payroll/<str:cycle>/", views.payroll, name="payroll"),

@@ -1,5 +1,6 @@
 """The reward pages: the published plans (everyone), my statement with its disputes, the team's statement,
-the runs (start, approve within budget, paid), the disputes HR answers, the payroll export and the what-if.
+the runs (start, approve within budget, paid), the awards HR posts by hand, the disputes HR answers, the
+payroll export and the what-if.
 Views parse the form and call one service or selector; a refusal is shown with its reason."""
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from rungs.accounts.scope import visible_employees
 from rungs.core.policy.errors import PolicyError
 from rungs.core.policy.parse import parse_policy
 from rungs.core.rewards.cycle import parse_cycle
+from rungs.people.models import Employee
 from rungs.policies.models import Policy
+from rungs.rewards import awards as awards_service
 from rungs.rewards import selectors, services, whatif
-from rungs.rewards.models import Dispute, RewardLine, RewardRun, amount_text
+from rungs.rewards.models import AWARDS, Dispute, RewardLine, RewardRun, amount_text
 from rungs.rewards.plain import plan_words
 
 
@@ -65,6 +68,7 @@ def _totals(lines) -> dict:
 def statement(request):
     cycle = request.GET.get("cycle", "")
     lines = list(selectors.my_lines(request.user, cycle))
+    mine = [request.user.employee_id] if request.user.employee_id else []
     return render(
         request,
         "rewards/statement.html",
@@ -73,8 +77,14 @@ def statement(request):
             **_totals(lines),
             "cycle": cycle,
             "cycles": selectors.cycles(selectors.my_lines(request.user)),
+            "balance": _points(selectors.points_balances(mine).get(request.user.employee_id)),
         },
     )
+
+
+def _points(value) -> str:
+    """A points balance as written ('120'); 0 when there is none."""
+    return amount_text(value or Decimal(0), RewardLine.Unit.POINTS)
 
 
 @login_required
@@ -104,10 +114,18 @@ def team(request):
     all_cycles = selectors.cycles(scope)
     cycle = request.GET.get("cycle") or (all_cycles[0] if all_cycles else "")
     lines = list(selectors.team_lines(request.user, cycle))
+    balances = selectors.points_balances(visible_employees(request.user))
+    people = Employee.objects.filter(pk__in=list(balances)).order_by("employee_id")
     return render(
         request,
         "rewards/team.html",
-        {"lines": lines, "cycle": cycle, "cycles": all_cycles, **_totals(lines)},
+        {
+            "lines": lines,
+            "cycle": cycle,
+            "cycles": all_cycles,
+            **_totals(lines),
+            "balances": [(e, _points(balances[e.pk])) for e in people],
+        },
     )
 
 
@@ -140,7 +158,13 @@ def runs(request):
     return render(
         request,
         "rewards/runs.html",
-        {"runs": listed, "policies": _reward_policies(), "can_run": may(request.user, "reward.run")},
+        {
+            "runs": listed,
+            "policies": _reward_policies(),
+            "can_run": may(request.user, "reward.run"),
+            "can_award": may(request.user, "reward.award"),
+            "this_month": f"{today():%Y-%m}",
+        },
     )
 
 
@@ -162,7 +186,9 @@ def run(request, pk):
             "run": r,
             "lines": lines,
             "per_plan": per_plan,
-            "plans": [(p.id, p.label.zh) for p in r.policy.parsed.rewards.plans if p.id in r.plans],
+            "plans": [(p.id, p.label.zh) for p in r.policy.parsed.rewards.plans if p.id in r.plans]
+            if r.policy_id
+            else [],
             "pay_changes": r.pay_changes.select_related("employee"),
             "can_approve": may(request.user, "reward.approve"),
             "can_pay": may(request.user, "reward.pay"),
@@ -185,6 +211,48 @@ def run_act(request, pk):
     except (Denied, services.RewardRefused) as exc:
         messages.error(request, getattr(exc, "reason", None) or str(exc))
     return redirect("rewards:run", r.pk)
+
+
+@login_required
+def awards(request):
+    """专项奖励: post an award (HR for anyone, a department manager in their department) and the awards of
+    the people in one's scope, newest cycle first."""
+    check(request.user, "reward.award")
+    if request.method == "POST":
+        p = request.POST
+        code = (p.get("employee") or "").strip()
+        employee = (
+            visible_employees(request.user).select_related("department").filter(employee_id=code).first()
+        )
+        try:
+            if employee is None:
+                raise awards_service.AwardRefused(
+                    _("找不到工号 %(code)s（或不在您的范围内）。") % {"code": code or "—"}
+                )
+            line = awards_service.award_post(
+                employee=employee, cycle=p.get("cycle", ""), amount=p.get("amount", ""),
+                unit=p.get("unit", RewardLine.Unit.YUAN), reason=p.get("reason", ""), actor=request.user,
+            )  # fmt: skip
+        except (Denied, awards_service.AwardRefused) as exc:
+            messages.error(request, getattr(exc, "reason", None) or str(exc))
+        else:
+            messages.success(
+                request,
+                _("已登记 %(name)s %(cycle)s 的专项奖励 %(amount)s，待批准。")
+                % {"name": employee.name, "cycle": line.cycle, "amount": line.shown},
+            )
+        return redirect("rewards:runs" if p.get("back") == "runs" else "rewards:awards")
+    listed = (
+        RewardLine.objects.filter(plan=AWARDS, employee__in=visible_employees(request.user))
+        .select_related("employee")
+        .order_by("-cycle", "-pk")[:300]
+    )
+    lines = list(listed)
+    return render(
+        request,
+        "rewards/awards.html",
+        {"lines": lines, **_totals(lines), "this_month": f"{today():%Y-%m}"},
+    )
 
 
 @login_required

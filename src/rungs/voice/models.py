@@ -98,7 +98,8 @@ class SuggestionStep(models.Model):
 
 class RewardClaim(models.Model):
     """An author who claims the reward of an excellent suggestion: the only row that names an author, made
-    only when they choose to, and read by HR alone."""
+    only when they choose to, and read by HR alone. HR's confirmation puts the reward on the ledger as an
+    award line (`line`), which the payroll pays."""
 
     class State(models.TextChoices):
         CLAIMED = "claimed", _("待发放")
@@ -110,6 +111,16 @@ class RewardClaim(models.Model):
     claimed_on = models.DateField(_("领取日期"))
     state = models.CharField(_("状态"), max_length=20, choices=State, default=State.CLAIMED)
     granted_on = models.DateField(_("发放日期"), null=True, blank=True)
+    # The award line HR's confirmation posted (rungs.rewards.awards). The link runs from the claim to the
+    # line, never back: the line says nothing of the suggestion.
+    line = models.OneToOneField(
+        "rewards.RewardLine",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("奖励明细"),
+    )
 
     class Meta:
         verbose_name = _("意见奖励领取")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check
 from rungs.audit.trail import record
+from rungs.rewards.awards import CONFIDENTIAL, award_post
 from rungs.voice.models import RewardClaim, Suggestion, SuggestionMessage, SuggestionStep
 from rungs.voice.receipts import keyed_hash, new_code
 
@@ -201,18 +202,26 @@ def suggestion_mark_excellent(
 
 @transaction.atomic
 def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
-    """HR records that a claimed reward was paid."""
+    """HR confirms a claimed reward: it goes on the ledger as an award line of the month (accrued, then
+    approved and paid with the payroll). The line says nothing of the suggestion; the claim points at it."""
     check(actor, "suggestion.reward", claim.employee)
-    c = RewardClaim.objects.select_for_update().select_related("employee").get(pk=claim.pk)
+    c = (
+        RewardClaim.objects.select_for_update(of=("self",))
+        .select_related("employee__department")
+        .get(pk=claim.pk)
+    )
     if c.state != RewardClaim.State.CLAIMED:
         raise SuggestionRefused(_("这笔奖励已经发放过了。"))
+    c.line = award_post(
+        employee=c.employee, cycle=f"{today:%Y-%m}", amount=c.amount, reason=CONFIDENTIAL, actor=actor
+    )
     c.state, c.granted_on = RewardClaim.State.GRANTED, today
-    c.save(update_fields=["state", "granted_on"])
+    c.save(update_fields=["state", "granted_on", "line"])
     record(
         actor,
         "suggestion.reward",
         ("rewardclaim", str(c.pk), str(_("优秀意见奖励"))),
         employee_id=c.employee.employee_id,
-        after={"state": c.state, "amount": c.amount},
+        after={"state": c.state, "amount": c.amount, "line": c.line.pk},
     )
     return c

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, check, may, requires
+from rungs.rewards.awards import AwardRefused
 from rungs.voice import suggestions as services
 from rungs.voice.models import RewardClaim, Suggestion
 
@@ -153,8 +154,8 @@ def claims(request):
         claim = get_object_or_404(RewardClaim, pk=request.POST.get("claim") or 0)
         try:
             services.claim_grant(claim=claim, actor=request.user, today=today())
-            messages.success(request, _("已记录发放。"))
-        except (Denied, services.SuggestionRefused) as exc:
+            messages.success(request, _("已确认：奖励已计入本月的专项奖励明细，批准后随工资发放。"))
+        except (Denied, services.SuggestionRefused, AwardRefused) as exc:
             messages.error(request, getattr(exc, "reason", None) or str(exc))
         return redirect("voice:claims")
     rows = RewardClaim.objects.select_related("suggestion", "employee")
