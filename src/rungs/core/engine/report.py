@@ -103,33 +103,62 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _shown(frame: pl.DataFrame, specs: list[_Spec], grades: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+JSON, CELLS = "json", "cells"  # the forms of a shown value: JSON tokens, CSV/XLSX cell texts
+_BOTH = frozenset({JSON, CELLS})
+
+
+def _shown(
+    frame: pl.DataFrame,
+    specs: list[_Spec],
+    grades: dict[str, tuple[str, ...]],
+    forms: frozenset[str] = _BOTH,
+) -> pl.DataFrame:
     """The rule's frame with, per criterion n, `n|pj` `n|aj` (JSON tokens) and `n|pt` `n|at` `n|rt` (CSV
-    cells), `n|rj` too when the required value varies; and the JSON tokens of the result's own fields."""
+    cells), `n|rj` too when the required value varies; and the JSON tokens of the result's own fields.
+    Only the `forms` asked for are built (`n|pt` always, the count of criteria met needs it): a CSV of
+    result rows never reads a JSON token, and at 100,000 employees each unused column costs."""
+    as_json, cells = JSON in forms, CELLS in forms
+    # Every value shown, worked out together: text.shown_all formats the numbers in one query.
+    asked: list[tuple[pl.Series, str]] = []
+    for s in specs:
+        c = s.meta.criterion
+        asked.append((frame.get_column(f"{s.path}|a"), "number" if s.composite else c.value_kind))
+        if s.required is _PER_ROW:
+            asked.append((frame.get_column(f"{s.path}|r"), c.value_kind))
+    values = iter(text.shown_all(asked, grades))
     cols: list[pl.Series] = []
     for s in specs:
         c = s.meta.criterion
         passed = frame.get_column(f"{s.path}|p")
-        cols += [passed.alias(f"{s.n}|pt"), passed.cast(pl.String).alias(f"{s.n}|pj")]
-        kind = "number" if s.composite else c.value_kind
-        aj, at = text.shown(frame.get_column(f"{s.path}|a"), kind, grades)
-        cols += [aj.fill_null("null").alias(f"{s.n}|aj"), at.alias(f"{s.n}|at")]
+        cols.append(passed.alias(f"{s.n}|pt"))
+        if as_json:
+            cols.append(passed.cast(pl.String).alias(f"{s.n}|pj"))
+        aj, at = next(values)
+        cols += [aj.fill_null("null").alias(f"{s.n}|aj")] if as_json else []
+        cols += [at.alias(f"{s.n}|at")] if cells else []
         if s.required is _PER_ROW:
             assert c.compare is not None
-            rj, rt = text.shown(frame.get_column(f"{s.path}|r"), c.value_kind, grades)
+            rj, rt = next(values)
             if c.compare.op != ">=":  # "≤ 3": a string with the comparison in front
                 rt = SYMBOLS[c.compare.op] + " " + rt.fill_null("None")
-                rj = text.json_strings(rt)
-            cols += [rj.fill_null("null").alias(f"{s.n}|rj"), rt.alias(f"{s.n}|rt")]
-        else:
+                rj = text.json_strings(rt) if as_json else rj
+            cols += [rj.fill_null("null").alias(f"{s.n}|rj")] if as_json else []
+            cols += [rt.alias(f"{s.n}|rt")] if cells else []
+        elif cells:
             cols.append(
                 pl.repeat(text.cell_text(s.required), frame.height, dtype=pl.String, eager=True).alias(
                     f"{s.n}|rt"
                 )
             )
     own = [
-        text.json_strings(frame.get_column(ID)).alias(f"{ID}|j"),
-        *(text.json_strings(frame.get_column(k)).fill_null("null").alias(f"{k}|j") for k in _LEVELS),
+        *(
+            [
+                text.json_strings(frame.get_column(ID)).alias(f"{ID}|j"),
+                *(text.json_strings(frame.get_column(k)).fill_null("null").alias(f"{k}|j") for k in _LEVELS),
+            ]
+            if as_json
+            else []
+        ),
         *(frame.get_column(k).cast(pl.String) for k in _LEVELS),
     ]
     return frame.with_columns(own + cols)
@@ -255,9 +284,13 @@ class _Part:
     pos: pl.Series
 
 
-def _parts(ev: Evaluation, lang: str) -> Iterator[list[_Part]]:
+def _parts(
+    ev: Evaluation, lang: str, forms: frozenset[str] = _BOTH, top_only: bool = False
+) -> Iterator[list[_Part]]:
+    """Per block, each rule's part; `top_only` leaves out nested criteria (result rows show only the
+    top-level ones)."""
     grades = ev.policy.scales  # grade scales and ordered choices of attributes
-    specs = [_specs(r, lang) for r in ev.results]
+    specs = [[s for s in _specs(r, lang) if s.depth == 0 or not top_only] for r in ev.results]
     for block in _blocks(ev):
         kept = [(i, f) for i, f in enumerate(block) if f.height]
         if not kept:
@@ -268,16 +301,22 @@ def _parts(ev: Evaluation, lang: str) -> Iterator[list[_Part]]:
         out, start = [], 0
         for i, f in kept:
             r = ev.results[i]
-            shown = _shown(f, specs[i], grades)
+            shown = _shown(f, specs[i], grades, forms)
             out.append(_Part(i, r, specs[i], shown, pos.slice(start, f.height).alias("_pos")))
             start += f.height
         yield out
 
 
-def _rendered(ev: Evaluation, lang: str, render: Callable[[_Part], list[pl.Expr]]) -> Iterator[pl.DataFrame]:
+def _rendered(
+    ev: Evaluation,
+    lang: str,
+    render: Callable[[_Part], list[pl.Expr]],
+    forms: frozenset[str] = _BOTH,
+    top_only: bool = False,
+) -> Iterator[pl.DataFrame]:
     """Per block of employees: the columns `render` gives for each rule, one row per result, in the
     order of the results (employees in id order, rules in policy order)."""
-    for parts in _parts(ev, lang):
+    for parts in _parts(ev, lang, forms, top_only):
         frames = [p.shown.select(ID, *render(p)).with_columns(p.pos) for p in parts]
         yield pl.concat(frames, how="vertical").sort("_pos").drop("_pos")
 
@@ -299,7 +338,10 @@ def write_json(ev: Evaluation, out: IO[bytes], lang: str = "zh") -> None:
     out.write(start.encode())
     first = True
     for part in _rendered(
-        ev, lang, lambda p: [_concat(_emit(_result_tree(p.result, p.specs, lang), 2, 2)).alias("j")]
+        ev,
+        lang,
+        lambda p: [_concat(_emit(_result_tree(p.result, p.specs, lang), 2, 2)).alias("j")],
+        frozenset({JSON}),
     ):
         # Each result preceded by its separator: the first of all by a line break only.
         sep = (
@@ -342,7 +384,7 @@ _BASE = ("employee_id", "name", "kind", "rule", "track", "from_level", "to_level
 
 def _long_parts(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: str) -> Iterator[pl.DataFrame]:
     known = _names_frame(names)
-    for parts in _parts(ev, lang):
+    for parts in _parts(ev, lang, frozenset({CELLS})):
         frames = []
         for p in parts:
             # A name the data set does not have is empty text, as a missing key of a names dict was.
@@ -425,7 +467,7 @@ def _result_parts(ev: Evaluation, names: dict[str, str] | pl.DataFrame, lang: st
             _explanation(p.specs, p.result.rule.kind, lang).alias("explanation"),
         ]
 
-    for part in _rendered(ev, lang, render):
+    for part in _rendered(ev, lang, render, frozenset({CELLS}), top_only=True):
         yield part.join(known, on=ID, how="left", maintain_order="left").select(
             ID,
             pl.when(pl.col("_known")).then(pl.col("name")).otherwise(pl.lit("")).alias("name"),
