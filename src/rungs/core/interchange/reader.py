@@ -25,7 +25,7 @@ from rungs.core.interchange.errors import DataError, Problem
 from rungs.core.interchange.spreadsheet import csv_unmarked
 from rungs.core.periods import PER_YEAR, PERIOD_KINDS, ordinal, period_code
 from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
-from rungs.core.vocabulary import EVENT_TYPES
+from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "employees": ("employee_id", "name", "hire_date"),
@@ -225,7 +225,9 @@ def _scan_text(
 ) -> pl.DataFrame:
     header = open_csv(infer_schema=False, n_rows=0).collect_schema().names()
     schema = SCHEMAS[name]
-    typed = {c: schema[c] for c in header if c.strip() == c and schema.get(c) in _TYPED}
+    # Labels are read as categorical straight away (any text is one, so they never fail to parse): the
+    # filters below then compare dictionary codes, and no string is kept per row.
+    typed = {c: schema[c] for c in header if c.strip() == c and schema.get(c) in (*_TYPED, pl.Categorical)}
     try:
         return _keep(name, open_csv(infer_schema=False, schema_overrides=typed), keep, needed).collect()
     except pl.exceptions.PolarsError as exc:
@@ -273,9 +275,12 @@ def _keep(name: str, lf: pl.LazyFrame, keep: list[str] | None, needed: Needed | 
     # Numbered before anything is left out, so that a problem names the row the file has it on.
     lf = lf.with_row_index(ROW, offset=2)  # the header is row 1, as a spreadsheet shows it
     if name == "metrics" and keep is not None and "metric" in names:
-        # Padded names are kept for now (stripped and filtered again after validation): no row is lost
-        # to stray spaces, and the common case costs one hash lookup per row, not a string copy.
-        lf = lf.filter(pl.col("metric").is_in(keep) | pl.col("metric").is_null() | _padded(pl.col("metric")))
+        # Only the vocabulary's other metrics are left out here: a padded name (" tickets") or one the
+        # vocabulary does not know is kept for now and stripped and filtered again after validation, so
+        # no row is lost to stray spaces, and each row costs a lookup of its label's code, not a string op.
+        metric = pl.col("metric")
+        others = sorted(set(CANONICAL_METRICS) - set(keep))
+        lf = lf.filter(metric.is_in(keep) | ~metric.is_in(others) | metric.is_null())
     if needed is not None:
         lf = lf.filter(~_unread(name, names, needed))
     # Labels become categorical while reading, which also lets Polars drop the parse buffers behind them.
@@ -287,7 +292,7 @@ def _unread(name: str, names: list[str], needed: Needed) -> pl.Expr:
     """The rows of a file that `needed` certainly does not read (compared as written, before any tidying:
     a cell with a stray space is never left out)."""
     if name == "events" and "type" in names:
-        kind = pl.col("type").cast(pl.String)
+        kind = pl.col("type")
         unread = kind.is_in(sorted(set(EVENT_TYPES) - needed.event_types))
         if "date" not in names:
             return unread
@@ -299,12 +304,12 @@ def _unread(name: str, names: list[str], needed: Needed) -> pl.Expr:
         return unread
     if "period" not in names:
         return pl.lit(False)
-    period = pl.col("period").cast(pl.String)
+    period = pl.col("period")
     known = period.is_in(_all_codes())  # a well-formed period of a year Rungs takes
     if name == "evaluations":
         return known & ~period.is_in(_codes(tuple(sorted(needed.evaluations.items()))))
     if name == "metrics" and "metric" in names and needed.metrics:
-        metric = pl.col("metric").cast(pl.String)
+        metric = pl.col("metric")
         read = pl.coalesce(
             pl.when(metric == name_).then(period.is_in(_codes(tuple(sorted(spans.items())))))
             for name_, spans in sorted(needed.metrics.items())
@@ -450,12 +455,6 @@ def _tidy(df: pl.DataFrame, distinct: dict[str, pl.Series] | None = None) -> pl.
     if not padded:
         return df
     return df.with_columns(pl.col(padded).cast(pl.String).str.strip_chars().replace("", None))
-
-
-def _padded(c: pl.Expr) -> pl.Expr:
-    """Text with a space, tab or full-width space at either end (byte comparisons only, no copies)."""
-    ends = [c.str.starts_with(ch) | c.str.ends_with(ch) for ch in (" ", "\t", "\u3000")]
-    return ends[0] | ends[1] | ends[2]
 
 
 def _convert(name: str, col: str, s: pl.Series) -> tuple[pl.Series, str | None]:
