@@ -169,7 +169,21 @@ def main(argv: list[str] | None = None) -> int:
         "import": cmd_import,
         "export": cmd_export,
     }[args.command]
-    return handler(args)
+    if argv is not None or args.command not in FILE_COMMANDS:
+        return handler(args)
+    # Run as the program on files: a reader closing the pipe early (`rungs evaluate ... | head`) ends it
+    # quietly, as any Unix filter, and the process ends at once once its output is flushed: freeing the
+    # frames of a 100,000-person run takes a tenth of a second for nothing (no database, no open work).
+    try:
+        code = handler(args)
+        sys.stdout.flush()
+    except OSError as exc:  # Polars reports a closed pipe as a plain OSError, Python as BrokenPipeError
+        if not isinstance(exc, BrokenPipeError) and "broken pipe" not in str(exc).lower():
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        code = 1
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
