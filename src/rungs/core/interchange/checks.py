@@ -48,7 +48,7 @@ LAST_DATE = dt.date(2200, 12, 31)
 # (file, column, which rows): numbers that count something and cannot be below zero.
 NON_NEGATIVE: tuple[tuple[str, str, Callable[[], pl.Expr] | None], ...] = (
     ("positions", "headcount", None),
-    ("events", "value", lambda: pl.col("type").cast(pl.String) == "leave"),  # days of leave
+    ("events", "value", lambda: pl.col("type") == "leave"),  # days of leave (type is text or a label)
 )
 # (file, later, earlier): a date that cannot come before another of the same row.
 ORDERED = (("assignments", "end_date", "start_date"), ("employees", "regularized_on", "hire_date"))
@@ -68,37 +68,47 @@ def check_cells(
     `distinct` the distinct values of text columns already found while tidying (not worked out again)."""
     for col in (c for c in stored if c in text.columns and text.schema[c] in (pl.String, pl.Categorical)):
         _check_text(name, col, text, report, (distinct or {}).get(col))
+    # Every row check of the file in one query (Polars runs them side by side); the rows of a check are
+    # looked up only when it found any, which is almost never.
+    checks: list[tuple[str, pl.Expr, str, bool]] = []  # column, bad rows, expected, shown as written
     for col, dtype in typed.schema.items():
         if col not in text.columns:
             continue
         if dtype == pl.Date:
-            bad = _where(typed, ~pl.col(col).is_between(FIRST_DATE, LAST_DATE))
             expected = f"{FIRST_DATE} 至 {LAST_DATE} 之间的日期 / a date from {FIRST_DATE} to {LAST_DATE}"
-            report(col, _as_written(bad, text, col), expected)
+            checks.append((col, ~pl.col(col).is_between(FIRST_DATE, LAST_DATE), expected, True))
         elif dtype == pl.Float64:
-            bad = _where(typed, ~pl.col(col).is_finite())
-            report(col, _as_written(bad, text, col), "有限的数值（不是 inf 或 NaN）/ a finite number")
+            checks.append(
+                (col, ~pl.col(col).is_finite(), "有限的数值（不是 inf 或 NaN）/ a finite number", True)
+            )
     for file, col, rows in NON_NEGATIVE:
         if file == name and col in text.columns:
-            bad = _where(typed, (pl.col(col) < 0) & rows() if rows else pl.col(col) < 0)
             expected = "不小于 0 的数 / a number not below 0" + ("（请假天数 days of leave）" if rows else "")
-            report(col, _as_written(bad, text, col), expected)
+            checks.append((col, (pl.col(col) < 0) & rows() if rows else pl.col(col) < 0, expected, True))
     for file, later, earlier in ORDERED:
         if file == name and later in text.columns and earlier in text.columns:
-            bad = _where(typed, pl.col(later) < pl.col(earlier)).join(typed, on="_row")
-            got = bad.select("_row", pl.format("{} ({} {})", later, pl.lit(earlier), earlier).alias(later))
-            report(later, got, f"不早于 {earlier} 的日期 / a date on or after {earlier}")
+            expected = f"不早于 {earlier} 的日期 / a date on or after {earlier}"
+            checks.append((later, pl.col(later) < pl.col(earlier), expected, False))
     if name == "employees" and "manager_id" in text.columns:
-        bad = _where(typed, pl.col("manager_id") == pl.col("employee_id"))
         expected = "另一个人的工号（不能是本人）/ someone else's employee_id (not their own)"
-        report("manager_id", _as_written(bad, text, "manager_id"), expected)
-
-
-def _where(typed: pl.DataFrame, bad: pl.Expr) -> pl.DataFrame:
-    """The _row of every row where `bad` holds (null counts as fine). Only the mask is computed when no
-    row is bad, which is almost always: the frame itself is not filtered or copied."""
-    mask = typed.select(bad.fill_null(False)).to_series()
-    return typed.select("_row").filter(mask) if mask.any() else typed.select("_row").clear()
+        checks.append(("manager_id", pl.col("manager_id") == pl.col("employee_id"), expected, True))
+    if not checks:
+        return
+    found = typed.select(
+        expr.fill_null(False).any().alias(str(i)) for i, (_, expr, _, _) in enumerate(checks)
+    )
+    for i, (col, expr, expected, as_written) in enumerate(checks):
+        if not found.item(0, i):
+            continue
+        bad = typed.select("_row").filter(typed.select(expr.fill_null(False)).to_series())
+        if as_written:
+            report(col, _as_written(bad, text, col), expected)
+        else:  # a pair of dates: both shown, as converted
+            later, earlier = next((lt, er) for f, lt, er in ORDERED if f == name and lt == col)
+            got = bad.join(typed, on="_row").select(
+                "_row", pl.format("{} ({} {})", later, pl.lit(earlier), earlier).alias(later)
+            )
+            report(later, got, expected)
 
 
 def _check_text(name: str, col: str, text: pl.DataFrame, report: Report, known: pl.Series | None) -> None:
