@@ -274,14 +274,10 @@ def _counts(ctx: Context, blocks: list[m.Count], subj: pl.LazyFrame) -> pl.LazyF
 def _latest_events(ctx: Context, blocks: list[m.LatestEvent], subj: pl.LazyFrame) -> pl.LazyFrame:
     """The latest event of one type for several refs, as `_latest_event` finds each."""
     refs = [b.ref for b in blocks]
-    ev = (
-        _events(ctx, blocks[0].event)
-        .filter(pl.col("ref").is_in(list(dict.fromkeys(refs))))
-        .with_row_index("_i")
-    )
-    # Within each ref the rows keep their order, so the row index breaks ties on a date as it does there.
+    ev = _events(ctx, blocks[0].event).filter(pl.col("ref").is_in(list(dict.fromkeys(refs))))
+    # A stable sort by date keeps the rows of one date in file order, as `_latest_event` breaks ties.
     latest = (
-        ev.sort(ID, "date", "_i")
+        ev.sort("date", maintain_order=True)
         .group_by(ID)
         .agg(pl.col("value").filter(pl.col("ref") == r).last().alias(f"{A}{i}") for i, r in enumerate(refs))
     )
@@ -416,12 +412,15 @@ def _count(ctx: Context, b: m.Count, subj: pl.LazyFrame, grades: Grades) -> pl.L
 
 
 def _latest_event(ctx: Context, b: m.LatestEvent, subj: pl.LazyFrame, grades: Grades) -> pl.LazyFrame:
-    ev = _events(ctx, b.event).filter(pl.col("ref") == b.ref).with_row_index("_i")
+    ev = _events(ctx, b.event).filter(pl.col("ref") == b.ref)
     if b.since_level:  # only attempts made at the current level
-        ev = ev.join(subj.select(ID, "level_start"), on=ID).filter(pl.col("date") >= pl.col("level_start"))
-    # Sorting once and taking each group's last row (groups keep the order of their rows) is cheaper than
-    # sorting within every group.
-    latest = ev.sort(ID, "date", "_i").group_by(ID).agg(pl.col("value").last().alias(A))
+        ev = ev.join(subj.select(ID, "level_start"), on=ID, maintain_order="left").filter(
+            pl.col("date") >= pl.col("level_start")
+        )
+    # Sorting once by date (stable: the rows of one day stay in file order, the later row wins) and taking
+    # each group's last row (groups keep the order of their rows) is cheaper than sorting within every
+    # group, and a date sorts faster than an employee id.
+    latest = ev.sort("date", maintain_order=True).group_by(ID).agg(pl.col("value").last().alias(A))
     return subj.select(ID).join(latest, on=ID, how="left", maintain_order="left")
 
 
