@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from rungs.core.engine.context import build_context
+from rungs.core.engine.context import build_context, levels_on
 from rungs.core.engine.evaluate import eligible_queries
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.periods import month_label, month_of_seq, month_seq
@@ -229,7 +229,7 @@ def groups(policy: m.Policy, plan: m.RewardPlan, data: Dataset, start: int, last
     the start and the end of month `last` are left out (see the module's docstring)."""
     first_day = _day(start)
     ctx = build_context(data, first_day)
-    levels = build_context(data, first_day - dt.timedelta(days=1)).levels
+    levels = levels_on(ctx, first_day - dt.timedelta(days=1))
     covered = levels.filter(pl.col("track") == plan.track, pl.col("level").is_in(list(plan.levels))).select(
         ID
     )

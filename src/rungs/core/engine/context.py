@@ -26,6 +26,7 @@ __all__ = [
     "add_months",
     "build_context",
     "level_starts",
+    "levels_on",
     "months_between",
     "seq_of_date",
     "seq_of_date_expr",
@@ -99,11 +100,25 @@ def build_context(data: Dataset, as_of: dt.date) -> Context:
         .sort(ID, "track", "start_date", maintain_order=True)
     )
     emp_df, history_df = pl.collect_all([emp, history])
-    starts = level_starts(history_df.lazy())
-    open_rows = history_df.lazy().filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
+    return Context(as_of, data, emp_df.lazy(), _levels(history_df.lazy(), day), history_df.lazy())
+
+
+def levels_on(ctx: Context, day: dt.date) -> pl.LazyFrame:
+    """Context.levels as they were on an earlier `day` (a reward cycle's last day), from the context's
+    history: the rows that had started by then, still sorted, so nothing is read or sorted again."""
+    if day > ctx.as_of:
+        raise ValueError("levels_on reads the context's history: the day must not be after its date")
+    history = ctx.history.filter(pl.col("start_date") <= pl.lit(day, dtype=pl.Date))
+    return _levels(history, pl.lit(day, dtype=pl.Date))
+
+
+def _levels(history: pl.LazyFrame, day: pl.Expr) -> pl.LazyFrame:
+    """The current non-acting level per employee and track in `history` (sorted by employee, track and
+    start) on `day`, with level_start."""
+    open_rows = history.filter(pl.col("end_date").is_null() | (pl.col("end_date") > day))
     current = (
         open_rows.filter(_group_edge(-1))
         .select(ID, "track", "level", pl.col("department").alias("level_department"))
-        .join(starts, on=[ID, "track"], how="left")
+        .join(level_starts(history), on=[ID, "track"], how="left")
     )
-    return Context(as_of, data, emp_df.lazy(), current.collect().lazy(), history_df.lazy())
+    return current.collect().lazy()

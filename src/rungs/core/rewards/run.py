@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from rungs.core.engine.context import Context, build_context
+from rungs.core.engine.context import Context, build_context, levels_on
 from rungs.core.engine.evaluate import eligible_queries, needed_for, widen
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.interchange.reader import Needed
@@ -129,7 +129,7 @@ def run_rewards(policy: m.Policy, data: Dataset, cycle: Cycle) -> RewardRun:
     ctx = build_context(data, cycle.after)
     # Who holds which level is read on the cycle's last day (a promotion starting the day after does not
     # count for the cycle); the criteria are evaluated on the day after, so the cycle is complete.
-    ctx = dataclasses.replace(ctx, levels=build_context(data, last_day).levels)
+    ctx = dataclasses.replace(ctx, levels=levels_on(ctx, last_day))
     builds = [_PlanBuild(ctx, policy, plan, i, cycle) for i, plan in enumerate(plans)]
     frames = pl.collect_all([b.query() for b in builds]) if builds else []
     lines = pl.concat([pl.DataFrame(schema=LINE_SCHEMA), *frames], how="vertical")
