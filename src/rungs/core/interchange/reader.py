@@ -447,8 +447,10 @@ def _tidy(df: pl.DataFrame, distinct: dict[str, pl.Series] | None = None) -> pl.
     text = [c for c, t in df.schema.items() if t in (pl.String, pl.Categorical)]
     # Checked on the distinct values: KPI files repeat the same ids, periods and names millions of times.
     padded = []
+    # One query for all the columns, so Polars finds their distinct values side by side.
+    uniques = df.select(pl.col(c).unique().implode() for c in text) if text else pl.DataFrame()
     for c in text:
-        values = df.get_column(c).unique()
+        values = uniques.get_column(c)[0].alias(c)
         if values.cast(pl.String).str.contains(r"^\s|\s$|^$").any():
             padded.append(c)
         elif distinct is not None:
