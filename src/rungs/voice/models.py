@@ -339,3 +339,21 @@ class ForumActionStep(models.Model):
         verbose_name = _("事项处理记录")
         verbose_name_plural = _("事项处理记录")
         ordering = ["action", "seq"]
+
+
+class ForumEdit(models.Model):
+    """A correction of a forum or of one of its actions after it was recorded, published like the steps: on
+    which day, what was corrected (field names) and why. What it said before is in the audit trail only,
+    since a correction may be removing something that should not have been written (a name, say)."""
+
+    forum = models.ForeignKey(Forum, models.CASCADE, related_name="edits")
+    action = models.ForeignKey(ForumAction, models.CASCADE, null=True, blank=True, related_name="edits")
+    on = models.DateField(_("日期"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    fields = models.JSONField(default=list)  # the names of the fields corrected
+    reason = models.TextField(_("修改原因"))
+
+    class Meta:
+        verbose_name = _("座谈会修改记录")
+        verbose_name_plural = _("座谈会修改记录")
+        ordering = ["forum", "on", "pk"]
