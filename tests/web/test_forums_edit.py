@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from rungs.accounts.authority import Denied
 from rungs.audit.models import AuditEntry
@@ -148,6 +149,10 @@ def test_hr_corrects_a_forum_and_one_audit_entry_holds_each_changed_field(client
     assert "员工009" in page and "员工008" not in page
     assert "讨论夜班后的休息安排。" not in page  # the summary as it was is in the trail only
     assert 'id="edit-forum"' not in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/en{reverse('voice:forum', args=[forum.pk])}").content.decode()
+    translation.activate("zh-hans")
+    assert "2026-11-25 Corrected Date held, Topic, Attendees, Minutes: 日期和参会人员记错" in page
 
 
 @pytest.mark.django_db

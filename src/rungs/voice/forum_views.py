@@ -100,7 +100,7 @@ def create(request):
 
 def _labelled(edits) -> list:
     for e in edits:
-        e.labels = "、".join(str(services.FIELD_LABELS.get(k, k)) for k in e.fields)
+        e.labels = _("、").join(str(services.FIELD_LABELS.get(k, k)) for k in e.fields)
     return list(edits)
 
 
