@@ -214,7 +214,7 @@ def forum_edit(
     """Corrects a recorded forum: the same rules as recording it (no future date, someone attended, no
     newly named attendee who has left, a department the actor records), and none of its actions due
     before the new date. One audit entry holds each changed field before → after and the reason."""
-    f = Forum.objects.select_for_update().select_related("department").get(pk=forum.pk)
+    f = Forum.objects.select_for_update(of=("self",)).select_related("department").get(pk=forum.pk)
     check_records(actor, f.department)
     if getattr(department, "pk", None) != f.department_id:
         check_records(actor, department)
