@@ -91,4 +91,4 @@ def test_submit_follow_reply_publish_and_claim(live_server, page, browser, monke
     hr.click("nav >> text=意见奖励")
     expect(hr.locator("#claims")).to_contain_text(AUTHOR_NAME)
     hr.locator("#claims button").click()
-    expect(hr.locator("#claims")).to_contain_text("已发放")
+    expect(hr.locator("#claims")).to_contain_text("已记入奖励台账")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from rungs.audit.models import AuditEntry
+from rungs.audit.trail import hidden_actions
 
 
 @admin.register(AuditEntry)
@@ -11,6 +12,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor", "target", "employee_id"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(action__in=hidden_actions(request.user))
 
     def has_add_permission(self, request):
         return False

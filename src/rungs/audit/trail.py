@@ -4,6 +4,7 @@ entry are committed together or not at all."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models
@@ -58,3 +59,19 @@ def record(
         after=after,
         reason=reason,
     )
+
+
+# Entries some readers of the trail do not see: action → who may read them. An app above this one says so
+# where it defines the action (rungs.voice: the entries that name who claimed a suggestion's reward are read
+# by those who read the claims). The trail page, its export and the admin all ask `hidden_actions`.
+_READERS: dict[str, Callable[[Any], bool]] = {}
+
+
+def restrict(action: str, may_read: Callable[[Any], bool]) -> None:
+    """Shows the entries of `action` only to the users for whom `may_read(user)` is true."""
+    _READERS[action] = may_read
+
+
+def hidden_actions(user) -> list[str]:
+    """The actions whose entries `user` does not read."""
+    return sorted(action for action, may_read in _READERS.items() if not may_read(user))

@@ -21,13 +21,17 @@ policy language — a plan's `fixed` component `when: {criteria: [{count: {event
 months: 1}, at_least: 1}]}` pays for the `award` event an honor writes, within the plan's budget — and a
 second amount on the honor would pay it twice. (honors is also below rewards in the layers.)
 
-The suggestion reward: the line says nothing of the suggestion (not its id, title or text, and the same
-explanation as any award HR posts as "人力资源部核发"); the claim points at the line (RewardClaim.line), so
-the claim stays the one row that joins an author to a suggestion, read by HR alone.
+The suggestion reward: the line says nothing of the suggestion (not its id, title or text, nor that it is
+one: its explanation is the same as any award HR posts as "人力资源部核发", in English "granted by HR"); the
+claim points at the line (RewardClaim.line), so the claim stays the one row that joins an author to a
+suggestion, read by HR alone. What the award was for is shown beside the line only to the readers an app
+above this one names (`occasion_reader`; rungs.voice names the claimant and HR), so the team lead,
+supervisor, department manager, executive and administrator who see the line see a plain 专项奖励.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -42,6 +46,7 @@ from rungs.rewards.models import AWARDS, RewardLine, RewardRun, amount_text
 Unit = RewardLine.Unit
 COMPONENT = "award"
 CONFIDENTIAL = "人力资源部核发"  # the reason of an award whose occasion is not shown (a suggestion's reward)
+CONFIDENTIAL_EN = "granted by HR"
 LIMIT = Decimal("1e8")
 
 
@@ -64,6 +69,31 @@ def _amount(raw, unit: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+# What an award line was for, to the readers allowed to know: (lines, viewer) → {line pk: label}. Registered
+# by the app that posts such awards (rungs.voice.apps), which is above this one.
+OccasionReader = Callable[[list[RewardLine], object], dict[int, str]]
+_OCCASION_READERS: list[OccasionReader] = []
+
+
+def occasion_reader(reader: OccasionReader) -> OccasionReader:
+    if reader not in _OCCASION_READERS:
+        _OCCASION_READERS.append(reader)
+    return reader
+
+
+def with_occasions(lines: Iterable[RewardLine], viewer) -> list[RewardLine]:
+    """The lines, each with `occasion`: what the award was for if `viewer` may know it, else ""."""
+    lines = list(lines)
+    found: dict[int, str] = {}
+    awards = [ln for ln in lines if ln.plan == AWARDS]
+    if awards and getattr(viewer, "is_authenticated", False):
+        for reader in _OCCASION_READERS:
+            found.update(reader(awards, viewer))
+    for ln in lines:
+        ln.occasion = found.get(ln.pk, "")
+    return lines
+
+
 def awards_run(cycle: str, actor) -> RewardRun:
     """The cycle's awards run, made with its first award (locked: one award of a cycle at a time)."""
     run = RewardRun.objects.select_for_update().filter(kind=RewardRun.Kind.AWARDS, cycle=cycle).first()
@@ -78,10 +108,11 @@ def awards_run(cycle: str, actor) -> RewardRun:
 
 @transaction.atomic
 def award_post(
-    *, employee: Employee, cycle: str, amount, reason: str, actor, unit: str = Unit.YUAN
+    *, employee: Employee, cycle: str, amount, reason: str, actor, unit: str = Unit.YUAN, reason_en: str = ""
 ) -> RewardLine:
-    """An award (专项奖励) for one employee and cycle, with its reason as the line's explanation. The line is
-    accrued: it is approved and paid with the cycle's awards run, like a plan's lines."""
+    """An award (专项奖励) for one employee and cycle, with its reason as the line's explanation (and
+    `reason_en` in the English one, when given). The line is accrued: it is approved and paid with the
+    cycle's awards run, like a plan's lines."""
     check(actor, "reward.award", employee)
     if unit not in Unit.values:
         raise AwardRefused(_("单位应为元或积分。"))
@@ -107,7 +138,7 @@ def award_post(
         amount=value,
         unit=unit,
         explanation=_("专项奖励：%(reason)s") % {"reason": reason},
-        explanation_en=f"Award: {reason}",
+        explanation_en=f"Award: {(reason_en or '').strip() or reason}",
         inputs={"reason": reason, "posted_by": actor_name(actor)},
     )
     shown = f"{amount_text(value, unit)} {Unit(unit).label}"

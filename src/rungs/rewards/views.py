@@ -67,7 +67,7 @@ def _totals(lines) -> dict:
 @login_required
 def statement(request):
     cycle = request.GET.get("cycle", "")
-    lines = list(selectors.my_lines(request.user, cycle))
+    lines = awards_service.with_occasions(selectors.my_lines(request.user, cycle), request.user)
     mine = [request.user.employee_id] if request.user.employee_id else []
     return render(
         request,
@@ -113,7 +113,7 @@ def team(request):
     scope = RewardLine.objects.filter(employee__in=visible_employees(request.user))
     all_cycles = selectors.cycles(scope)
     cycle = request.GET.get("cycle") or (all_cycles[0] if all_cycles else "")
-    lines = list(selectors.team_lines(request.user, cycle))
+    lines = awards_service.with_occasions(selectors.team_lines(request.user, cycle), request.user)
     balances = selectors.points_balances(visible_employees(request.user))
     people = Employee.objects.filter(pk__in=list(balances)).order_by("employee_id")
     return render(
@@ -173,7 +173,10 @@ def run(request, pk):
     if not (may(request.user, "reward.run") or may(request.user, "reward.approve")):
         raise PermissionDenied(_("您的角色不能查看奖励核算。"))
     r = get_object_or_404(RewardRun.objects.select_related("policy"), pk=pk)
-    lines = r.lines.select_related("employee").order_by("employee__employee_id", "plan", "component", "pk")
+    lines = awards_service.with_occasions(
+        r.lines.select_related("employee").order_by("employee__employee_id", "plan", "component", "pk"),
+        request.user,
+    )
     per_plan = (
         r.lines.values("plan", "state", "unit")
         .annotate(n=Count("pk"), total=Sum("amount"))
@@ -247,7 +250,7 @@ def awards(request):
         .select_related("employee")
         .order_by("-cycle", "-pk")[:300]
     )
-    lines = list(listed)
+    lines = awards_service.with_occasions(listed, request.user)
     return render(
         request,
         "rewards/awards.html",

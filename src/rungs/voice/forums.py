@@ -9,6 +9,11 @@ like the handling of a suggestion.
 
 HR records forums of any department or of the whole company; a department manager those of their own
 department. An action is moved by its owner, or by whoever may record that forum.
+
+A forum or an action is corrected after it was recorded (`forum_edit`, `forum_action_edit`) by whoever
+may record it, with a reason: the audit entry holds each changed field before → after, and a published
+ForumEdit says on which day what was corrected and why (not what it said before: a correction may remove
+what should not have been written, such as the name of whoever raised an issue).
 """
 
 from __future__ import annotations
@@ -17,14 +22,15 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rungs.accounts.authority import Denied, check, may
 from rungs.accounts.models import COMPANY_WIDE
 from rungs.audit.trail import record
 from rungs.people.models import Department, Employee
-from rungs.voice.models import Forum, ForumAction, ForumActionStep
+from rungs.voice.models import Forum, ForumAction, ForumActionStep, ForumEdit
 
 A = ForumAction.State
 MOVES: dict[str, tuple[str, ...]] = {
@@ -59,7 +65,18 @@ def records_for(actor, department: Department | None) -> bool:
     return department is not None and department.pk == actor.department_id
 
 
-def _may_record(actor, department: Department | None) -> None:
+def _attendance(attendees, other_attendees: str, attended: frozenset[int] = frozenset()) -> list[Employee]:
+    """The attendees, once each: at least one person (an employee or someone named in other_attendees),
+    and nobody who has left, unless already on record as having attended (`attended`: employee pks)."""
+    people = list(dict.fromkeys(attendees or []))
+    if not people and not (other_attendees or "").strip():
+        raise ForumRefused(_("请填写参会人员。"))
+    if any(e.status == Employee.Status.LEFT and e.pk not in attended for e in people):
+        raise ForumRefused(_("参会员工中有已离职的人员。"))
+    return people
+
+
+def check_records(actor, department: Department | None) -> None:
     check(actor, "forum.record")
     if not records_for(actor, department):
         raise Denied("forum.record", _("您只能记录本部门的座谈会。"))
@@ -81,15 +98,11 @@ def forum_create(
     today: dt.date,
 ) -> Forum:
     """A forum as held: date, topic, the department (None: company-wide), who attended, the minutes."""
-    _may_record(actor, department)
+    check_records(actor, department)
     topic = _text(topic, _("主题"), 200)
     if held_on > today:
         raise ForumRefused(_("座谈会召开后再记录：日期不能晚于今天。"))
-    people = list(dict.fromkeys(attendees or []))
-    if not people and not (other_attendees or "").strip():
-        raise ForumRefused(_("请填写参会人员。"))
-    if any(e.status == Employee.Status.LEFT for e in people):
-        raise ForumRefused(_("参会员工中有已离职的人员。"))
+    people = _attendance(attendees, other_attendees)
     forum = Forum.objects.create(
         held_on=held_on,
         topic=topic,
@@ -132,7 +145,7 @@ def forum_issue_add(
     """An issue raised at the forum, as an action with its owner and due date. Nobody is named as having
     raised it: the forum raised it."""
     f = Forum.objects.select_for_update().get(pk=forum.pk)
-    _may_record(actor, f.department)
+    check_records(actor, f.department)
     issue = _text(issue, _("提出的问题"), 4000)
     if owner is None or not owners().filter(pk=owner.pk).exists():
         raise ForumRefused(_("请选择负责人（组长及以上的在职账号）。"))
@@ -150,6 +163,127 @@ def forum_issue_add(
         after={"forum": f.pk, "seq": seq, "owner": owner.get_username(), "due_on": due_on},
     )
     return action
+
+
+# The fields a correction may change, as the published ForumEdit names them.
+FIELD_LABELS = {
+    "held_on": _lazy("召开日期"),
+    "topic": _lazy("主题"),
+    "department": _lazy("范围"),
+    "attendees": _lazy("参会员工"),
+    "other_attendees": _lazy("其他参会人员"),
+    "summary": _lazy("会议纪要"),
+    "issue": _lazy("提出的问题"),
+    "owner": _lazy("负责人"),
+    "due_on": _lazy("完成期限"),
+}
+
+
+def _forum_fields(f: Forum, department: Department | None, people: list[Employee]) -> dict:
+    return {
+        "held_on": f.held_on,
+        "topic": f.topic,
+        "department": getattr(department, "name", None),
+        "attendees": sorted(e.employee_id for e in people),
+        "other_attendees": f.other_attendees,
+        "summary": f.summary,
+    }
+
+
+def _corrected(before: dict, after: dict) -> list[str]:
+    changed = [k for k in before if before[k] != after[k]]
+    if not changed:
+        raise ForumRefused(_("没有修改任何内容。"))
+    return changed
+
+
+@transaction.atomic
+def forum_edit(
+    *,
+    forum: Forum,
+    held_on: dt.date,
+    topic: str,
+    department: Department | None,
+    attendees: list[Employee],
+    other_attendees: str = "",
+    summary: str = "",
+    reason: str,
+    actor,
+    today: dt.date,
+) -> Forum:
+    """Corrects a recorded forum: the same rules as recording it (no future date, someone attended, no
+    newly named attendee who has left, a department the actor records), and none of its actions due
+    before the new date. One audit entry holds each changed field before → after and the reason."""
+    f = Forum.objects.select_for_update(of=("self",)).select_related("department").get(pk=forum.pk)
+    check_records(actor, f.department)
+    if getattr(department, "pk", None) != f.department_id:
+        check_records(actor, department)
+    reason = _text(reason, _("修改原因"), 1000)
+    topic = _text(topic, _("主题"), 200)
+    if held_on > today:
+        raise ForumRefused(_("座谈会召开后再记录：日期不能晚于今天。"))
+    earliest = f.actions.aggregate(m=Min("due_on"))["m"]
+    if earliest is not None and held_on > earliest:
+        raise ForumRefused(
+            _("已登记的问题中有完成期限为 %(day)s 的，座谈会日期不能晚于它。")
+            % {"day": f"{earliest:%Y-%m-%d}"}
+        )
+    attended = frozenset(f.attendees.values_list("pk", flat=True))
+    people = _attendance(attendees, other_attendees, attended)
+    before = _forum_fields(f, f.department, list(f.attendees.all()))
+    f.held_on, f.topic, f.department = held_on, topic, department
+    f.other_attendees = _text(other_attendees, _("其他参会人员"), 500, required=False)
+    f.summary = _text(summary, _("会议纪要"), 10000, required=False)
+    after = _forum_fields(f, department, people)
+    changed = _corrected(before, after)
+    f.save(update_fields=["held_on", "topic", "department", "other_attendees", "summary"])
+    if "attendees" in changed:
+        f.attendees.set(people)
+    ForumEdit.objects.create(forum=f, on=today, by=actor, fields=changed, reason=reason)
+    record(
+        actor,
+        "forum.record",
+        f,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+        reason=reason,
+    )
+    return f
+
+
+@transaction.atomic
+def forum_action_edit(
+    *, action: ForumAction, issue: str, owner, due_on: dt.date, reason: str, actor, today: dt.date
+) -> ForumAction:
+    """Corrects an action's issue text, owner or due date, by whoever records its forum, with a reason. A new
+    owner must be one who may own an action (as when it was added), and it is their inbox that shows it
+    from then on; a closed action keeps its owner and due date. Nobody is named as having raised it."""
+    f = Forum.objects.select_for_update().get(pk=action.forum_id)
+    check_records(actor, f.department)
+    a = ForumAction.objects.select_for_update(of=("self",)).select_related("owner").get(pk=action.pk)
+    reason = _text(reason, _("修改原因"), 1000)
+    issue = _text(issue, _("提出的问题"), 4000)
+    if owner is None or (owner.pk != a.owner_id and not owners().filter(pk=owner.pk).exists()):
+        raise ForumRefused(_("请选择负责人（组长及以上的在职账号）。"))
+    if due_on < f.held_on:
+        raise ForumRefused(_("完成期限不能早于座谈会日期。"))
+    before = {"issue": a.issue, "owner": a.owner.get_username(), "due_on": a.due_on}
+    after = {"issue": issue, "owner": owner.get_username(), "due_on": due_on}
+    changed = _corrected(before, after)
+    if not a.is_open and {"owner", "due_on"} & set(changed):
+        raise ForumRefused(_("这个事项已经办结，不能再更换负责人或完成期限。"))
+    a.issue, a.owner, a.due_on = issue, owner, due_on
+    a.save(update_fields=["issue", "owner", "due_on"])
+    ForumEdit.objects.create(forum=f, action=a, on=today, by=actor, fields=changed, reason=reason)
+    record(
+        actor,
+        "forum.record",
+        a,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+        reason=reason,
+    )
+    return a
 
 
 def may_move(actor, action: ForumAction) -> bool:
@@ -194,7 +328,10 @@ def published() -> QuerySet[Forum]:
         Forum.objects.select_related("department")
         .prefetch_related(
             "attendees",
-            Prefetch("actions", ForumAction.objects.select_related("owner").prefetch_related("steps")),
+            Prefetch(
+                "actions", ForumAction.objects.select_related("owner").prefetch_related("steps", "edits")
+            ),
+            Prefetch("edits", ForumEdit.objects.filter(action__isnull=True), to_attr="forum_edits"),
         )
         .annotate(n_actions=Count("actions"), **counts)
     )

@@ -102,15 +102,17 @@ class RewardClaim(models.Model):
     award line (`line`), which the payroll pays."""
 
     class State(models.TextChoices):
-        CLAIMED = "claimed", _("待发放")
-        GRANTED = "granted", _("已发放")
+        # Confirmed means on the rewards ledger (an accrued award line), not yet paid: the line's own
+        # state (approved, paid) says when the money follows.
+        CLAIMED = "claimed", _("待确认")
+        GRANTED = "granted", _("已记入奖励台账")
 
     suggestion = models.OneToOneField(Suggestion, models.PROTECT, related_name="claim")
     employee = models.ForeignKey(Employee, models.PROTECT, related_name="+")
     amount = models.DecimalField(_("奖励金额"), max_digits=10, decimal_places=2)
     claimed_on = models.DateField(_("领取日期"))
     state = models.CharField(_("状态"), max_length=20, choices=State, default=State.CLAIMED)
-    granted_on = models.DateField(_("发放日期"), null=True, blank=True)
+    granted_on = models.DateField(_("记入日期"), null=True, blank=True)
     # The award line HR's confirmation posted (rungs.rewards.awards). The link runs from the claim to the
     # line, never back: the line says nothing of the suggestion.
     line = models.OneToOneField(
@@ -339,3 +341,21 @@ class ForumActionStep(models.Model):
         verbose_name = _("事项处理记录")
         verbose_name_plural = _("事项处理记录")
         ordering = ["action", "seq"]
+
+
+class ForumEdit(models.Model):
+    """A correction of a forum or of one of its actions after it was recorded, published like the steps: on
+    which day, what was corrected (field names) and why. What it said before is in the audit trail only,
+    since a correction may be removing something that should not have been written (a name, say)."""
+
+    forum = models.ForeignKey(Forum, models.CASCADE, related_name="edits")
+    action = models.ForeignKey(ForumAction, models.CASCADE, null=True, blank=True, related_name="edits")
+    on = models.DateField(_("日期"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    fields = models.JSONField(default=list)  # the names of the fields corrected
+    reason = models.TextField(_("修改原因"))
+
+    class Meta:
+        verbose_name = _("座谈会修改记录")
+        verbose_name_plural = _("座谈会修改记录")
+        ordering = ["forum", "on", "pk"]

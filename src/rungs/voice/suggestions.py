@@ -23,9 +23,9 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from rungs.accounts.authority import check
+from rungs.accounts.authority import check, may
 from rungs.audit.trail import record
-from rungs.rewards.awards import CONFIDENTIAL, award_post
+from rungs.rewards.awards import CONFIDENTIAL, CONFIDENTIAL_EN, award_post
 from rungs.voice.models import RewardClaim, Suggestion, SuggestionMessage, SuggestionStep
 from rungs.voice.receipts import keyed_hash, new_code
 
@@ -202,7 +202,7 @@ def suggestion_mark_excellent(
 
 @transaction.atomic
 def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
-    """HR confirms a claimed reward: it goes on the ledger as an award line of the month (accrued, then
+    """HR confirms a claimed reward: it goes on the rewards ledger as an award line of the month (accrued, then
     approved and paid with the payroll). The line says nothing of the suggestion; the claim points at it."""
     check(actor, "suggestion.reward", claim.employee)
     c = (
@@ -211,9 +211,14 @@ def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
         .get(pk=claim.pk)
     )
     if c.state != RewardClaim.State.CLAIMED:
-        raise SuggestionRefused(_("这笔奖励已经发放过了。"))
+        raise SuggestionRefused(_("这笔奖励已经记入奖励台账。"))
     c.line = award_post(
-        employee=c.employee, cycle=f"{today:%Y-%m}", amount=c.amount, reason=CONFIDENTIAL, actor=actor
+        employee=c.employee,
+        cycle=f"{today:%Y-%m}",
+        amount=c.amount,
+        reason=CONFIDENTIAL,
+        reason_en=CONFIDENTIAL_EN,
+        actor=actor,
     )
     c.state, c.granted_on = RewardClaim.State.GRANTED, today
     c.save(update_fields=["state", "granted_on", "line"])
@@ -225,3 +230,24 @@ def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
         after={"state": c.state, "amount": c.amount, "line": c.line.pk},
     )
     return c
+
+
+# ---------------------------------------------------------------------------------------------- who knows
+
+
+def reward_occasions(lines: list, viewer) -> dict[int, str]:
+    """Which of these award lines are a suggestion's reward, told to whoever reads the claims (HR) and to
+    the claimant about their own line; to anyone else (their team lead, department manager …) the line is
+    a plain 专项奖励 (rungs.rewards.awards.with_occasions)."""
+    claims = RewardClaim.objects.filter(line__in=[ln.pk for ln in lines])
+    if not may(viewer, "suggestion.reward"):
+        if not getattr(viewer, "employee_id", None):
+            return {}
+        claims = claims.filter(employee_id=viewer.employee_id)
+    return dict.fromkeys(claims.values_list("line_id", flat=True), str(_("优秀意见奖励")))
+
+
+def may_read_claims(user) -> bool:
+    """Whether `user` reads the audit entries of claims, which name the claimant: those who read the
+    claims themselves (HR; a superuser's flag does not grant it)."""
+    return may(user, "suggestion.reward")

@@ -24,5 +24,7 @@ urlpatterns = [
     path("forums/new/", forum_views.create, name="forum-create"),
     path("forums/<int:pk>/", forum_views.detail, name="forum"),
     path("forums/<int:pk>/issues/", forum_views.add_issue, name="forum-issue"),
+    path("forums/<int:pk>/edit/", forum_views.edit, name="forum-edit"),
+    path("forums/actions/<int:pk>/edit/", forum_views.action_edit, name="forum-action-edit"),
     path("forums/actions/<int:pk>/act/", forum_views.act, name="forum-act"),
 ]

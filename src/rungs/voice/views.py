@@ -154,9 +154,9 @@ def claims(request):
         claim = get_object_or_404(RewardClaim, pk=request.POST.get("claim") or 0)
         try:
             services.claim_grant(claim=claim, actor=request.user, today=today())
-            messages.success(request, _("已确认：奖励已计入本月的专项奖励明细，批准后随工资发放。"))
+            messages.success(request, _("已确认：奖励已记入本月的奖励台账（专项奖励），批准后随工资发放。"))
         except (Denied, services.SuggestionRefused, AwardRefused) as exc:
             messages.error(request, getattr(exc, "reason", None) or str(exc))
         return redirect("voice:claims")
-    rows = RewardClaim.objects.select_related("suggestion", "employee")
+    rows = RewardClaim.objects.select_related("suggestion", "employee", "line")
     return render(request, "voice/claims.html", {"claims": rows})
