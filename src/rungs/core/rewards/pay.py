@@ -97,13 +97,19 @@ def _month(col: str) -> pl.Expr:
 def pay_changes(policy: m.Policy, data: Dataset, cycle: Cycle) -> tuple[pl.DataFrame, list[str]]:
     warnings: list[str] = []
     shift = 1 if policy.rewards.pay_effective == "next_month" else 0
+    rows = data.assignments.lazy().filter(pl.col("kind").ne_missing("acting"))
+    in_cycle = pl.col("start_date").is_between(cycle.start, cycle.after, closed="left")
+    # The level before a move is that of the row before it on its track: only the tracks of people with a
+    # move in the cycle are sorted for it, not every assignment of a large company.
+    moved = (
+        rows.filter(in_cycle, pl.col("kind").is_in(["promotion", "demotion"])).select(ID, "track").unique()
+    )
     moves = (
-        data.assignments.lazy()
-        .filter(pl.col("kind").ne_missing("acting"))
+        rows.join(moved, on=[ID, "track"], how="semi")
         .sort(ID, "track", "start_date")
         .with_columns(pl.col("level").shift(1).over(ID, "track").alias("from_level"))
         .filter(
-            pl.col("start_date").is_between(cycle.start, cycle.after, closed="left"),
+            in_cycle,
             pl.col("kind").is_in(["promotion", "demotion"]),
             pl.col("from_level").is_not_null(),
             pl.col("from_level") != pl.col("level"),
