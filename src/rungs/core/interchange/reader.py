@@ -22,7 +22,7 @@ import polars as pl
 from rungs.core.interchange.checks import FIRST_DATE, LAST_DATE, check_cells
 from rungs.core.interchange.dataset import EDUCATION_WORDS, FILES, PERIOD_KIND, SCHEMAS, STATUS_WORDS, Dataset
 from rungs.core.interchange.errors import DataError, Problem
-from rungs.core.interchange.spreadsheet import csv_unmarked
+from rungs.core.interchange.spreadsheet import csv_unmarked, is_marked
 from rungs.core.periods import PER_YEAR, PERIOD_KINDS, ordinal, period_code
 from rungs.core.vocabulary import ASSIGNMENT_KIND_CODES as ASSIGNMENT_KINDS
 from rungs.core.vocabulary import CANONICAL_METRICS, EVENT_TYPES
@@ -109,7 +109,9 @@ def read_dataset(
         except DataError as exc:
             return exc.problems, [], None, {}
         columns[name] = tuple(c.strip() for c in df.columns)
-        frame = validate_frame(name, df, _file(path, name), found, noted, distinct)
+        # Text our own CSV export marked is unmarked while checking (a workbook holds it unmarked).
+        unmark = not isinstance(sources[name], pl.DataFrame)
+        frame = validate_frame(name, df, _file(path, name), found, noted, distinct, unmark)
         return found, noted, frame, distinct
 
     # Two files at a time: Polars releases the GIL, so one file's checks (partly single-threaded) run
@@ -169,7 +171,7 @@ def _load(
     if isinstance(source, pl.DataFrame):
         return _keep(name, source.lazy(), keep, needed).collect()
     try:
-        return csv_unmarked(_scan(name, lambda **kw: pl.scan_csv(source, **kw), keep, needed))
+        return _scan(name, lambda **kw: pl.scan_csv(source, **kw), keep, needed)
     except pl.exceptions.NoDataError:
         raise DataError([Problem(str(source), 1, None, "a header row", "an empty file")]) from None
     except _NotUtf8:
@@ -193,9 +195,7 @@ def _load(
             ]
         ) from None
     try:
-        return csv_unmarked(
-            _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep, needed)
-        )
+        return _scan(name, lambda **kw: pl.read_csv(io.StringIO(text), **kw).lazy(), keep, needed)
     except _Malformed as exc:
         raise DataError([malformed(str(source), text, exc.args[0])]) from None
 
@@ -375,13 +375,15 @@ def validate_frame(
     problems: list[Problem],
     warnings: list[str],
     distinct: dict[str, pl.Series] | None = None,
+    unmark: bool = False,
 ) -> pl.DataFrame:
     """One file's frame checked and typed; problems and warnings are appended. Used by the reader and by
     the API, which receives the same rows as JSON. `distinct` (optional) receives the distinct values of
-    the text columns that needed no tidying (the reader checks employee ids against them)."""
+    the text columns that needed no tidying (the reader checks employee ids against them). `unmark`: the
+    rows come from a CSV file, where text our writer marked as not-a-formula is unmarked first."""
     schema = SCHEMAS[name]
     distinct = {} if distinct is None else distinct
-    df = _tidy(df.rename({c: c.strip() for c in df.columns}), distinct)
+    df = _tidy(df.rename({c: c.strip() for c in df.columns}), distinct, unmark)
     missing = [c for c in REQUIRED[name] if c not in df.columns]
     for col in missing:
         problems.append(Problem(file, 1, col, f"a column named {col} (required)", "no such column"))
@@ -441,20 +443,26 @@ def validate_frame(
     return typed.select(*schema, *(unknown if name == "employees" else []), *([ROW] if numbered else []))
 
 
-def _tidy(df: pl.DataFrame, distinct: dict[str, pl.Series] | None = None) -> pl.DataFrame:
-    """Strips spaces around text cells and treats blank cells as empty. Checked first, since exports
-    rarely have such cells and stripping millions of strings is not free."""
+def _tidy(
+    df: pl.DataFrame, distinct: dict[str, pl.Series] | None = None, unmark: bool = False
+) -> pl.DataFrame:
+    """Unmarks text our CSV writer marked (`unmark`), strips spaces around text cells and treats blank
+    cells as empty. Both are decided on the distinct values of each column, found once: KPI files repeat
+    the same ids, periods and names millions of times, and exports rarely have such cells."""
     text = [c for c, t in df.schema.items() if t in (pl.String, pl.Categorical)]
-    # Checked on the distinct values: KPI files repeat the same ids, periods and names millions of times.
-    padded = []
     # One query for all the columns, so Polars finds their distinct values side by side.
     uniques = df.select(pl.col(c).unique().implode() for c in text) if text else pl.DataFrame()
+    values = {c: uniques.get_column(c)[0].alias(c) for c in text}
+    marked = [c for c in text if unmark and is_marked(values[c])]
+    if marked:  # the distinct values change: found again for those columns (almost never needed)
+        df = csv_unmarked(df, marked)
+        values |= {c: df.get_column(c).unique() for c in marked}
+    padded = []
     for c in text:
-        values = uniques.get_column(c)[0].alias(c)
-        if values.cast(pl.String).str.contains(r"^\s|\s$|^$").any():
+        if values[c].cast(pl.String).str.contains(r"^\s|\s$|^$").any():
             padded.append(c)
         elif distinct is not None:
-            distinct[c] = values
+            distinct[c] = values[c]
     if not padded:
         return df
     return df.with_columns(pl.col(padded).cast(pl.String).str.strip_chars().replace("", None))

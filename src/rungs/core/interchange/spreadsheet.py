@@ -40,20 +40,14 @@ def csv_safe(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(out) if out else df
 
 
-def _marked(s: pl.Series) -> bool:
-    """Whether any cell of a text column is marked. Almost no file has such a cell: text is tested for a
-    leading apostrophe first (a byte comparison, no copy), labels on their distinct values."""
-    if s.dtype == pl.String:
-        if not s.str.starts_with("'").any():
-            return False
-    else:
-        s = s.unique().cast(pl.String)
-    return bool(s.str.contains(_MARKED).any())
+def is_marked(values: pl.Series) -> bool:
+    """Whether any of these texts (a column's distinct values) is one `csv_safe` marked."""
+    return bool(values.cast(pl.String).str.contains(_MARKED).any())
 
 
-def csv_unmarked(df: pl.DataFrame) -> pl.DataFrame:
-    """Undoes `csv_safe` on a frame read from CSV."""
-    marked = [c for c in _texts(df) if _marked(df.get_column(c))]
+def csv_unmarked(df: pl.DataFrame, columns: Iterable[str] | None = None) -> pl.DataFrame:
+    """Undoes `csv_safe` on a frame read from CSV (in `columns`, by default every text column)."""
+    marked = [c for c in (_texts(df) if columns is None else columns) if is_marked(df.get_column(c).unique())]
     if not marked:
         return df
     return df.with_columns(
