@@ -55,10 +55,11 @@ def test_each_role_takes_its_step_on_the_pages_and_a_refusal_says_why(client, mo
     )
     client.force_login(u["li"])
     notice = client.get(reverse("promotions:notice", args=[rnd.pk])).content.decode()
-    assert "2026-09-23 – 2026-10-10" in notice and "王芳" in notice
+    # posted Wed 23 Sep (1), 24 (2); 28–29 Sep paused; Wed 30 (3), 1–7 Oct off, Thu 8 (4), Fri 9 (5)
+    assert "2026-09-23 – 2026-10-09" in notice and "王芳" in notice
 
     page = step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 9), step="approve", candidacy=c.pk)
-    assert "公示到 2026-10-10 结束" in page.content.decode()
+    assert "公示到 2026-10-09 结束" in page.content.decode()  # its last day: still running
     step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 12), step="approve", candidacy=c.pk)
     step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 12), step="appoint", candidacy=c.pk)
     c.refresh_from_db()
