@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from pypdf import PdfReader
 
-from rungs.promotions import views
+from rungs.promotions import clock
 from rungs.promotions.models import Objection
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 
@@ -29,7 +29,7 @@ def test_a_notice_workflow_round_in_the_browser(live_server, page, monkeypatch, 
     row = '#candidacies tr[data-employee="E1"]'
 
     def as_(name, day):
-        monkeypatch.setattr(views, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
         page.context.clear_cookies()  # a signed-in user is sent away from the login page
         sign_in(page, live_server.url, name)
         page.goto(url)

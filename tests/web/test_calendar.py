@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from rungs.accounts.authority import Denied
-from rungs.promotions import services
+from rungs.promotions import clock
 from rungs.promotions.services import candidacy_apply, candidacy_review, notice_open
 from rungs.records.calendar import CalendarRefused, calendar_day_set, calendar_import, calendar_seed
 from rungs.records.models import CalendarDay, CalendarYear
@@ -68,7 +68,7 @@ def test_seeded_from_the_package_and_a_day_corrected_by_hand(
     # opened Wed 23 Sep: 23 (1), 24 (2), 25 Sep is 中秋节, 28, 29, 30 Sep (5) → ends 30 Sep
     notice = noticed(u, rnd, D(2026, 9, 23))
     assert notice.ends_on == D(2026, 9, 30)
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 23))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 23))
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_set(day=D(2026, 9, 24), workday=False, name="公司年会", actor=u["hr"])
     notice.refresh_from_db()
@@ -76,7 +76,7 @@ def test_seeded_from_the_package_and_a_day_corrected_by_hand(
     # was still running)
     assert notice.ends_on == D(2026, 10, 8)
     # once a notice has ended, a later correction leaves its end as it was decided
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 10, 20))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 10, 20))
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_set(day=D(2026, 9, 28), workday=False, name="更正", actor=u["hr"])
     notice.refresh_from_db()

@@ -135,14 +135,14 @@ def test_a_delegation_names_someone_else_for_dates_in_order(company):  # noqa: F
 
 @pytest.mark.django_db
 def test_the_inbox_lists_each_step_for_whoever_it_waits_on(company, client, monkeypatch):  # noqa: F811
-    from rungs.promotions import views
+    from rungs.promotions import clock
 
     u, rnd = company
     u["dir"] = director("dir")
     c = noticed(u, rnd, "[department_manager, {all: [hr, director]}]")
 
     def inbox(name, day):
-        monkeypatch.setattr(views, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
         client.force_login(u[name])
         page = client.get("/").content.decode()
         return page[page.find('id="inbox"') :] if 'id="inbox"' in page else ""

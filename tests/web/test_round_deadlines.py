@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.promotions import services
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy
 from rungs.promotions.services import (
     candidacy_apply,
@@ -28,8 +28,8 @@ S = Candidacy.State
 
 
 def on(monkeypatch, day):
-    """The day the services take a step on (the clock of rungs.promotions.services)."""
-    monkeypatch.setattr(services, "_today", lambda: day)
+    """The day the services take a step on and the pages count from (rungs.promotions.clock)."""
+    monkeypatch.setattr(clock, "today", lambda: day)
 
 
 def due(c):
@@ -178,9 +178,7 @@ def test_applications_close_seven_working_days_after_the_round_is_opened(db):
 
 
 def board(client, monkeypatch, user, rnd, day):
-    from rungs.promotions import views
-
-    monkeypatch.setattr(views, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
     client.force_login(user)
     return client.get(f"/rounds/{rnd.pk}/").content.decode()
 
@@ -216,3 +214,37 @@ def test_the_board_says_when_applications_close(client, db, monkeypatch):
         '<dd id="applications-due"><span class="due" data-due="2026-10-12">2026-10-12 前 '
         '<strong class="badge soon">即将到期</strong></span></dd>'
     ) in page
+
+
+# ---- one today ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_services_and_the_pages_count_from_one_today(client, company, monkeypatch):  # noqa: F811
+    from django.urls import reverse
+
+    u, rnd = company
+    on(monkeypatch, D(2026, 9, 24))  # Thu: the page's day is the service's day
+    client.force_login(u["fang"])
+    client.post(reverse("promotions:act", args=[rnd.pk]), {"step": "apply", "statement": "申请"})
+    c = Candidacy.objects.get(employee=u["fang"].employee)
+    # review, 3 working days after Thu 24 Sep: 25–27 中秋 off, Mon 28 (1), Tue 29 (2), Wed 30 (3)
+    assert due(c) == ("review", 0, D(2026, 9, 30), False)
+    cell = '<td class="due-cell"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
+    # the same clock on Fri 25: 3 working days left (28, 29, 30) > remind_before 1: no badge
+    assert cell + "</span></td>" in board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 25))
+    # Tue 29: Wed 30 alone is left (1 ≤ remind_before 1): due soon, on the board and in the inbox
+    page = board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 29))
+    assert cell + ' <strong class="badge soon">即将到期</strong>' in page
+    home = client.get("/").content.decode()
+    assert "王芳" in home[home.find('id="inbox"') :] and "即将到期" in home[home.find('id="inbox"') :]
+
+
+@pytest.mark.django_db
+def test_a_round_opened_on_the_clock_counts_its_applications_from_that_day(db, monkeypatch):
+    from tests.web.test_round_assessment import PANEL, setup_round
+
+    on(monkeypatch, D(2026, 9, 24))  # opened Thu 24 Sep: 28, 29, 30 Sep, 8, 9, 10 (调休), 12 Oct (7)
+    _hr, rnd, _cands = setup_round("dual-track-logistics", "skill", "junior", "intermediate", PANEL)
+    rnd.refresh_from_db()
+    assert (rnd.applications_due, rnd.applications_provisional) == (D(2026, 10, 12), False)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from rungs.promotions import views
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy, Objection
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 
@@ -16,7 +16,7 @@ D = dt.date
 
 
 def step(client, monkeypatch, user, rnd, day, **data):
-    monkeypatch.setattr(views, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
     client.force_login(user)
     return client.post(reverse("promotions:act", args=[rnd.pk]), data, follow=True)
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from rungs.accounts.authority import Denied
 from rungs.audit.models import AuditEntry
 from rungs.notify.models import Robot
-from rungs.promotions import services
+from rungs.promotions import clock
 from rungs.promotions.models import Reminder
 from rungs.promotions.reminders import reminders_send
 from rungs.promotions.services import candidacy_apply, candidacy_review
@@ -24,7 +24,7 @@ D = dt.date
 
 
 def applied(u, rnd, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 24))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 24))
     return candidacy_apply(round=rnd, actor=u["fang"], statement="申请")
 
 
@@ -64,7 +64,7 @@ def test_the_next_step_has_its_own_reminder_for_whom_it_waits_on(company, monkey
     u, rnd = company
     c = applied(u, rnd, monkeypatch)
     reminders_send(today=D(2026, 9, 29))
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 30))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 30))
     candidacy_review(candidacy=c, passed=True, actor=u["sup"])
     # posting the 公示, 2 working days from Wed 30 Sep: Thu 8 (1), Fri 9 Oct (2); on 30 Sep two are left
     assert reminders_send(today=D(2026, 9, 30)) == []
@@ -99,12 +99,10 @@ def test_the_robots_of_the_rounds_scope_hear_it_after_commit(
 
 @pytest.mark.django_db
 def test_the_inbox_lists_the_reminders_of_its_user_only(client, company, monkeypatch):  # noqa: F811
-    from rungs.promotions import views
-
     u, rnd = company
     applied(u, rnd, monkeypatch)
     reminders_send(today=D(2026, 9, 29))
-    monkeypatch.setattr(views, "today", lambda: D(2026, 9, 29))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 29))
     for name, sees in (("sup", True), ("dm", True), ("lead", False), ("hr", False), ("fang", False)):
         client.force_login(u[name])
         page = client.get("/").content.decode()
