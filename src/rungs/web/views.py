@@ -65,7 +65,7 @@ def home(request):
     # the inbox: every round step and case decision that waits on this user today
     on = clock.today()
     ctx["waiting"], ctx["cases_waiting"] = with_due_badges(waiting_on(user, on), on), cases_waiting(user, on)
-    ctx["reminders"] = reminders_for(user)
+    ctx["reminders"] = reminders_for(user, on)
     ctx["terms_due"] = terms_due(user, on)
     # career development (a mentor's talks, one's own plan, the training group's reviews) and forum actions
     ctx["talks_due"], ctx["reviews_due"] = talks_due(user, on), reviews_due(user, on)
