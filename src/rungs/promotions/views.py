@@ -343,7 +343,7 @@ def export(request, pk):
     if not may(request.user, "round.notice"):
         raise Http404
     lang = get_language() or "zh-hans"
-    body = round_xlsx(rnd, lambda track, level: level_label(rnd.policy, track, level, lang))
+    body = round_xlsx(rnd, lambda track, level: level_label(rnd.policy, track, level, lang), clock.today())
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
