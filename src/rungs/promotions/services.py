@@ -414,12 +414,7 @@ def _check_shortlist(
                 % {"names": names, "name": c.employee.name, "score": score}
             )
         if not standing.shortlisted:
-            why = (
-                _("笔试成绩未达到 %(mark)s 分") % {"mark": f"{sl.pass_mark.normalize():f}"}
-                if standing.below_pass
-                else _("笔试成绩排名第 %(pos)s，面试名额 %(places)s 人")
-                % {"pos": standing.position, "places": result.places}
-            )
+            why = assessment.not_shortlisted_why(standing, result, rules)
             if not entered_now:  # new written scores would take the place of someone interviewed
                 raise StepRefused(
                     _(

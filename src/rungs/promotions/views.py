@@ -231,11 +231,11 @@ def _assessment_board(rnd, user, shown, lang):
     if rules is None:
         return None
     results = assessment.standings(rnd)
-    mine = assessment.by_candidacy(results)
+    mine, notes = assessment.by_candidacy(results), assessment.interview_notes(results, rules)
     for c in shown:
-        c.standing = mine.get(c.pk)
+        c.standing, c.standing_note = mine.get(c.pk), notes.get(c.pk)
     if not (may(user, "round.assess") or may(user, "round.committee") or may(user, "round.notice")):
-        return {"rules": rules, "posts": [], "by_candidacy": mine, "scores": []}
+        return {"rules": rules, "posts": [], "by_candidacy": mine, "notes": notes, "scores": []}
     keys = {s.key for r in results.values() for s in r.standings[:BOARD_ROWS]}
     people = (
         {
@@ -250,7 +250,12 @@ def _assessment_board(rnd, user, shown, lang):
     posts = []
     for (track, level), r in results.items():
         rows = [
-            (s, people[s.key], [people[s.key].assessment.get(n, "—") for n, _label in rules.scores])
+            (
+                s,
+                people[s.key],
+                [people[s.key].assessment.get(n, "—") for n, _label in rules.scores],
+                notes.get(s.key),
+            )
             for s in r.standings[:BOARD_ROWS]
             if s.key in people
         ]
@@ -267,6 +272,7 @@ def _assessment_board(rnd, user, shown, lang):
         "rules": rules,
         "posts": posts,
         "by_candidacy": mine,
+        "notes": notes,
         "scores": [(n, lab.get(lang)) for n, lab in rules.scores],
     }
 
@@ -280,7 +286,7 @@ def _in_rank_order(rows, board):
     for i, key in enumerate(mine):
         order[key] = i
     for c in rows:
-        c.standing = mine.get(c.pk)
+        c.standing, c.standing_note = mine.get(c.pk), board["notes"].get(c.pk)
     return sorted(rows, key=lambda c: order.get(c.pk, len(order)))
 
 
