@@ -42,6 +42,21 @@ def table(result: a.PostResult, *fields: str) -> dict[object, tuple[object, ...]
 # ---- the interview shortlist (posting-exam) ---------------------------------------------------------
 
 
+def test_a_standing_says_whether_the_interview_score_is_recorded():
+    rules = procedure("posting-exam")
+    entries = [
+        entry("A", theory="80", practical="75", interview="88"),  # 155, interviewed
+        entry("B", theory="70", practical="85"),  # 155, not yet
+        entry("C"),  # no written score: the shortlist is not decided, yet A was interviewed
+    ]
+    r = a.assess(rules, entries, {POST: 1})[POST]
+    assert table(r, "interviewed", "shortlisted") == {
+        "A": (True, None),
+        "B": (False, None),
+        "C": (False, None),
+    }
+
+
 def test_the_interviewees_are_the_best_three_written_results_who_passed_both_exams():
     rules = procedure("posting-exam")
     entries = [

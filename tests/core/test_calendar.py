@@ -20,7 +20,7 @@ def test_it_skips_the_national_day_holiday():
     # 2025: 10-01 … 10-08 are holidays (国庆+中秋); Sun 09-28 and Sat 10-11 are make-up working days.
     assert not is_workday(D(2025, 10, 3))
     assert is_workday(D(2025, 9, 28))  # a Sunday that is a working day
-    # Posted Tue 09-30: working days after it are 10-09 (Thu), 10-10 (Fri), 10-11 (Sat, make-up), 10-13, 10-14
+    # From Tue 09-30: the working days after it are 10-09 (Thu), 10-10 (Fri), 10-11 (Sat, make-up), 10-13, 10-14
     assert add_working_days(D(2025, 9, 30), 5) == D(2025, 10, 14)
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from rungs.people.models import Employee
-from rungs.promotions import views
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy, Round
 from tests.web.test_round_committee import vacancy  # noqa: F401  (the fixture)
 
@@ -29,7 +29,7 @@ def test_a_zhangshang_vacancy_round_with_committee_and_vice_president(
     for user in u.values():
         user.set_password(DEMO_PASSWORD)
         user.save()
-    monkeypatch.setattr(views, "today", lambda: D(2026, 9, 20))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 20))
     row = '#candidacies tr[data-employee="Z2"]'
 
     def as_(name, path):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.promotions import services, views
+from rungs.promotions import clock
 from rungs.promotions.reminders import reminders_send
 from rungs.promotions.services import candidacy_apply
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
@@ -23,10 +23,10 @@ def test_due_dates_fit_a_phone(live_server, page, monkeypatch, company):  # noqa
     u, rnd = company
     u["sup"].set_password(DEMO_PASSWORD)
     u["sup"].save()
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 24))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 24))
     candidacy_apply(round=rnd, actor=u["fang"], statement="申请晋升高级客服，" * 20)
     reminders_send(today=D(2026, 9, 29))
-    monkeypatch.setattr(views, "today", lambda: D(2026, 9, 29))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 29))
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, live_server.url, "sup")
     for path, badge in ((f"/rounds/{rnd.pk}/", '#candidacies tr[data-employee="E1"] .badge.soon'),

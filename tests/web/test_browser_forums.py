@@ -33,7 +33,7 @@ def test_a_forum_from_its_record_to_an_action_done_and_published(live_server, br
         company["users"][role].set_password(DEMO_PASSWORD)
         company["users"][role].save()
     monkeypatch.setattr("rungs.voice.forum_views.today", lambda: TODAY)
-    monkeypatch.setattr("rungs.promotions.views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
     url = live_server.url
 
     hr = browser.new_context(locale="zh-CN").new_page()

@@ -52,7 +52,8 @@ def test_an_honor_from_nomination_through_the_notice_to_the_board(
     page.click(f"{row} button[value=pass]")
     assert page.locator(f"{row} .state").inner_text() == "审核通过，待公示"
     page.click("#open-notice")
-    assert page.inner_text("#notice-dates") == "公示期：2026-12-01 – 2026-12-04"  # Wed 2, Thu 3, Fri 4
+    # 3 working days from the posting day: Tue 1, Wed 2, Thu 3
+    assert page.inner_text("#notice-dates") == "公示期：2026-12-01 – 2026-12-03"
     notice_url = page.url
 
     as_("li", D(2026, 12, 2), notice_url)
@@ -65,13 +66,13 @@ def test_an_honor_from_nomination_through_the_notice_to_the_board(
     as_("hr", D(2026, 12, 3))
     page.fill("#objections input[name=reason]", "经核实该客诉不成立")
     page.click("#objections button[value=dismiss]")
-    # 2 and 3 Dec did not count: Fri 4 (1), Mon 7 (2), Tue 8 (3)
-    assert "2026-12-01 – 2026-12-08" in page.inner_text(".notice-state")
+    # 2 and 3 Dec did not count: Tue 1 (1), Fri 4 (2), Mon 7 (3)
+    assert "2026-12-01 – 2026-12-07" in page.inner_text(".notice-state")
 
-    as_("hr", D(2026, 12, 8))
+    as_("hr", D(2026, 12, 7))
     page.click(f"{row} button[name=award]")
-    assert "公示到 2026-12-08 结束，结束后才能授予" in page.inner_text(".messages")
-    as_("hr", D(2026, 12, 9))
+    assert "公示到 2026-12-07 结束，结束后才能授予" in page.inner_text(".messages")
+    as_("hr", D(2026, 12, 8))
     page.click(f"{row} button[name=award]")
     assert page.locator(f"{row} .state").inner_text() == "已授予"
     assert Event.objects.get(type="award").ref == "excellent_employee"

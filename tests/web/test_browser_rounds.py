@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from pypdf import PdfReader
 
-from rungs.promotions import views
+from rungs.promotions import clock
 from rungs.promotions.models import Objection
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 
@@ -29,7 +29,7 @@ def test_a_notice_workflow_round_in_the_browser(live_server, page, monkeypatch, 
     row = '#candidacies tr[data-employee="E1"]'
 
     def as_(name, day):
-        monkeypatch.setattr(views, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
         page.context.clear_cookies()  # a signed-in user is sent away from the login page
         sign_in(page, live_server.url, name)
         page.goto(url)
@@ -45,7 +45,8 @@ def test_a_notice_workflow_round_in_the_browser(live_server, page, monkeypatch, 
 
     as_("hr", D(2026, 9, 23))
     page.click("#open-notice")
-    assert "2026-09-23 – 2026-10-08" in page.inner_text("#notice-state")
+    # day 1 is the posting day: 23, 24, 28, 29, 30 Sep (中秋 25–27 off)
+    assert "2026-09-23 – 2026-09-30" in page.inner_text("#notice-state")
 
     as_("li", D(2026, 9, 28))
     page.goto(f"{url}notice/")
@@ -58,7 +59,8 @@ def test_a_notice_workflow_round_in_the_browser(live_server, page, monkeypatch, 
     as_("hr", D(2026, 9, 29))
     page.fill("#objections input[name=reason]", "经核实统计无误")
     page.click("#objections button[value=dismiss]")
-    assert "2026-10-10" in page.inner_text("#notice-state")  # 28–29 Sep did not count
+    # 28–29 Sep did not count: 23, 24, 30 Sep, 8, 9 Oct
+    assert "2026-09-23 – 2026-10-09" in page.inner_text("#notice-state")
 
     as_("hr", D(2026, 10, 12))
     page.click(f"{row} button[value=approve]")

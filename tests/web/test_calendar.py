@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from rungs.accounts.authority import Denied
-from rungs.promotions import services
+from rungs.promotions import clock
 from rungs.promotions.services import candidacy_apply, candidacy_review, notice_open
 from rungs.records.calendar import CalendarRefused, calendar_day_set, calendar_import, calendar_seed
 from rungs.records.models import CalendarDay, CalendarYear
@@ -27,9 +27,10 @@ def noticed(u, rnd, opened_on):
 @pytest.mark.django_db
 def test_importing_the_new_year_makes_a_provisional_notice_firm(company, django_capture_on_commit_callbacks):  # noqa: F811
     u, rnd = company
-    # opened Mon 28 Dec 2026: 29, 30, 31 Dec, then 2027 (not announced): Fri 1 Jan assumed working, Mon 4 Jan
+    # opened Mon 28 Dec 2026, day 1: 28, 29, 30, 31 Dec, then 2027 (not announced): Fri 1 Jan assumed
+    # working (5)
     notice = noticed(u, rnd, D(2026, 12, 28))
-    assert (notice.ends_on, notice.provisional) == (D(2027, 1, 4), True)
+    assert (notice.ends_on, notice.provisional) == (D(2027, 1, 1), True)
 
     with pytest.raises(Denied):
         calendar_import(year=2027, text="2027-01-01,0,元旦\n", source="国办发明电", actor=u["dm"])
@@ -50,8 +51,8 @@ def test_importing_the_new_year_makes_a_provisional_notice_firm(company, django_
         )
     assert n == 1
     notice.refresh_from_db()
-    # 1 Jan is a holiday now: 29, 30, 31 Dec, 4 Jan, 5 Jan; and 2027 is announced, so the end is firm
-    assert (notice.ends_on, notice.provisional) == (D(2027, 1, 5), False)
+    # 1 Jan is a holiday now: 28, 29, 30, 31 Dec, Mon 4 Jan (5); and 2027 is announced, so the end is firm
+    assert (notice.ends_on, notice.provisional) == (D(2027, 1, 4), False)
 
 
 @pytest.mark.django_db
@@ -64,21 +65,22 @@ def test_seeded_from_the_package_and_a_day_corrected_by_hand(
     assert calendar_seed(year=2026, actor=u["hr"]) == 25  # the package's 2026 exceptions to Mon–Fri
     assert CalendarDay.objects.get(date=D(2026, 10, 10)).workday is True  # the make-up Saturday
     assert CalendarDay.objects.get(date=D(2026, 10, 1)).name == "国庆节"
-    # opened Wed 23 Sep: 24 Sep (25 Sep is 中秋节), 28, 29, 30 Sep, then 1–7 Oct off, 8 Oct → ends 8 Oct
+    # opened Wed 23 Sep: 23 (1), 24 (2), 25 Sep is 中秋节, 28, 29, 30 Sep (5) → ends 30 Sep
     notice = noticed(u, rnd, D(2026, 9, 23))
-    assert notice.ends_on == D(2026, 10, 8)
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 23))
+    assert notice.ends_on == D(2026, 9, 30)
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 23))
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_set(day=D(2026, 9, 24), workday=False, name="公司年会", actor=u["hr"])
     notice.refresh_from_db()
-    # Thu 24 Sep off as well: 28, 29, 30 Sep, 8, 9 Oct → ends 9 Oct (the notice is still running)
-    assert notice.ends_on == D(2026, 10, 9)
+    # Thu 24 Sep off as well: 23, 28, 29, 30 Sep, then 1–7 Oct off, 8 Oct (5) → ends 8 Oct (the notice
+    # was still running)
+    assert notice.ends_on == D(2026, 10, 8)
     # once a notice has ended, a later correction leaves its end as it was decided
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 10, 20))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 10, 20))
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_set(day=D(2026, 9, 28), workday=False, name="更正", actor=u["hr"])
     notice.refresh_from_db()
-    assert notice.ends_on == D(2026, 10, 9)
+    assert notice.ends_on == D(2026, 10, 8)
     with pytest.raises(CalendarRefused, match="2030"):
         calendar_seed(year=2030, actor=u["hr"])
 

@@ -322,7 +322,7 @@ def test_each_role_is_refused_what_it_may_not_do(company):
     with pytest.raises(Denied, match="主管"):
         honor_notice_open(honor=excellent, cycle="2026-11", opened_on=D(2026, 12, 1), actor=u["sup"])
     notice = honor_notice_open(honor=excellent, cycle="2026-11", opened_on=D(2026, 12, 1), actor=u["dm"])
-    assert notice.ends_on == D(2026, 12, 4)
+    assert notice.ends_on == D(2026, 12, 3)  # 3 working days from the posting day: Tue 1, Wed 2, Thu 3
     with pytest.raises(Denied, match="普通客服"):
         honor_award(nomination=n, on=D(2026, 12, 7), actor=u["qiang"])
     with pytest.raises(Denied, match="王芳 不在您的管理范围内"):
@@ -354,7 +354,7 @@ def test_an_honor_runs_through_the_notice_to_the_award_and_a_policy_counts_it(co
     )
     nomination_review(nomination=n, passed=True, actor=u["dm"])
     notice = honor_notice_open(honor=excellent, cycle="2026-11", opened_on=D(2026, 12, 1), actor=u["hr"])
-    assert notice.ends_on == D(2026, 12, 4)  # 3 working days after Tue 1 Dec: Wed 2, Thu 3, Fri 4
+    assert notice.ends_on == D(2026, 12, 3)  # 3 working days counted from Tue 1 Dec: Tue 1, Wed 2, Thu 3
 
     o = honor_objection_file(
         nomination=n, text="11月有一次客诉未计入", received_on=D(2026, 12, 3), actor=u["li"], anonymous=True
@@ -369,16 +369,16 @@ def test_an_honor_runs_through_the_notice_to_the_award_and_a_policy_counts_it(co
         objection=o, upheld=False, reason="经核实该客诉不成立", decided_on=D(2026, 12, 7), actor=u["hr"]
     )
     notice.refresh_from_db()
-    # Wed 2 counts (1); Thu 3 – Mon 7 paused; Tue 8 (2), Wed 9 (3)
-    assert notice.ends_on == D(2026, 12, 9)
-    with pytest.raises(HonorRefused, match="公示到 2026-12-09 结束"):
-        honor_award(nomination=n, on=D(2026, 12, 9), actor=u["hr"])
+    # Tue 1 (1), Wed 2 (2); Thu 3 – Mon 7 paused; resumes Tue 8 (3)
+    assert notice.ends_on == D(2026, 12, 8)
+    with pytest.raises(HonorRefused, match="公示到 2026-12-08 结束"):
+        honor_award(nomination=n, on=D(2026, 12, 8), actor=u["hr"])
 
     before = evaluation_run_start(policy=excellent_policy(), as_of=D(2027, 1, 1), actor=u["hr"])
-    award = honor_award(nomination=n, on=D(2026, 12, 10), actor=u["hr"])
+    award = honor_award(nomination=n, on=D(2026, 12, 9), actor=u["hr"])  # the day after it closed
     assert award.number == "〔2026〕荣字001号"
     event = Event.objects.get(employee=fang, type="award")
-    assert (event.date, event.ref, award.event_id) == (D(2026, 12, 10), "excellent_employee", event.pk)
+    assert (event.date, event.ref, award.event_id) == (D(2026, 12, 9), "excellent_employee", event.pk)
     n.refresh_from_db()
     assert n.state == S.AWARDED
     steps = list(NominationStep.objects.filter(nomination=n).values_list("to_state", flat=True))

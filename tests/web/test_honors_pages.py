@@ -115,7 +115,8 @@ def test_the_title_page_takes_each_step_and_shows_a_refusal(client, company, on)
     notice = fang.__class__.objects.get(pk=fang.pk).notice
     assert response.url == f"/honors/notices/{notice.pk}/"
     page = client.get(response.url).content.decode()
-    assert "2026-12-01 – 2026-12-04" in page and "王芳（E1）" in page and "李强" not in page
+    # 3 working days from the posting day, Tue 1 Dec: 1, 2, 3
+    assert "2026-12-01 – 2026-12-03" in page and "王芳（E1）" in page and "李强" not in page
     client.force_login(u["fang"])  # the 公示 is public
     assert "王芳（E1）" in client.get(url, {"cycle": "2026-11"}).content.decode()
 

@@ -135,19 +135,21 @@ def test_a_delegation_names_someone_else_for_dates_in_order(company):  # noqa: F
 
 @pytest.mark.django_db
 def test_the_inbox_lists_each_step_for_whoever_it_waits_on(company, client, monkeypatch):  # noqa: F811
-    from rungs.promotions import views
+    from rungs.promotions import clock
 
     u, rnd = company
     u["dir"] = director("dir")
     c = noticed(u, rnd, "[department_manager, {all: [hr, director]}]")
 
     def inbox(name, day):
-        monkeypatch.setattr(views, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
         client.force_login(u[name])
         page = client.get("/").content.decode()
         return page[page.find('id="inbox"') :] if 'id="inbox"' in page else ""
 
-    assert "王芳" not in inbox("dm", D(2026, 10, 8))  # the 公示 runs to 8 October: nobody's turn yet
+    # posted Wed 23 Sep, the 公示 runs to the end of Wed 30 Sep (23, 24, 28, 29, 30): nobody's turn yet
+    assert "王芳" not in inbox("dm", D(2026, 9, 30))
+    assert "审批" in inbox("dm", D(2026, 10, 8))  # the first working day after it
     assert "审批" in inbox("dm", D(2026, 10, 12)) and "王芳" not in inbox("hr", D(2026, 10, 12))
     candidacy_approve(candidacy=c, actor=u["dm"], today=D(2026, 10, 12))
     assert "王芳" not in inbox("dm", D(2026, 10, 12))

@@ -182,6 +182,82 @@ def test_the_board_shows_the_shortlist_in_written_order(posting, client):
     assert "面试名额 3 人" in board and "笔试未合格" in board and "未进入面试" in board
 
 
+def interviewed(hr, rnd):
+    """The written scores of test_the_interview_waits_… (甲一 155 2nd, 乙二 155 1st, 丙三 under 60, 丁四 142
+    4th but 3rd who passed, 戊五 135 5th), and the interviews of the shortlist: 乙二, 甲一, 丁四."""
+    written = {
+        "P1": {"theory": "80", "practical": "75"},
+        "P2": {"theory": "70", "practical": "85"},
+        "P3": {"theory": "90", "practical": "55"},
+        "P4": {"theory": "72", "practical": "70"},
+        "P5": {"theory": "65", "practical": "70"},
+    }
+    assessment_record(round=rnd, scores=written, actor=hr)
+    interviews = {"P1": {"interview": "88"}, "P2": {"interview": "75"}, "P4": {"interview": "81"}}
+    assessment_record(round=rnd, scores=interviews, actor=hr)
+
+
+def board_html(client, user, rnd):
+    client.force_login(user)
+    return client.get(f"/rounds/{rnd.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_late_candidate_without_written_scores_puts_the_interviewed_shortlist_in_doubt_and_says_so(
+    posting, client
+):
+    hr, rnd, c = posting
+    interviewed(hr, rnd)
+    assert "interview-note" not in board_html(client, hr, rnd)  # all three interviewed are on the list
+    # 己六 passes the review after the interviews: the shortlist is not decided until they have scores
+    late = Employee.objects.create(
+        employee_id="P6", name="己六", hire_date=D(2023, 1, 1), department=c["P1"].employee.department
+    )
+    Assignment.objects.create(
+        employee=late, track="post", level="agent", start_date=D(2024, 1, 1), kind="hire"
+    )
+    Candidacy.objects.create(
+        round=rnd, employee=late, track="post", from_level="agent", to_level="supervisor", route="applied",
+        state=S.QUALIFIED,
+    )  # fmt: skip
+    notes = assessment.interview_notes(assessment.standings(rnd), assessment.rules(rnd))
+    doubt = "已参加面试；有候选人尚无笔试成绩，面试名单待重新确定。"
+    assert notes == {c["P1"].pk: doubt, c["P2"].pk: doubt, c["P4"].pk: doubt}  # 丙三, 戊五: not interviewed
+    html = board_html(client, hr, rnd)
+    board = html[html.index('id="assessment-board"') :]
+    assert board.count(f'<small class="interview-note">{doubt}</small>') == 3
+    assert f'<span class="interview-note">{doubt}</span>' in html[: html.index('id="assessment-board"')]
+    # 己六's written scores 60 + 60 = 120, 6th: the shortlist is decided again, the same three
+    assessment_record(round=rnd, scores={"P6": {"theory": "60", "practical": "60"}}, actor=hr)
+    assert assessment.interview_notes(assessment.standings(rnd), assessment.rules(rnd)) == {}
+    assert "interview-note" not in board_html(client, hr, rnd)
+
+
+@pytest.mark.django_db
+def test_an_interviewed_candidate_off_the_shortlist_is_told_why_in_chinese_and_english(posting, client):
+    from django.utils import translation
+
+    hr, rnd, c = posting
+    interviewed(hr, rnd)
+    # the service refuses written scores that push an interviewed candidate off (test above); scores stored
+    # otherwise (by hand in the database, or before that check) can still do it: 戊五 80 + 80 = 160 goes
+    # first, and 丁四 (142, interviewed) falls to 5th of the written order, the 4th of those who passed
+    Candidacy.objects.filter(pk=c["P5"].pk).update(assessment={"theory": "80", "practical": "80"})
+    results, rules = assessment.standings(rnd), assessment.rules(rnd)
+    assert assessment.interview_notes(results, rules) == {
+        c["P4"].pk: "已参加面试，但按现有笔试成绩已不在面试名单中（笔试成绩排名第 5，面试名额 3 人）。"
+    }
+    with translation.override("en"):
+        assert assessment.interview_notes(results, rules) == {
+            c["P4"].pk: "Interviewed, but no longer on the interview shortlist by the written scores as they"
+            " stand (written score ranked 5, 3 interview places)."
+        }
+    html = board_html(client, hr, rnd)
+    row = html[html.index('<tr data-employee="P4">', html.index('id="assessment-board"')) :]
+    row = row[: row.index("</tr>")]
+    assert "未进入面试" in row and "已不在面试名单中（笔试成绩排名第 5，面试名额 3 人）" in row
+
+
 # ---- dual-track-logistics: the selection panel's composite -----------------------------------------
 
 PANEL = [("L1", "钱一"), ("L2", "孙二"), ("L3", "李三")]

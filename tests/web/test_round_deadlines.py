@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.promotions import services
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy
 from rungs.promotions.services import (
     candidacy_apply,
@@ -28,8 +28,8 @@ S = Candidacy.State
 
 
 def on(monkeypatch, day):
-    """The day the services take a step on (the clock of rungs.promotions.services)."""
-    monkeypatch.setattr(services, "_today", lambda: day)
+    """The day the services take a step on and the pages count from (rungs.promotions.clock)."""
+    monkeypatch.setattr(clock, "today", lambda: day)
 
 
 def due(c):
@@ -51,10 +51,10 @@ def test_each_step_is_due_in_working_days_from_the_day_it_began(company, monkeyp
     assert due(c) == ("notice", 0, D(2026, 10, 9), False)
 
     notice = notice_open(round=rnd, opened_on=D(2026, 10, 9), actor=u["hr"])
-    # 5 working days from Fri 9 Oct: Sat 10 调休 (1), Mon 12 (2), Tue 13 (3), Wed 14 (4), Thu 15 (5);
-    # the first approval step, 3 working days after it: Fri 16 (1), Mon 19 (2), Tue 20 (3)
-    assert notice.ends_on == D(2026, 10, 15)
-    assert due(c) == ("approval", 0, D(2026, 10, 20), False)
+    # 5 working days counted from the posting day: Fri 9 Oct (1), Sat 10 调休 (2), Mon 12 (3), Tue 13 (4),
+    # Wed 14 (5); the first approval step, 3 working days after it: Thu 15 (1), Fri 16 (2), Mon 19 (3)
+    assert notice.ends_on == D(2026, 10, 14)
+    assert due(c) == ("approval", 0, D(2026, 10, 19), False)
 
     o = objection_file(candidacy=c, text="工作量有误", received_on=D(2026, 10, 12), actor=u["li"])
     # an open objection waits on HR, 3 working days from Mon 12: Tue 13, Wed 14, Thu 15
@@ -63,11 +63,11 @@ def test_each_step_is_due_in_working_days_from_the_day_it_began(company, monkeyp
     objection_decide(
         objection=o, upheld=False, reason="经核实无误", decided_on=D(2026, 10, 13), actor=u["hr"]
     )
-    # the clock resumes: Sat 10 (1), 12–13 paused, Wed 14 (2), Thu 15 (3), Fri 16 (4), Mon 19 (5);
-    # approval after it: Tue 20 (1), Wed 21 (2), Thu 22 (3)
+    # the clock resumes: Fri 9 (1), Sat 10 (2), 12–13 paused, Wed 14 (3), Thu 15 (4), Fri 16 (5);
+    # approval after it: Mon 19 (1), Tue 20 (2), Wed 21 (3)
     notice.refresh_from_db()
-    assert notice.ends_on == D(2026, 10, 19)
-    assert due(c) == ("approval", 0, D(2026, 10, 22), False)
+    assert notice.ends_on == D(2026, 10, 16)
+    assert due(c) == ("approval", 0, D(2026, 10, 21), False)
 
     candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 21))
     # appointment, 5 working days from Wed 21: Thu 22, Fri 23, Mon 26, Tue 27, Wed 28
@@ -121,9 +121,9 @@ def test_each_step_of_an_approval_chain_is_due_from_the_day_the_step_before_it_s
     u, rnd = company
     u["dir"] = director("dir")
     on(monkeypatch, D(2026, 9, 16))
-    c = noticed(u, rnd, "[department_manager, {all: [hr, director]}]")  # 公示 23 Sep – 8 Oct
-    # step 1 from the end of the 公示, Thu 8 Oct: Fri 9 (1), Sat 10 调休 (2), Mon 12 (3)
-    assert due(c) == ("approval", 0, D(2026, 10, 12), False)
+    c = noticed(u, rnd, "[department_manager, {all: [hr, director]}]")  # 公示 Wed 23 – Wed 30 Sep
+    # step 1 from the end of the 公示, Wed 30 Sep: 1–7 Oct off, Thu 8 (1), Fri 9 (2), Sat 10 调休 (3)
+    assert due(c) == ("approval", 0, D(2026, 10, 10), False)
     candidacy_approve(candidacy=c, actor=u["dm"], today=D(2026, 10, 12))
     # step 2 (会签) from Mon 12: Tue 13, Wed 14, Thu 15
     assert due(c) == ("approval", 1, D(2026, 10, 15), False)
@@ -178,9 +178,7 @@ def test_applications_close_seven_working_days_after_the_round_is_opened(db):
 
 
 def board(client, monkeypatch, user, rnd, day):
-    from rungs.promotions import views
-
-    monkeypatch.setattr(views, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
     client.force_login(user)
     return client.get(f"/rounds/{rnd.pk}/").content.decode()
 
@@ -216,3 +214,37 @@ def test_the_board_says_when_applications_close(client, db, monkeypatch):
         '<dd id="applications-due"><span class="due" data-due="2026-10-12">2026-10-12 前 '
         '<strong class="badge soon">即将到期</strong></span></dd>'
     ) in page
+
+
+# ---- one today ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_services_and_the_pages_count_from_one_today(client, company, monkeypatch):  # noqa: F811
+    from django.urls import reverse
+
+    u, rnd = company
+    on(monkeypatch, D(2026, 9, 24))  # Thu: the page's day is the service's day
+    client.force_login(u["fang"])
+    client.post(reverse("promotions:act", args=[rnd.pk]), {"step": "apply", "statement": "申请"})
+    c = Candidacy.objects.get(employee=u["fang"].employee)
+    # review, 3 working days after Thu 24 Sep: 25–27 中秋 off, Mon 28 (1), Tue 29 (2), Wed 30 (3)
+    assert due(c) == ("review", 0, D(2026, 9, 30), False)
+    cell = '<td class="due-cell"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
+    # the same clock on Fri 25: 3 working days left (28, 29, 30) > remind_before 1: no badge
+    assert cell + "</span></td>" in board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 25))
+    # Tue 29: Wed 30 alone is left (1 ≤ remind_before 1): due soon, on the board and in the inbox
+    page = board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 29))
+    assert cell + ' <strong class="badge soon">即将到期</strong>' in page
+    home = client.get("/").content.decode()
+    assert "王芳" in home[home.find('id="inbox"') :] and "即将到期" in home[home.find('id="inbox"') :]
+
+
+@pytest.mark.django_db
+def test_a_round_opened_on_the_clock_counts_its_applications_from_that_day(db, monkeypatch):
+    from tests.web.test_round_assessment import PANEL, setup_round
+
+    on(monkeypatch, D(2026, 9, 24))  # opened Thu 24 Sep: 28, 29, 30 Sep, 8, 9, 10 (调休), 12 Oct (7)
+    _hr, rnd, _cands = setup_round("dual-track-logistics", "skill", "junior", "intermediate", PANEL)
+    rnd.refresh_from_db()
+    assert (rnd.applications_due, rnd.applications_provisional) == (D(2026, 10, 12), False)

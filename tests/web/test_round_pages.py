@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from rungs.promotions import views
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy, Objection
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 
@@ -16,7 +16,7 @@ D = dt.date
 
 
 def step(client, monkeypatch, user, rnd, day, **data):
-    monkeypatch.setattr(views, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
     client.force_login(user)
     return client.post(reverse("promotions:act", args=[rnd.pk]), data, follow=True)
 
@@ -55,10 +55,11 @@ def test_each_role_takes_its_step_on_the_pages_and_a_refusal_says_why(client, mo
     )
     client.force_login(u["li"])
     notice = client.get(reverse("promotions:notice", args=[rnd.pk])).content.decode()
-    assert "2026-09-23 – 2026-10-10" in notice and "王芳" in notice
+    # posted Wed 23 Sep (1), 24 (2); 28–29 Sep paused; Wed 30 (3), 1–7 Oct off, Thu 8 (4), Fri 9 (5)
+    assert "2026-09-23 – 2026-10-09" in notice and "王芳" in notice
 
     page = step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 9), step="approve", candidacy=c.pk)
-    assert "公示到 2026-10-10 结束" in page.content.decode()
+    assert "公示到 2026-10-09 结束" in page.content.decode()  # its last day: still running
     step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 12), step="approve", candidacy=c.pk)
     step(client, monkeypatch, u["hr"], rnd, D(2026, 10, 12), step="appoint", candidacy=c.pk)
     c.refresh_from_db()
@@ -140,3 +141,64 @@ def test_the_board_lists_who_is_eligible_but_not_in_yet_and_filters_by_stage(com
     assert "（1 人）" in section(page, 'id="eligible"')
     assert 'data-employee="E1"' in client.get(f"/rounds/{rnd.pk}/?state=candidate").content.decode()
     assert 'data-employee="E1"' not in client.get(f"/rounds/{rnd.pk}/?state=qualified").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_export_gives_each_waiting_step_its_due_date_as_real_cells(company, client, monkeypatch):  # noqa: F811
+    import io
+
+    import openpyxl
+
+    from rungs.promotions.services import candidacy_apply, candidacy_review
+
+    u, rnd = company
+    client.force_login(u["hr"])
+
+    def export(day):
+        monkeypatch.setattr(clock, "today", lambda: day)
+        book = openpyxl.load_workbook(io.BytesIO(client.get(f"/rounds/{rnd.pk}/export.xlsx").content))
+        sheet = book["候选人"]
+        head = [c.value for c in sheet[1]]
+        cols = [head.index(h) for h in ("工号", "待办环节", "办理期限", "期限待定", "剩余工作日", "期限状态")]
+        return [[row[j] for j in cols] for row in sheet.iter_rows(min_row=2)]
+
+    # notice-workflow: review 3 working days, reminders 1 before. 王芳 applies Thu 24 Sep: 25–27 中秋 off,
+    # due Wed 30 Sep (28, 29, 30)
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 24))
+    candidacy_apply(round=rnd, actor=u["fang"], statement="申请")
+    # on Tue 29 Sep only Wed 30 is left: 1 ≤ 1, due soon
+    (fang,) = export(D(2026, 9, 29))
+    assert [c.value for c in fang] == ["E1", "资格审查", dt.datetime(2026, 9, 30), False, 1, "即将到期"]
+    assert (fang[2].is_date, fang[2].number_format, fang[3].data_type, fang[4].data_type) == (
+        True,
+        "yyyy-mm-dd",
+        "b",
+        "n",
+    )
+
+    # 赵丽 applies Wed 30 Dec: Thu 31 (1); 2027 unannounced, Fri 1 Jan assumed (2), Mon 4 (3): provisional
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 12, 30))
+    li = candidacy_apply(round=rnd, actor=u["li"], statement="申请")
+    fang, zhao = export(D(2026, 12, 30))
+    # 王芳's review is three months overdue: no working days are counted down any more
+    assert [c.value for c in fang] == ["E1", "资格审查", dt.datetime(2026, 9, 30), False, None, "已逾期"]
+    # 赵丽: 31 Dec, 1 Jan, 4 Jan are left, 3 > 1: no badge yet
+    assert [c.value for c in zhao] == [
+        li.employee.employee_id,
+        "资格审查",
+        dt.datetime(2027, 1, 4),
+        True,
+        3,
+        None,
+    ]
+
+    candidacy_review(candidacy=li, passed=False, reason="资料不全", actor=u["sup"])
+    _fang, zhao = export(D(2026, 12, 30))
+    assert [c.value for c in zhao] == [
+        li.employee.employee_id,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]  # waits on nobody

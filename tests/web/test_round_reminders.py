@@ -14,7 +14,7 @@ from django.core.management import call_command
 from rungs.accounts.authority import Denied
 from rungs.audit.models import AuditEntry
 from rungs.notify.models import Robot
-from rungs.promotions import services
+from rungs.promotions import clock
 from rungs.promotions.models import Reminder
 from rungs.promotions.reminders import reminders_send
 from rungs.promotions.services import candidacy_apply, candidacy_review
@@ -24,7 +24,7 @@ D = dt.date
 
 
 def applied(u, rnd, monkeypatch):
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 24))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 24))
     return candidacy_apply(round=rnd, actor=u["fang"], statement="申请")
 
 
@@ -64,7 +64,7 @@ def test_the_next_step_has_its_own_reminder_for_whom_it_waits_on(company, monkey
     u, rnd = company
     c = applied(u, rnd, monkeypatch)
     reminders_send(today=D(2026, 9, 29))
-    monkeypatch.setattr(services, "_today", lambda: D(2026, 9, 30))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 30))
     candidacy_review(candidacy=c, passed=True, actor=u["sup"])
     # posting the 公示, 2 working days from Wed 30 Sep: Thu 8 (1), Fri 9 Oct (2); on 30 Sep two are left
     assert reminders_send(today=D(2026, 9, 30)) == []
@@ -99,12 +99,10 @@ def test_the_robots_of_the_rounds_scope_hear_it_after_commit(
 
 @pytest.mark.django_db
 def test_the_inbox_lists_the_reminders_of_its_user_only(client, company, monkeypatch):  # noqa: F811
-    from rungs.promotions import views
-
     u, rnd = company
     applied(u, rnd, monkeypatch)
     reminders_send(today=D(2026, 9, 29))
-    monkeypatch.setattr(views, "today", lambda: D(2026, 9, 29))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 29))
     for name, sees in (("sup", True), ("dm", True), ("lead", False), ("hr", False), ("fang", False)):
         client.force_login(u[name])
         page = client.get("/").content.decode()
@@ -168,3 +166,86 @@ def test_the_command_acts_as_a_user_when_told_and_refuses_a_bad_date(company, mo
     assert AuditEntry.objects.get(action="round.remind").actor == "hr"
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--today", "29.9.2026", stdout=io.StringIO())
+
+
+# ---- the round's own stage: applications and nominations (dual-track-logistics: application 7 working
+# days, reminders 2 working days before). Opened Thu 24 Sep 2026, applications close Mon 12 Oct: 28, 29,
+# 30 Sep, 8, 9, 10 (调休), 12 Oct.
+
+
+def opened_on_24_september(monkeypatch):
+    from tests.web.test_round_assessment import PANEL, setup_round
+
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 9, 24))
+    hr, rnd, _cands = setup_round("dual-track-logistics", "skill", "junior", "intermediate", PANEL)
+    rnd.refresh_from_db()
+    assert rnd.applications_due == D(2026, 10, 12)
+    return hr, rnd
+
+
+@pytest.mark.django_db
+def test_the_opener_is_reminded_once_before_applications_close(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from rungs.promotions.models import RoundReminder
+
+    hr, rnd = opened_on_24_september(monkeypatch)
+    robot = Robot.objects.create(name="全公司群", kind="dingtalk", url="http://127.0.0.1:9/a")
+    # Wed 30 Sep: 8, 9, 10, 12 Oct left (4 > 2); Thu 8 Oct: 9, 10, 12 (3 > 2)
+    assert "已发送 0 条提醒" in run("2026-09-30")
+    assert "已发送 0 条提醒" in run("2026-10-08")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "已发送 1 条提醒" in run("2026-10-09")  # Fri 9 Oct: Sat 10 (调休) and Mon 12 left, 2 ≤ 2
+        assert "已发送 0 条提醒" in run("2026-10-09")  # the second run the same day
+    assert "已发送 0 条提醒" in run("2026-10-12")  # the closing day: still soon, already sent
+    assert "已发送 0 条提醒" in run("2026-10-13")  # closed: nothing to remind of
+    r = RoundReminder.objects.get()
+    assert (r.round, r.stage, r.kind, r.due_on, r.sent_on) == (
+        rnd,
+        "application",
+        "soon",
+        D(2026, 10, 12),
+        D(2026, 10, 9),
+    )
+    assert r.text == "【即将截止】晋升评审：申请与推荐将于 2026-10-12 截止，请及时提醒员工申请、上级推荐。"
+    assert [u.username for u in r.recipients.all()] == ["hr"]  # who opened the round
+    entry = AuditEntry.objects.get(action="round.remind")
+    assert (entry.actor, entry.target_type, entry.after["stage"], entry.after["to"]) == (
+        "system",
+        "round",
+        "application",
+        ["hr"],
+    )
+    queued = [tuple(t.args_kwargs["args"]) for t in DBTaskResult.objects.all()]
+    assert queued == [(robot.pk, r.text)]  # a company-wide round: the company's robots, once
+    assert not Reminder.objects.exists()  # no candidacy step was due
+
+
+@pytest.mark.django_db
+def test_hr_is_reminded_when_the_opener_is_gone_and_the_inbox_shows_it_until_applications_close(
+    client, db, monkeypatch
+):
+    from django.contrib.auth import get_user_model
+
+    hr, rnd = opened_on_24_september(monkeypatch)
+    hr.is_active = False
+    hr.save()
+    User = get_user_model()
+    li, dm = (
+        User.objects.create(username="li-hr", role="hr"),
+        User.objects.create(username="dm", role="department_manager"),
+    )
+    (r,) = reminders_send(today=D(2026, 10, 9))
+    assert sorted(u.username for u in r.recipients.all()) == ["li-hr"]
+
+    def home(user, day):
+        monkeypatch.setattr(clock, "today", lambda: day)
+        client.force_login(user)
+        return client.get("/").content.decode()
+
+    text = "晋升评审：申请与推荐将于 2026-10-12 截止"
+    assert text in home(li, D(2026, 10, 12)) and f'href="/rounds/{rnd.pk}/"' in home(li, D(2026, 10, 12))
+    assert text not in home(li, D(2026, 10, 13))  # closed: nothing left to act on
+    assert text not in home(dm, D(2026, 10, 9))

@@ -104,7 +104,7 @@ def test_a_round_runs_from_application_to_appointment_and_the_observation_period
 
     candidacy_review(candidacy=c, passed=True, actor=u["sup"])
     notice = notice_open(round=rnd, opened_on=D(2026, 9, 23), actor=u["hr"])
-    assert notice.ends_on == D(2026, 10, 8)  # 24 Sep, 28–30 Sep, 8 Oct
+    assert notice.ends_on == D(2026, 9, 30)  # posted Wed 23 Sep (1), 24 (2), 25–27 中秋, 28, 29, 30 (5)
 
     o = objection_file(
         candidacy=c, text="工作量统计有误", received_on=D(2026, 9, 28), actor=u["li"], anonymous=True
@@ -118,11 +118,12 @@ def test_a_round_runs_from_application_to_appointment_and_the_observation_period
         objection=o, upheld=False, reason="经核实统计无误", decided_on=D(2026, 9, 29), actor=u["hr"]
     )
     notice.refresh_from_db()
-    assert notice.ends_on == D(2026, 10, 10)  # 28 and 29 Sep did not count; the make-up Saturday does
+    # 28 and 29 Sep did not count: 23, 24, resumes Wed 30 (3), 1–7 Oct off, Thu 8 (4), Fri 9 (5)
+    assert notice.ends_on == D(2026, 10, 9)
 
-    with pytest.raises(StepRefused, match="2026-10-10"):
-        candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 10))
-    candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 12))
+    with pytest.raises(StepRefused, match="2026-10-09"):  # the notice closes at the end of its last day
+        candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 9))
+    candidacy_approve(candidacy=c, actor=u["hr"], today=D(2026, 10, 10))
     candidacy_appoint(candidacy=c, decided=D(2026, 10, 12), actor=u["hr"])
     c.refresh_from_db()
     assert (c.state, c.effective) == (S.APPOINTED, D(2026, 10, 12))  # notice-workflow: effective immediately

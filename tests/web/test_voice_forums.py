@@ -244,7 +244,7 @@ def test_the_owner_finds_open_actions_in_the_inbox_until_done(client, company, m
         actor=u["hr"],
         today=TODAY,
     )
-    monkeypatch.setattr("rungs.promotions.views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
     client.force_login(u["sup"])
     inbox = client.get("/").content.decode().split('id="inbox"')[1].split("</section>")[0]
     assert "耳机老化" in inbox and "已逾期" in inbox  # due 11-22, today 11-23

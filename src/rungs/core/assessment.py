@@ -50,6 +50,7 @@ class Standing:
     position: int | None = None  # place in the written order (1 = best), shared by equals
     shortlisted: bool | None = None  # None: the shortlist is not decided yet (or there is none)
     below_pass: bool = False  # a written score under the shortlist's pass mark
+    interviewed: bool = False  # an interview score (shortlist.interview) is recorded
     composite: Decimal | None = None
     priority: int | None = None
     score: Decimal | None = None  # the score the ranking orders by (a score or the composite)
@@ -134,6 +135,8 @@ def _post(a: m.Assessment, post: Post, number: int, group: list[Entry]) -> PostR
     if sl is not None:
         places = _places(sl, number)
         written = {e.key: _written(sl, e.scores) for e in group}
+        for e in group:
+            info[e.key]["interviewed"] = any(n in e.scores for n in sl.interview)
         missing = [e.key for e in group if written[e.key] is None]
         decided = not missing
 

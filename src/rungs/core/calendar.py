@@ -81,10 +81,9 @@ def package_exceptions(year: int) -> list[tuple[dt.date, bool, str]]:
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The date on which a period of n working days that begins after `start` ends.
-
-    A public notice posted on a Friday for 5 working days ends on the next Friday (weekends do not count;
-    a make-up working Saturday does)."""
+    """The date on which a period of n working days that begins after `start` ends: from a Friday, 5
+    working days end on the next Friday (weekends do not count; a make-up working Saturday does). Not the
+    公示 clock, whose posting day is its day 1: see rungs.core.notice."""
     day, left = start, n
     while left > 0:
         day += dt.timedelta(days=1)

@@ -35,7 +35,9 @@ def due_date(entered: dt.date, working_days: int, calendar: Working) -> Deadline
     provisional. Entered on a Thursday with 3 working days, it is due on the next Tuesday."""
     if working_days < 1:
         raise ValueError("a deadline is at least 1 working day")
-    end = notice_end(entered, working_days, (), calendar)
+    # a step's N working days come after the day it is entered (docs/policy-language.md), unlike a 公示,
+    # whose posting day is its day 1: so the count starts the day after
+    end = notice_end(entered + dt.timedelta(days=1), working_days, (), calendar)
     assert end is not None  # no pauses: the count always ends
     return end
 

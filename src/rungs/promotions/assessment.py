@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from rungs.core import assessment as core
 from rungs.core.policy.model import Assessment
 from rungs.policies.models import Decision
@@ -88,6 +90,38 @@ def standings(rnd) -> dict:
         "pk", "employee_id", "track", "to_level", "state", "assessment"
     )
     return evaluate(rnd, rows.order_by("employee__employee_id", "pk"), a)
+
+
+def not_shortlisted_why(standing: core.Standing, result: core.PostResult, a: Assessment) -> str:
+    """Why a candidate is not on the decided shortlist of their post: a written score under the pass mark,
+    or their place in the written order beyond the interview places."""
+    sl = a.shortlist
+    if standing.below_pass and sl is not None and sl.pass_mark is not None:
+        return _("笔试成绩未达到 %(mark)s 分") % {"mark": f"{sl.pass_mark.normalize():f}"}
+    return _("笔试成绩排名第 %(pos)s，面试名额 %(places)s 人") % {
+        "pos": standing.position,
+        "places": result.places,
+    }
+
+
+def interview_notes(results: dict, a: Assessment | None) -> dict[int, str]:
+    """Candidacy → why a candidate who was interviewed is not (or no longer surely) on the shortlist of
+    their post: off it by the written scores as they are now, or the shortlist undecided again because
+    someone who entered the assessment later has no written score yet. Nobody else has a note."""
+    if a is None or a.shortlist is None:
+        return {}
+    notes = {}
+    for r in results.values():
+        for s in r.standings:
+            if not s.interviewed or s.shortlisted is True:
+                continue
+            if s.shortlisted is False:
+                notes[s.key] = _("已参加面试，但按现有笔试成绩已不在面试名单中（%(why)s）。") % {
+                    "why": not_shortlisted_why(s, r, a)
+                }
+            else:
+                notes[s.key] = _("已参加面试；有候选人尚无笔试成绩，面试名单待重新确定。")
+    return notes
 
 
 def by_candidacy(results: dict) -> dict[int, core.Standing]:

@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rungs.core.deadlines import STAGES, Urgency, due_date, urgency
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy, Objection
 from rungs.records.calendar import company_calendar
 
@@ -145,7 +146,7 @@ def deadlines_recount(**_signal) -> int:
     imported or a day corrected); a step already overdue keeps the due date it had. Returns how many moved."""
     from rungs.promotions.models import Round
 
-    calendar, moved, today = company_calendar(), 0, timezone.localdate()
+    calendar, moved, today = company_calendar(), 0, clock.today()
     running = Q(due_on__gte=today) | Q(due_provisional=True)
     with transaction.atomic():
         rows = list(Candidacy.objects.select_for_update().filter(running, due_on__isnull=False))

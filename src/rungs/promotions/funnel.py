@@ -60,11 +60,34 @@ def funnel(rnd: Round, now: dt.datetime | None = None) -> list[Stage]:
     ]
 
 
-def round_xlsx(rnd: Round, level_label) -> bytes:
-    """The candidacies (one row each, with scores, signatures and the appointment) and the funnel;
-    `level_label(track, level)` names the levels."""
+def _due_cells(c: Candidacy, today: dt.date, calendar) -> dict:
+    """The step the candidacy waits in and by when: its stage, due date, whether that date is provisional
+    (待定), the working days left after `today` (0 on the due day) and whether it is due soon or overdue."""
+    from rungs.core.deadlines import days_left
+    from rungs.promotions.deadlines import badge, stage_label
+
+    kind = badge(c, today, calendar) if c.due_on else None
+    return {
+        _("待办环节"): stage_label(c.due_stage, c.due_step) if c.due_stage else None,
+        _("办理期限"): c.due_on,
+        _("期限待定"): c.due_provisional if c.due_on else None,
+        _("剩余工作日"): days_left(today, c.due_on, calendar) if c.due_on and kind != "overdue" else None,
+        _("期限状态"): {"soon": _("即将到期"), "overdue": _("已逾期")}.get(kind or ""),  # blank: neither
+    }
+
+
+def round_xlsx(rnd: Round, level_label, today: dt.date) -> bytes:
+    """The candidacies (one row each, with scores, signatures, the step they wait in and by when, as of
+    `today`, and the appointment) and the funnel; `level_label(track, level)` names the levels."""
+    from rungs.records.calendar import company_calendar
+
     rows = []
-    for c in rnd.candidacies.select_related("employee__department").order_by("employee__employee_id"):
+    candidacies = list(
+        rnd.candidacies.select_related("employee__department").order_by("employee__employee_id")
+    )
+    calendar = company_calendar() if any(c.due_on for c in candidacies) else None
+    for c in candidacies:
+        c.round = rnd  # one round and its parsed policy for every row
         rows.append(
             {
                 _("工号"): c.employee.employee_id,
@@ -74,17 +97,22 @@ def round_xlsx(rnd: Round, level_label) -> bytes:
                 _("拟任职级"): level_label(c.track, c.to_level),
                 _("来源"): str(c.get_route_display()),
                 _("阶段"): str(c.get_state_display()),
+                **_due_cells(c, today, calendar),
                 _("考核成绩"): "；".join(f"{k} {v}" for k, v in c.assessment.items()),
                 _("审批记录"): "；".join(f"{a['by']}（{a['as']}，{a['on']}）" for a in c.approvals),
                 _("任命文号"): c.appointment_no,
                 _("生效日期"): c.effective,
             }
         )
-    candidates = (
-        pl.DataFrame(rows, schema_overrides={_("生效日期"): pl.Date})
-        if rows
-        else pl.DataFrame({_("工号"): []})
-    )
+    types = {
+        _("待办环节"): pl.String,
+        _("办理期限"): pl.Date,
+        _("期限待定"): pl.Boolean,
+        _("剩余工作日"): pl.Int64,
+        _("期限状态"): pl.String,
+        _("生效日期"): pl.Date,
+    }
+    candidates = pl.DataFrame(rows, schema_overrides=types) if rows else pl.DataFrame({_("工号"): []})
     stages = funnel(rnd)
     flow = pl.DataFrame(
         {

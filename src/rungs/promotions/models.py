@@ -226,3 +226,30 @@ class Reminder(models.Model):
                 fields=["candidacy", "stage", "step", "kind"], name="one_reminder_per_step_and_kind"
             )
         ]
+
+    @property
+    def round_id(self) -> int:
+        return self.candidacy.round_id
+
+
+class RoundReminder(models.Model):
+    """A reminder of the round's own step (procedure.deadlines.application: applications and nominations
+    close on the round's applications_due), sent once before they close to whoever opened the round (or
+    HR) and to the group robots; the unique constraint keeps a second run of send_reminders silent."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="reminders")
+    stage = models.CharField(_("环节"), max_length=20, default="application")
+    kind = models.CharField(_("类型"), max_length=10, choices=Reminder.Kind)
+    due_on = models.DateField(_("办理期限"))
+    sent_on = models.DateField(_("提醒日期"))
+    text = models.TextField(_("内容"))
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="round_stage_reminders")
+
+    class Meta:
+        verbose_name = _("评审环节提醒")
+        verbose_name_plural = _("评审环节提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "stage", "kind"], name="one_round_reminder_per_stage_and_kind"
+            )
+        ]

@@ -1,7 +1,10 @@
 """Reminders of the round steps due soon or overdue (procedure.deadlines): one per candidacy, stage,
 approval step and kind, to the inbox of everyone the step waits on — the same rule as the inbox
-(selectors.waiting_on) — and to the group robots of the round's scope. Run daily by `rungs manage
-send_reminders`; a second run the same day, or a run at the same moment elsewhere, sends nothing new."""
+(selectors.waiting_on) — and to the group robots of the round's scope. The round's own stage,
+`application`, waits on whoever opened the round (HR when that account is gone): one reminder per round
+before its applications and nominations close (none after: by then they are closed). Run daily by
+`rungs manage send_reminders`; a second run the same day, or a run at the same moment elsewhere, sends
+nothing new."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import check
 from rungs.audit.trail import record
 from rungs.notify.services import announce
-from rungs.promotions.deadlines import badge, stage_label
-from rungs.promotions.models import Candidacy, Reminder, Round
+from rungs.promotions.deadlines import badge, due_badge, stage_label
+from rungs.promotions.models import Candidacy, Reminder, Round, RoundReminder
 from rungs.promotions.selectors import OPEN_STATES, waiting_on
 from rungs.records.calendar import company_calendar
 
@@ -71,16 +74,16 @@ def _text(c: Candidacy, kind: str) -> str:
     )
 
 
-def reminders_send(*, today: dt.date, actor=None) -> list[Reminder]:
+def reminders_send(*, today: dt.date, actor=None) -> list[Reminder | RoundReminder]:
     """Sends the reminders due today that were not sent before; returns those it sent. `actor` None is
     the scheduler (the system); a user who runs it must be allowed to (round.remind)."""
     if actor is not None:
         check(actor, "round.remind")
+    sent: list[Reminder | RoundReminder] = list(applications_remind(today, actor))
     due = due_now(today)
     if not due:
-        return []
+        return sent
     acting = who_acts(today, {c.pk for c, _kind in due})
-    sent = []
     for c, kind in due:
         users = acting.get(c.pk)
         if not users:  # nobody can act yet (the 公示 still runs): tried again on the next run
@@ -101,6 +104,63 @@ def reminders_send(*, today: dt.date, actor=None) -> list[Reminder]:
                            "to": sorted(u.get_username() for u in users)},
                 )  # fmt: skip
                 announce(r.text, c.round.department)
+        except IntegrityError:
+            continue  # another run sent this one at the same moment
+        sent.append(r)
+    return sent
+
+
+def applications_closing(today: dt.date) -> list[Round]:
+    """The rounds whose applications and nominations close soon (at most remind_before working days left,
+    the closing day included)."""
+    rounds = Round.objects.filter(applications_due__gte=today).select_related(
+        "policy", "department", "opened_by"
+    )
+    calendar = company_calendar()
+    return [r for r in rounds if due_badge(r.policy, r.applications_due, today, calendar) == "soon"]
+
+
+def application_recipients(rnd: Round) -> list:
+    """Whom the application stage waits on: the round's opener, or HR when that account is gone."""
+    if rnd.opened_by is not None and rnd.opened_by.is_active:
+        return [rnd.opened_by]
+    return list(get_user_model().objects.filter(is_active=True, role="hr").order_by("username"))
+
+
+def _application_text(rnd: Round) -> str:
+    words = {
+        "round": rnd.name,
+        "day": rnd.applications_due.isoformat() if rnd.applications_due else "—",
+        "provisional": _("（待定）") if rnd.applications_provisional else "",
+    }
+    return (
+        _("【即将截止】%(round)s：申请与推荐将于 %(day)s%(provisional)s 截止，请及时提醒员工申请、上级推荐。")
+        % words
+    )
+
+
+def applications_remind(today: dt.date, actor=None) -> list[RoundReminder]:
+    """The reminders of rounds whose applications close soon, each sent once."""
+    sent = []
+    for rnd in applications_closing(today):
+        key = {"round": rnd, "stage": "application", "kind": Reminder.Kind.SOON}
+        users = application_recipients(rnd)
+        if not users or RoundReminder.objects.filter(**key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                r = RoundReminder.objects.create(
+                    **key, due_on=rnd.applications_due, sent_on=today, text=_application_text(rnd)
+                )
+                r.recipients.set(users)
+                record(
+                    actor,
+                    "round.remind",
+                    rnd,
+                    after={"stage": "application", "kind": r.kind, "due_on": r.due_on,
+                           "to": sorted(u.get_username() for u in users)},
+                )  # fmt: skip
+                announce(r.text, rnd.department)
         except IntegrityError:
             continue  # another run sent this one at the same moment
         sent.append(r)

@@ -185,14 +185,17 @@ def terms_due(user, today, within_days: int = 60, limit: int = 100) -> list:
     return list(rows.order_by("term_ends", "pk")[:limit])
 
 
-def reminders_for(user, limit: int = 50) -> list:
+def reminders_for(user, today=None, limit: int = 50) -> list:
     """The reminders sent to the user (send_reminders) whose step still waits: the candidacy is still in
-    the stage and approval step reminded of. Newest first."""
+    the stage and approval step reminded of; a round's applications have not closed yet (on `today`, by
+    default the clock's). Newest first."""
     from django.db.models import F
 
-    from rungs.promotions.models import Reminder
+    from rungs.promotions import clock
+    from rungs.promotions.models import Reminder, RoundReminder
 
-    return list(
+    today = today or clock.today()
+    steps = list(
         Reminder.objects.filter(
             recipients=user,
             candidacy__state__in=OPEN_STATES,
@@ -202,6 +205,12 @@ def reminders_for(user, limit: int = 50) -> list:
         .select_related("candidacy__round")
         .order_by("-sent_on", "-pk")[:limit]
     )
+    rounds = list(
+        RoundReminder.objects.filter(recipients=user, round__applications_due__gte=today).order_by(
+            "-sent_on", "-pk"
+        )[:limit]
+    )
+    return sorted(steps + rounds, key=lambda r: r.sent_on, reverse=True)[:limit]
 
 
 def with_due_badges(rows, today):

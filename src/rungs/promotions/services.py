@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
@@ -24,7 +23,7 @@ from rungs.core.roles import role_label
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
-from rungs.promotions import assessment, deadlines
+from rungs.promotions import assessment, clock, deadlines
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert, pay_effect
 from rungs.records.calendar import company_calendar
@@ -96,7 +95,7 @@ def _step(
     )
     old = c.state
     c.state = to
-    deadlines.due_set(c, on or _today())
+    deadlines.due_set(c, on or clock.today())
     c.version += 1
     c.save()
     record(
@@ -163,7 +162,7 @@ def round_open(
     for p in posts:
         _check_headcount(p, department)
         Post.objects.create(round=rnd, **p)
-    if deadlines.round_due_set(rnd, timezone.localdate(rnd.opened_at)):
+    if deadlines.round_due_set(rnd, clock.today()):  # opened today, on the clock the pages count from
         rnd.save(update_fields=["applications_due", "applications_provisional"])
     record(actor, "round.open", rnd, after={"policy": str(policy), "kind": kind, "posts": posts})
     return rnd
@@ -258,7 +257,7 @@ def _enter(rnd: Round, employee: Employee, route: str, statement: str, actor, ac
         candidacy=c, actor=actor_name(actor), from_state="", to_state=c.state, reason=route
     )
     if deadlines.has_deadlines(rnd.policy):
-        deadlines.due_set(c, _today())
+        deadlines.due_set(c, clock.today())
         c.save(update_fields=deadlines.DUE_FIELDS)
     record(actor, action, c, employee_id=employee.employee_id, after={"route": route, "to_level": d.to_level})
     announce(
@@ -359,7 +358,7 @@ def assessment_record(*, round: Round, scores: dict[str, dict[str, str]], actor)
         c.version += 1
         fields = ["assessment", "version"]
         if c.due_stage == "assessment" and deadlines.assessment_done(c, rules):
-            deadlines.due_set(c, _today())  # the assessment is complete: the committee's turn begins
+            deadlines.due_set(c, clock.today())  # the assessment is complete: the committee's turn begins
             fields += deadlines.DUE_FIELDS
         c.save(update_fields=fields)
         record(actor, "round.assess", c, employee_id=employee_id, before=before, after=c.assessment)
@@ -415,12 +414,7 @@ def _check_shortlist(
                 % {"names": names, "name": c.employee.name, "score": score}
             )
         if not standing.shortlisted:
-            why = (
-                _("笔试成绩未达到 %(mark)s 分") % {"mark": f"{sl.pass_mark.normalize():f}"}
-                if standing.below_pass
-                else _("笔试成绩排名第 %(pos)s，面试名额 %(places)s 人")
-                % {"pos": standing.position, "places": result.places}
-            )
+            why = assessment.not_shortlisted_why(standing, result, rules)
             if not entered_now:  # new written scores would take the place of someone interviewed
                 raise StepRefused(
                     _(
@@ -518,16 +512,12 @@ def _recount(notice: Notice, calendar=None) -> None:
     deadlines.notice_candidacies_recount(notice, calendar)
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 def notices_recount(**_signal) -> int:
     """Counts the end of every notice still running (or provisional) again on the calendar as it is now,
     after a year was imported or a day corrected: a provisional end becomes a firm one; a notice that has
     ended stays as it was decided. Returns how many ends moved."""
     calendar, moved = company_calendar(), 0
-    running = Q(provisional=True) | Q(ends_on__gte=_today())
+    running = Q(provisional=True) | Q(ends_on__gte=clock.today())
     with transaction.atomic():
         for notice in Notice.objects.select_for_update().filter(running, ends_on__isnull=False):
             before = (notice.ends_on, notice.provisional)

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,16 +22,11 @@ from rungs.core.documents import AppointmentNotice, appointment_docx, appointmen
 from rungs.core.roles import role_label
 from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
-from rungs.promotions import assessment, services
+from rungs.promotions import assessment, clock, services
 from rungs.promotions.deadlines import due_badge
 from rungs.promotions.funnel import funnel, round_xlsx
 from rungs.promotions.models import Candidacy, Objection, Round
 from rungs.promotions.selectors import level_label, rounds_for, with_due_badges
-
-
-def today():
-    """The day a step is taken on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 @login_required
@@ -44,7 +38,7 @@ def index(request):
         {
             "rounds": rounds_for(request.user)[:200],
             "can_open": can_open,
-            "policies": policies_in_force(today()) if can_open else [],
+            "policies": policies_in_force(clock.today()) if can_open else [],
             "kinds": Round.Kind.choices,
             "departments": Department.objects.order_by("name")
             if can_open and sees_everyone(request.user)
@@ -57,7 +51,7 @@ def index(request):
 @require_POST
 def open_round(request):
     p = request.POST
-    policy = next((x for x in policies_in_force(today()) if str(x.pk) == p.get("policy")), None)
+    policy = next((x for x in policies_in_force(clock.today()) if str(x.pk) == p.get("policy")), None)
     try:
         number = int(p.get("number", ""))
     except ValueError:
@@ -151,7 +145,7 @@ def round_detail(request, pk):
     shown = list(_labelled(rnd, page.object_list, lang, user))
     for c in shown:
         c.round = rnd  # the round's parsed policy, shared: its deadlines and reminders
-    shown = with_due_badges(shown, today())
+    shown = with_due_badges(shown, clock.today())
     mine = rnd.candidacies.filter(employee_id=user.employee_id).exists() if user.employee_id else False
     outside, eligible = _eligible_outside(rnd, user)
     post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
@@ -215,7 +209,7 @@ def _applications(rnd):
         return None
     from rungs.records.calendar import company_calendar
 
-    badge = due_badge(rnd.policy, rnd.applications_due, today(), company_calendar())
+    badge = due_badge(rnd.policy, rnd.applications_due, clock.today(), company_calendar())
     return {
         "due_on": rnd.applications_due,
         "due_provisional": rnd.applications_provisional,
@@ -237,11 +231,11 @@ def _assessment_board(rnd, user, shown, lang):
     if rules is None:
         return None
     results = assessment.standings(rnd)
-    mine = assessment.by_candidacy(results)
+    mine, notes = assessment.by_candidacy(results), assessment.interview_notes(results, rules)
     for c in shown:
-        c.standing = mine.get(c.pk)
+        c.standing, c.standing_note = mine.get(c.pk), notes.get(c.pk)
     if not (may(user, "round.assess") or may(user, "round.committee") or may(user, "round.notice")):
-        return {"rules": rules, "posts": [], "by_candidacy": mine, "scores": []}
+        return {"rules": rules, "posts": [], "by_candidacy": mine, "notes": notes, "scores": []}
     keys = {s.key for r in results.values() for s in r.standings[:BOARD_ROWS]}
     people = (
         {
@@ -256,7 +250,12 @@ def _assessment_board(rnd, user, shown, lang):
     posts = []
     for (track, level), r in results.items():
         rows = [
-            (s, people[s.key], [people[s.key].assessment.get(n, "—") for n, _label in rules.scores])
+            (
+                s,
+                people[s.key],
+                [people[s.key].assessment.get(n, "—") for n, _label in rules.scores],
+                notes.get(s.key),
+            )
             for s in r.standings[:BOARD_ROWS]
             if s.key in people
         ]
@@ -273,6 +272,7 @@ def _assessment_board(rnd, user, shown, lang):
         "rules": rules,
         "posts": posts,
         "by_candidacy": mine,
+        "notes": notes,
         "scores": [(n, lab.get(lang)) for n, lab in rules.scores],
     }
 
@@ -286,7 +286,7 @@ def _in_rank_order(rows, board):
     for i, key in enumerate(mine):
         order[key] = i
     for c in rows:
-        c.standing = mine.get(c.pk)
+        c.standing, c.standing_note = mine.get(c.pk), board["notes"].get(c.pk)
     return sorted(rows, key=lambda c: order.get(c.pk, len(order)))
 
 
@@ -328,7 +328,7 @@ def calendar(request):
         {
             "years": CalendarYear.objects.all(),
             "days": CalendarDay.objects.order_by("-date")[:60],
-            "this_year": today().year,
+            "this_year": clock.today().year,
         },
     )
 
@@ -349,7 +349,7 @@ def export(request, pk):
     if not may(request.user, "round.notice"):
         raise Http404
     lang = get_language() or "zh-hans"
-    body = round_xlsx(rnd, lambda track, level: level_label(rnd.policy, track, level, lang))
+    body = round_xlsx(rnd, lambda track, level: level_label(rnd.policy, track, level, lang), clock.today())
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -382,7 +382,7 @@ def notice_page(request, pk):
             "notice": notice,
             "listed": list(_labelled(rnd, page.object_list, lang)),
             "page": page,
-            "today": today(),
+            "today": clock.today(),
         },
     )
 
@@ -404,9 +404,9 @@ def appointment_notice(c: Candidacy) -> AppointmentNotice:
         department=c.employee.department.name if c.employee.department else "—",
         from_post=level_label(rnd.policy, c.track, c.from_level, "zh"),
         to_post=level_label(rnd.policy, c.track, c.to_level, "zh"),
-        effective=c.effective or c.appointed_on or dt.date.today(),
+        effective=c.effective or c.appointed_on or clock.today(),
         round=rnd.name,
-        issued_on=c.appointed_on or c.effective or dt.date.today(),
+        issued_on=c.appointed_on or c.effective or clock.today(),
         onboarding=ONBOARDING.get(rnd.policy.parsed.procedure.effective, ""),
         pay=_pay_words(c.pay),
     )
@@ -497,7 +497,7 @@ STEPS = (
 def act(request, pk):
     """One step on the round, named by the button pressed (`step`)."""
     rnd = _round(request, pk)
-    p, user, on = request.POST, request.user, today()
+    p, user, on = request.POST, request.user, clock.today()
     step = p.get("step", "")
     reason = p.get("reason", "")
     back = redirect("promotions:notice" if step == "object" else "promotions:round", rnd.pk)

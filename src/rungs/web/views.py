@@ -17,7 +17,7 @@ from rungs.cases.selectors import cases_waiting
 from rungs.people.models import Assignment, Employee
 from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
-from rungs.promotions import views as promotion_views
+from rungs.promotions import clock
 from rungs.promotions.models import Candidacy
 from rungs.promotions.selectors import reminders_for, terms_due, waiting_on, with_due_badges
 from rungs.records.models import Evaluation
@@ -63,9 +63,9 @@ def home(request):
     user = request.user
     ctx: dict = {"role": Role(user.role) if user.role in Role.values else None}
     # the inbox: every round step and case decision that waits on this user today
-    on = promotion_views.today()
+    on = clock.today()
     ctx["waiting"], ctx["cases_waiting"] = with_due_badges(waiting_on(user, on), on), cases_waiting(user, on)
-    ctx["reminders"] = reminders_for(user)
+    ctx["reminders"] = reminders_for(user, on)
     ctx["terms_due"] = terms_due(user, on)
     # career development (a mentor's talks, one's own plan, the training group's reviews) and forum actions
     ctx["talks_due"], ctx["reviews_due"] = talks_due(user, on), reviews_due(user, on)

@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.core.calendar import add_working_days
+from rungs.core.notice import Deadline, notice_end
 from rungs.core.policy.parse import load_policy
 
 from .support import crit, has_result, policy_path, result, run
@@ -40,14 +40,16 @@ def test_it_loads_with_the_levels_and_the_five_day_notice():
     assert "notice" in policy.procedure.steps and "objection_mediation" in policy.procedure.steps
 
 
-def test_the_notice_period_counts_chinese_working_days():
+def test_the_notice_period_counts_chinese_working_days_from_the_posting_day():
     days = load_policy(policy_path("notice-workflow")).procedure.notice_working_days
-    # Posted Monday 2026-09-28: Tue 29 (1), Wed 30 (2), 1–7 October National Day holiday, Thu 8 (3),
-    # Fri 9 (4), Saturday 10 October is a make-up working day (5) → the notice ends 2026-10-10.
-    assert add_working_days(dt.date(2026, 9, 28), days) == dt.date(2026, 10, 10)
-    # Posted Wednesday 2026-02-11: Thu 12 (1), Fri 13 (2), Saturday 14 February is a make-up working day
-    # (3), 15–23 February Spring Festival, Tue 24 (4), Wed 25 (5) → ends 2026-02-25.
-    assert add_working_days(dt.date(2026, 2, 11), days) == dt.date(2026, 2, 25)
+    # 公示期自发布之日起计算. Posted Monday 2026-09-28: Mon 28 (1), Tue 29 (2), Wed 30 (3), 1–7 October
+    # National Day holiday, Thu 8 (4), Fri 9 (5) → the notice closes at the end of 2026-10-09.
+    assert notice_end(dt.date(2026, 9, 28), days) == Deadline(dt.date(2026, 10, 9))
+    # Posted Wednesday 2026-02-11: Wed 11 (1), Thu 12 (2), Fri 13 (3), Saturday 14 February is a make-up
+    # working day (4), 15–23 February Spring Festival, Tue 24 (5) → ends 2026-02-24.
+    assert notice_end(dt.date(2026, 2, 11), days) == Deadline(dt.date(2026, 2, 24))
+    # Posted Saturday 2026-06-06, not a working day: day 1 is Monday 8 June, so it ends Friday 12 June.
+    assert notice_end(dt.date(2026, 6, 6), days) == Deadline(dt.date(2026, 6, 12))
 
 
 def test_junior_meeting_every_standard(out):

@@ -4,9 +4,9 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from rungs.accounts.cli import actor_option, resolve_actor
+from rungs.promotions import clock
 from rungs.promotions.reminders import reminders_send
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            today = dt.date.fromisoformat(opts["today"]) if opts["today"] else timezone.localdate()
+            today = dt.date.fromisoformat(opts["today"]) if opts["today"] else clock.today()
         except ValueError:
             raise CommandError(
                 f"--today：日期应为 YYYY-MM-DD / a date YYYY-MM-DD, not {opts['today']!r}"
