@@ -232,7 +232,7 @@ def test_a_new_owner_finds_the_corrected_action_in_the_inbox_and_the_page_says_i
     u = company["users"]
     forum = a_forum(company)
     action = an_action(company, forum)
-    monkeypatch.setattr("rungs.promotions.views.today", lambda: LATER)
+    monkeypatch.setattr("rungs.promotions.clock.today", lambda: LATER)
 
     def inbox(who) -> str:
         client.force_login(u[who])
