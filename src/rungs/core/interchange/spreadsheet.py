@@ -30,9 +30,16 @@ def _texts(df: pl.DataFrame) -> list[str]:
 
 
 def csv_safe(df: pl.DataFrame) -> pl.DataFrame:
-    """The frame with formula-like text marked, ready for `write_csv`."""
+    """The frame with formula-like text marked, ready for `write_csv`. The columns are tested together
+    first, and only one that has such text is rewritten: a large report rarely has any."""
+    texts = _texts(df)
+    if not texts or df.is_empty():
+        return df
+    risky = df.select(pl.col(c).cast(pl.String).str.contains(_FORMULA).any() for c in texts).row(0)
     out = []
-    for c in _texts(df):
+    for c, found in zip(texts, risky, strict=True):
+        if not found:
+            continue
         v = pl.col(c).cast(pl.String)
         out.append(
             pl.when(v.str.contains(_FORMULA) & ~v.str.contains(_NUMBER)).then("'" + v).otherwise(v).alias(c)
