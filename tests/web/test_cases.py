@@ -219,7 +219,7 @@ def test_observation_targets_missed_extend_then_demote_within_six_months(office)
 
 @pytest.mark.django_db
 def test_the_cases_pages_show_each_role_its_scope_and_decide_through_the_service(office, client, monkeypatch):
-    from rungs.cases import views
+    from rungs.audit import clock
 
     u, dept, team = office
     e = leader(dept, team)
@@ -227,7 +227,7 @@ def test_the_cases_pages_show_each_role_its_scope_and_decide_through_the_service
     run = evaluation_run_start(
         policy=load("zhangshang-game.yaml", u["hr"]), as_of=D(2026, 9, 1), actor=u["hr"]
     )
-    monkeypatch.setattr(views, "today", lambda: D(2026, 10, 1))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 10, 1))
 
     client.force_login(u["dm"])
     assert client.post("/cases/open/").status_code == 302

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.functions import holder, holds
+from rungs.audit import clock
 from rungs.audit.trail import actor_name, record
 from rungs.core.acting import shortfall
 from rungs.core.assessment import score_name
@@ -23,7 +24,7 @@ from rungs.core.roles import role_label
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
-from rungs.promotions import assessment, clock, deadlines
+from rungs.promotions import assessment, deadlines
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert, pay_effect
 from rungs.records.calendar import company_calendar
