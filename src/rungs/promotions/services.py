@@ -515,8 +515,9 @@ def _recount(notice: Notice, calendar=None) -> None:
 
 def notices_recount(**_signal) -> int:
     """Counts the end of every notice still running (or provisional) again on the calendar as it is now,
-    after a year was imported or a day corrected: a provisional end becomes a firm one; a notice that has
-    ended stays as it was decided. Returns how many ends moved."""
+    after a year was imported or a day corrected (`calendar_changed`), or the counting changed (the upgrade,
+    rungs.promotions.apps): a provisional end becomes a firm one; a notice that has ended stays as it was
+    decided. Returns how many ends moved."""
     calendar, moved = company_calendar(), 0
     running = Q(provisional=True) | Q(ends_on__gte=clock.today())
     with transaction.atomic():
