@@ -78,12 +78,13 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         load(a.n)
         hr, lead, agent, _subject = users()
+        from rungs.audit import clock
         from rungs.policies.models import Policy
         from rungs.promotions import views
         from rungs.promotions.selectors import waiting_on
         from rungs.promotions.services import round_open
 
-        views.today = lambda: AS_OF + dt.timedelta(days=3)
+        clock.today = lambda: AS_OF + dt.timedelta(days=3)
         policy = Policy.objects.get()
         run = policy.runs.get()
         run.official = True
@@ -132,7 +133,7 @@ def main() -> None:
             ("the round's progress: funnel, time in stage (HR)", page("hr", f"/rounds/{rnd.pk}/progress/")),
             ("rounds list (HR)", page("hr", "/rounds/")),
             ("HR home with the inbox", page("hr", "/")),
-            ("the inbox alone (HR; the selector, no page)", lambda: waiting_on(hr, views.today())),
+            ("the inbox alone (HR; the selector, no page)", lambda: waiting_on(hr, clock.today())),
         ]
         engine = "PostgreSQL" if a.postgres else "SQLite"
         print(

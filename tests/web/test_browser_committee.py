@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
+from rungs.audit import clock
 from rungs.people.models import Employee
-from rungs.promotions import clock
 from rungs.promotions.models import Candidacy, Round
 from tests.web.test_round_committee import vacancy  # noqa: F401  (the fixture)
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.promotions import clock
+from rungs.audit import clock
 from rungs.promotions.reminders import reminders_send
 from rungs.promotions.services import candidacy_apply
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)

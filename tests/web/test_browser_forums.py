@@ -32,8 +32,8 @@ def test_a_forum_from_its_record_to_an_action_done_and_published(live_server, br
     for role in ("hr", "sup", "outsider"):
         company["users"][role].set_password(DEMO_PASSWORD)
         company["users"][role].save()
-    monkeypatch.setattr("rungs.voice.forum_views.today", lambda: TODAY)
-    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     url = live_server.url
 
     hr = browser.new_context(locale="zh-CN").new_page()
@@ -94,7 +94,7 @@ def test_the_dashboard_on_a_phone_shows_the_trend_and_hides_the_small_group(
     company["users"]["dm"].save()
     a_round(company, dt.date(2026, 6, 1), JUNE)
     a_round(company, dt.date(2026, 9, 1), SEPTEMBER)
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: dt.date(2026, 10, 1))
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: dt.date(2026, 10, 1))
     sign_in(page, live_server.url, "dm")
     page.click("nav >> text=调查问卷")
     page.click("#dashboard-link")

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from pypdf import PdfReader
 
-from rungs.honors import views
+from rungs.audit import clock
 from rungs.honors.models import HonorObjection
 from rungs.records.models import Event
 from tests.web.test_honors import company  # noqa: F401  (the fixture)
@@ -37,7 +37,7 @@ def test_an_honor_from_nomination_through_the_notice_to_the_board(
     row = '#nominations tr[data-nominee="E1"]'
 
     def as_(name, day, where=url):
-        monkeypatch.setattr(views, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
         page.context.clear_cookies()
         sign_in(page, live_server.url, name)
         page.goto(where)

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from pypdf import PdfReader
 
-from rungs.promotions import clock
+from rungs.audit import clock
 from rungs.promotions.models import Objection
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 

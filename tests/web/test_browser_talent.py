@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
+from rungs.audit import clock
 from rungs.policies.services import evaluation_run_start
-from rungs.talent import views
 from rungs.talent.models import CareerPlan
 from tests.web.test_talent import AS_OF, talent  # noqa: F401  (the fixture)
 
@@ -30,7 +30,7 @@ def test_hr_builds_a_reserve_pool_and_an_agent_fills_the_plan(
     for user in u.values():
         user.set_password(DEMO_PASSWORD)
         user.save()
-    monkeypatch.setattr(views, "today", lambda: dt.date(2026, 1, 10))
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 1, 10))
 
     sign_in(page, live_server.url, "hr")
     page.click("nav >> text=人才发展")

@@ -32,7 +32,7 @@ def test_submit_follow_reply_publish_and_claim(live_server, page, browser, monke
         user.set_password(DEMO_PASSWORD)
         user.save()
     url = live_server.url
-    monkeypatch.setattr("rungs.voice.views.today", lambda: DAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: DAY)
 
     # The agent submits and is shown the receipt code once.
     sign_in(page, url, AUTHOR_USERNAME)
@@ -50,7 +50,7 @@ def test_submit_follow_reply_publish_and_claim(live_server, page, browser, monke
     expect(page.locator("#thread")).to_contain_text("周末也是一样。")
 
     # The next day the suggestion reaches HR, who replies and takes it through to implemented.
-    monkeypatch.setattr("rungs.voice.views.today", lambda: DAY + dt.timedelta(days=1))
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: DAY + dt.timedelta(days=1))
     hr = browser.new_context(locale="zh-CN").new_page()
     sign_in(hr, url, "hr")
     hr.click("nav >> text=处理意见")

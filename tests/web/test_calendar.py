@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from rungs.accounts.authority import Denied
-from rungs.promotions import clock
+from rungs.audit import clock
 from rungs.promotions.services import candidacy_apply, candidacy_review, notice_open
 from rungs.records.calendar import CalendarRefused, calendar_day_set, calendar_import, calendar_seed
 from rungs.records.models import CalendarDay, CalendarYear

@@ -219,7 +219,7 @@ def test_observation_targets_missed_extend_then_demote_within_six_months(office)
 
 @pytest.mark.django_db
 def test_the_cases_pages_show_each_role_its_scope_and_decide_through_the_service(office, client, monkeypatch):
-    from rungs.cases import views
+    from rungs.audit import clock
 
     u, dept, team = office
     e = leader(dept, team)
@@ -227,7 +227,7 @@ def test_the_cases_pages_show_each_role_its_scope_and_decide_through_the_service
     run = evaluation_run_start(
         policy=load("zhangshang-game.yaml", u["hr"]), as_of=D(2026, 9, 1), actor=u["hr"]
     )
-    monkeypatch.setattr(views, "today", lambda: D(2026, 10, 1))
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 10, 1))
 
     client.force_login(u["dm"])
     assert client.post("/cases/open/").status_code == 302
@@ -241,7 +241,10 @@ def test_the_cases_pages_show_each_role_its_scope_and_decide_through_the_service
     case.refresh_from_db()
     assert (case.state, case.observe_until) == (S.OBSERVING, D(2027, 1, 1))
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "考察中" in page and 'id="conclude"' in page
+    assert "考察中" in page and "考察期到 2027-01-01 结束" in page and 'id="conclude"' not in page
+    monkeypatch.setattr(clock, "today", lambda: D(2027, 1, 1))  # the period's last day: its conclusion is due
+    assert 'id="conclude"' in client.get(f"/cases/{case.pk}/").content.decode()
+    monkeypatch.setattr(clock, "today", lambda: D(2026, 10, 1))
 
     client.force_login(u["dm2"])  # another department's manager: the case is not in their scope
     assert "林立" not in client.get("/cases/").content.decode()

@@ -232,7 +232,7 @@ def test_a_new_owner_finds_the_corrected_action_in_the_inbox_and_the_page_says_i
     u = company["users"]
     forum = a_forum(company)
     action = an_action(company, forum)
-    monkeypatch.setattr("rungs.promotions.clock.today", lambda: LATER)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: LATER)
 
     def inbox(who) -> str:
         client.force_login(u[who])
@@ -337,7 +337,7 @@ def test_who_may_correct_an_action(company):
 @pytest.mark.django_db
 def test_the_edit_forms_are_shown_to_those_who_may_and_refused_to_others(client, company, monkeypatch):
     u = company["users"]
-    monkeypatch.setattr("rungs.voice.forum_views.today", lambda: LATER)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: LATER)
     forum = a_forum(company)
     action = an_action(company, forum)
     url = reverse("voice:forum", args=[forum.pk])
@@ -377,7 +377,7 @@ def test_the_edit_forms_are_shown_to_those_who_may_and_refused_to_others(client,
 @pytest.mark.django_db
 def test_a_department_manager_corrects_a_forum_on_its_page(client, company, monkeypatch):
     u = company["users"]
-    monkeypatch.setattr("rungs.voice.forum_views.today", lambda: LATER)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: LATER)
     forum = a_forum(company, actor="dm")
     action = an_action(company, forum)
     client.force_login(u["dm"])

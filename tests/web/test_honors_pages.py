@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.honors import views
+from rungs.audit import clock
 from rungs.honors.models import Honor, Nomination, Recognition
 from rungs.honors.services import honor_award, honor_notice_open, nomination_create, nomination_review
 from rungs.policies.models import Policy
@@ -20,7 +20,7 @@ D = dt.date
 @pytest.fixture
 def on(monkeypatch):
     def set_day(day):
-        monkeypatch.setattr(views, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
 
     return set_day
 

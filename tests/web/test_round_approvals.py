@@ -135,7 +135,7 @@ def test_a_delegation_names_someone_else_for_dates_in_order(company):  # noqa: F
 
 @pytest.mark.django_db
 def test_the_inbox_lists_each_step_for_whoever_it_waits_on(company, client, monkeypatch):  # noqa: F811
-    from rungs.promotions import clock
+    from rungs.audit import clock
 
     u, rnd = company
     u["dir"] = director("dir")

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from rungs.promotions import clock
+from rungs.audit import clock
 from rungs.promotions.models import Candidacy
 from rungs.promotions.services import (
     candidacy_apply,
@@ -28,7 +28,7 @@ S = Candidacy.State
 
 
 def on(monkeypatch, day):
-    """The day the services take a step on and the pages count from (rungs.promotions.clock)."""
+    """The day the services take a step on and the pages count from (rungs.audit.clock)."""
     monkeypatch.setattr(clock, "today", lambda: day)
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from rungs.promotions import clock
+from rungs.audit import clock
 from rungs.promotions.models import Candidacy, Objection
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 

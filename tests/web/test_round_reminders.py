@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 
 from rungs.accounts.authority import Denied
+from rungs.audit import clock
 from rungs.audit.models import AuditEntry
 from rungs.notify.models import Robot
-from rungs.promotions import clock
 from rungs.promotions.models import Reminder
 from rungs.promotions.reminders import reminders_send
 from rungs.promotions.services import candidacy_apply, candidacy_review

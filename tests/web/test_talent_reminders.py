@@ -112,7 +112,7 @@ def test_the_mentor_sees_the_talks_due_and_a_transfer_restarts_them(client, org,
     moved = talks_due(u["sup2"], TODAY)
     assert [(e.employee_id, e.entered, e.talk_due) for e in moved] == [("M1", D(2026, 10, 1), D(2027, 1, 1))]
 
-    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(u["sup2"])
     inbox = client.get("/").content.decode().split('id="inbox"')[1].split("</section>")[0]
     assert "调岗丁" in inbox and "2026-10-01 进入本部门，2027-01-01 前面谈" in inbox
@@ -135,7 +135,7 @@ def test_the_employee_sees_their_plan_due_a_month_ahead_and_yearly(client, org, 
     assert my_plan_due(u["late"], D(2026, 12, 11))["overdue"] is True
     assert plan_due(p["new"]) is None  # on probation
 
-    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(u["late"])
     inbox = client.get("/").content.decode().split('id="inbox"')[1].split("</section>")[0]
     assert "员工职业发展规划表" in inbox and "2026-12-10 前填写" in inbox
@@ -210,7 +210,7 @@ def test_the_review_form_starts_from_the_file_and_prints_as_a_sheet(client, org,
     Evaluation.objects.create(
         employee=p["late"], period="2025", period_kind="Y", seq=2025, score=86, grade="超出要求"
     )
-    monkeypatch.setattr("rungs.talent.views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(u["late"])
     assert client.get(reverse("talent:plan-review", args=[plan.pk])).status_code == 403
     client.force_login(u["qa"])
@@ -261,7 +261,7 @@ def test_the_mentor_is_reminded_of_the_year_end_talk_after_the_annual_appraisal(
     assert year_end_talks_due(u["sup"], D(2027, 1, 2))[0].overdue
     assert year_end_talks_due(u["sup_b"], TODAY) == [] and year_end_talks_due(u["sup2"], TODAY) == []
 
-    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(u["sup"])
     inbox = client.get("/").content.decode().split('id="inbox"')[1].split("</section>")[0]
     assert "2026 年度考核结果 2026-12-01 录入，2027-01-01 前面谈" in inbox

@@ -53,7 +53,7 @@ def granted(db, client, monkeypatch):
     box.suggestion_move(suggestion=s, to=S.ADOPTED, reason="采纳", actor=u["hr"], today=NEXT)
     box.suggestion_mark_excellent(suggestion=s, reward=Decimal("200"), actor=u["hr"], today=NEXT)
     box.suggestion_claim(code=code, actor=u["author"], today=NEXT)
-    monkeypatch.setattr("rungs.voice.views.today", lambda: NEXT)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: NEXT)
     client.force_login(u["hr"])
     client.post(reverse("voice:claims"), {"claim": RewardClaim.objects.get().pk})
     client.logout()

@@ -151,7 +151,7 @@ def test_no_subtraction_of_shown_cells_leaves_a_group_below_the_minimum(company,
 def test_the_page_the_chart_and_the_export_show_nothing_of_a_hidden_group(
     client, company, series, monkeypatch
 ):
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     teams = company["teams"]
     client.force_login(company["users"]["hr"])
     html = client.get(reverse("voice:dashboard"), {"series": SERIES}).content.decode()
@@ -216,7 +216,7 @@ def test_a_round_still_open_shows_nothing_and_agents_are_refused(client, company
     assert [r.label for r in board.rounds] == ["2026-06", "2026-09"] and board.pending == [late]
     after = board_for(company["users"]["hr"], D(2026, 10, 5))
     assert len(after.rounds) == 3 and cells(after)["一组"] == ["4.00", "4.50", "4.50"]
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(company["users"]["author"])
     assert client.get(reverse("voice:dashboard")).status_code == 403
     assert client.get(reverse("voice:dashboard-export")).status_code == 403

@@ -195,7 +195,7 @@ def test_who_may_record_a_forum_and_move_an_action(company):
 @pytest.mark.django_db
 def test_the_pages_record_a_forum_and_refuse_an_agent(client, company, monkeypatch):
     u = company["users"]
-    monkeypatch.setattr("rungs.voice.forum_views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(u["author"])
     assert 'id="new-forum"' not in client.get(reverse("voice:forums")).content.decode()
     client.post(reverse("voice:forum-create"), {"held_on": "2026-11-20", "topic": "x", "attendees": "E002"})
@@ -244,7 +244,7 @@ def test_the_owner_finds_open_actions_in_the_inbox_until_done(client, company, m
         actor=u["hr"],
         today=TODAY,
     )
-    monkeypatch.setattr("rungs.promotions.clock.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     client.force_login(u["sup"])
     inbox = client.get("/").content.decode().split('id="inbox"')[1].split("</section>")[0]
     assert "耳机老化" in inbox and "已逾期" in inbox  # due 11-22, today 11-23

@@ -87,7 +87,7 @@ def receipt_of(response) -> str:
 @pytest.mark.django_db
 def test_a_submission_leaves_nothing_in_any_table_that_names_its_author(client, company, monkeypatch):
     author = company["users"]["author"]
-    monkeypatch.setattr("rungs.voice.views.today", lambda: DAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: DAY)
     client.force_login(author)
     raw_before, orm_before = tables(), models()
 
@@ -120,7 +120,7 @@ def test_a_submission_leaves_nothing_in_any_table_that_names_its_author(client, 
 @pytest.mark.django_db
 def test_following_by_receipt_writes_nothing_and_a_reply_stays_anonymous(client, company, monkeypatch):
     author = company["users"]["author"]
-    monkeypatch.setattr("rungs.voice.views.today", lambda: DAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: DAY)
     client.force_login(author)
     code = receipt_of(submit(client))
 
@@ -161,7 +161,7 @@ def test_handlers_see_suggestions_in_batches_of_three_or_the_next_day(company):
 @pytest.mark.django_db
 def test_the_handling_is_published_and_the_author_claims_the_reward_by_receipt(client, company, monkeypatch):
     u = company["users"]
-    monkeypatch.setattr("rungs.voice.views.today", lambda: DAY + dt.timedelta(days=1))
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: DAY + dt.timedelta(days=1))
     s, code = box.suggestion_submit(
         title="知识库", text="建议把常见问题整理成知识库。", actor=u["author"], today=DAY
     )

@@ -118,13 +118,13 @@ def test_a_team_survey_of_4_shows_nothing_and_one_of_6_shows_its_results(company
 def test_pages_and_the_export_show_the_group_of_6_and_nothing_of_the_group_of_4(client, company, monkeypatch):
     survey = new_survey(company)
     client.force_login(company["users"]["hr"])
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: D(2026, 12, 10))
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: D(2026, 12, 10))
     page = client.get(reverse("voice:results", args=[survey.pk])).content.decode()
     assert "调查结束后才显示结果" in page and "3.40" not in page  # still open: nothing at all
     export = client.get(reverse("voice:results-export", args=[survey.pk])).content.decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(export)))[1:] == []
 
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: CLOSED)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: CLOSED)
     teams = company["teams"]
     page = client.get(reverse("voice:results", args=[survey.pk]), {"group": f"t{teams['一组'].pk}"})
     assert "4.00" in page.content.decode()
@@ -236,7 +236,7 @@ def test_each_role_that_may_not_is_refused(client, company, monkeypatch):
         svc.survey_open(survey=own, actor=u["dm2"])
 
     survey = new_survey(company)
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: CLOSED)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: CLOSED)
     client.force_login(u["author"])
     assert client.get(reverse("voice:results", args=[survey.pk])).status_code == 403
     assert client.get(reverse("voice:results-export", args=[survey.pk])).status_code == 403
@@ -271,7 +271,7 @@ def test_whatever_is_subtracted_from_a_shown_parent_leaves_none_or_at_least_the_
 @pytest.mark.django_db
 def test_a_survey_is_made_opened_and_answered_on_the_pages(client, company, monkeypatch):
     u = company["users"]
-    monkeypatch.setattr("rungs.voice.survey_views.today", lambda: DAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: DAY)
     client.force_login(u["dm"])
     assert client.get(reverse("voice:surveys")).status_code == 200
     made = client.post(

@@ -8,20 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, may
 from rungs.accounts.scope import visible_employees
+from rungs.audit import clock
 from rungs.cases import services
 from rungs.cases.models import Case
 from rungs.policies.models import EvaluationRun
-
-
-def today():
-    """The day a decision is taken on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 def _cases(user):
@@ -60,7 +55,7 @@ def open_cases(request):
         ):
             latest[run.policy.scheme] = run
         for run in latest.values():
-            opened += services.cases_open(run=run, on=today(), actor=request.user)
+            opened += services.cases_open(run=run, on=clock.today(), actor=request.user)
     except Denied as exc:
         messages.error(request, exc.reason)
         return redirect("cases:index")
@@ -94,7 +89,7 @@ def detail(request, pk):
             ],
             "can_decide": may(request.user, "case.decide", case.employee),
             "S": Case.State,
-            "today": today(),
+            "today": clock.today(),
         },
     )
 
@@ -114,12 +109,12 @@ def act(request, pk):
     try:
         if p.get("step") == "conclude":
             services.case_conclude(
-                case=case, on=today(), actor=request.user, reason=p.get("reason", ""),
+                case=case, on=clock.today(), actor=request.user, reason=p.get("reason", ""),
                 extend_months=_int(p.get("extend")) if p.get("extend") else 0,
             )  # fmt: skip
         else:
             services.case_decide(
-                case=case, outcome=p.get("outcome", ""), on=today(), actor=request.user,
+                case=case, outcome=p.get("outcome", ""), on=clock.today(), actor=request.user,
                 reason=p.get("reason", ""), months=_int(p.get("months")), targets=p.get("targets", ""),
             )  # fmt: skip
     except (Denied, services.CaseRefused) as exc:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rungs.audit import clock
 from rungs.core.interchange.dataset import FILES
 
 # ------------------------------------------------------------------------------------------------ import
@@ -156,11 +156,11 @@ class RunForm(forms.Form):
 def default_as_of() -> dt.date:
     """The evaluation date a run started now gets by default: tomorrow, so everything dated up to and
     including today counts (a run counts the facts dated before its date)."""
-    return timezone.localdate() + dt.timedelta(days=1)
+    return clock.today() + dt.timedelta(days=1)
 
 
 def is_future(day: dt.date) -> bool:
-    return day > timezone.localdate()
+    return day > clock.today()
 
 
 # ------------------------------------------------------------------------------------------------- facts
@@ -172,7 +172,7 @@ def date_field(label) -> forms.DateField:
     """The date a fact happened: today by default, never in the future (see FactForm.clean_date)."""
     return forms.DateField(
         label=label,
-        initial=timezone.localdate,
+        initial=clock.today,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
             "required": _("请填写日期。"),
@@ -260,7 +260,7 @@ class ScoreForm(FactForm):
         m = MONTH.match(period)
         if not m:
             raise forms.ValidationError(_("考核期应为 YYYY-MM，例如 2026-05。"))
-        today = timezone.localdate()
+        today = clock.today()
         if (int(m[1]), int(m[2])) > (today.year, today.month):
             raise forms.ValidationError(_("考核期不能晚于本月。"))
         return period

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.scope import visible_employees
+from rungs.audit import clock
 from rungs.audit.trail import actor_name, record
 from rungs.core.honors import honor_met, honor_policy
 from rungs.core.notice import notice_end
@@ -25,6 +26,7 @@ from rungs.honors.models import Award, Honor, HonorNotice, HonorObjection, Nomin
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Team
 from rungs.policies.models import Policy
+from rungs.records.calendar import company_calendar
 from rungs.records.models import Event
 from rungs.records.services import serialise_fact_writes
 
@@ -322,12 +324,28 @@ def nomination_review(*, nomination: Nomination, passed: bool, actor, reason: st
 # ---------------------------------------------------------------------------------------------- 公示
 
 
-def _recount(notice: HonorNotice) -> None:
+def _recount(notice: HonorNotice, calendar=None) -> None:
+    """The notice's end on the company's working-day calendar (rungs.records.calendar), as the rounds' is."""
     pauses = [(o.received_on, o.decided_on) for o in notice.objections.all()]
-    end = notice_end(notice.opened_on, notice.working_days, pauses)
+    end = notice_end(notice.opened_on, notice.working_days, pauses, calendar or company_calendar())
     notice.ends_on = end.day if end else None
     notice.provisional = bool(end and end.provisional)
     notice.save(update_fields=["ends_on", "provisional"])
+
+
+def honor_notices_recount(**_signal) -> int:
+    """Counts the end of every honor notice still running (or provisional) again, as the rounds' notices
+    are (rungs.promotions.services.notices_recount): after the calendar changed (`calendar_changed`) or the
+    counting did (the upgrade, rungs.honors.apps). A notice that has ended stays as it was decided.
+    Returns how many ends moved."""
+    calendar, moved = company_calendar(), 0
+    running = Q(provisional=True) | Q(ends_on__gte=clock.today())
+    with transaction.atomic():
+        for notice in HonorNotice.objects.select_for_update().filter(running, ends_on__isnull=False):
+            before = (notice.ends_on, notice.provisional)
+            _recount(notice, calendar)
+            moved += before != (notice.ends_on, notice.provisional)
+    return moved
 
 
 @transaction.atomic

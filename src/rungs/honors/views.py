@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, may
 from rungs.accounts.scope import sees_everyone, visible_employees
+from rungs.audit import clock
 from rungs.core.documents import HonorCertificate, certificate_pdf, cycle_words
 from rungs.honors import recognition, selectors, services
 from rungs.honors.models import Award, Honor, HonorNotice, HonorObjection, Nomination
@@ -24,11 +24,6 @@ from rungs.people.models import Employee, Team
 from rungs.policies.selectors import policies_in_force
 
 REFUSED = (Denied, services.HonorRefused)
-
-
-def today():
-    """The day a step is taken on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 def _refused(request, exc) -> None:
@@ -40,7 +35,7 @@ def index(request):
     user = request.user
     honors = list(Honor.objects.filter(active=True))
     for h in honors:
-        h.current = selectors.last_cycle(h.cycle, today())
+        h.current = selectors.last_cycle(h.cycle, clock.today())
     can_define = may(user, "honor.define")
     return render(
         request,
@@ -48,7 +43,7 @@ def index(request):
         {
             "honors": honors,
             "can_define": can_define,
-            "policies": policies_in_force(today()) if can_define else [],
+            "policies": policies_in_force(clock.today()) if can_define else [],
             "kinds": Honor.Kind.choices,
             "cycles": Honor.Cycle.choices,
             "scopes": Honor.Scope.choices,
@@ -60,7 +55,7 @@ def index(request):
 @require_POST
 def define(request):
     p = request.POST
-    policy = next((x for x in policies_in_force(today()) if str(x.pk) == p.get("policy")), None)
+    policy = next((x for x in policies_in_force(clock.today()) if str(x.pk) == p.get("policy")), None)
     try:
         quota = int(p.get("quota", ""))
         days = int(p.get("notice_working_days", "3") or 3)
@@ -102,7 +97,7 @@ def _cycle(request, honor: Honor) -> str:
             return services.cycle_of(honor, asked).label
         except services.HonorRefused:
             pass
-    return selectors.last_cycle(honor.cycle, today())
+    return selectors.last_cycle(honor.cycle, clock.today())
 
 
 @login_required
@@ -150,7 +145,7 @@ def honor_detail(request, pk):
             if may(user, "honor.mediate")
             else [],
             "S": Nomination.State,
-            "today": today(),
+            "today": clock.today(),
         },
     )
 
@@ -178,7 +173,7 @@ def act(request, pk):
                 employee=employee,
                 team=team,
                 reason=p.get("reason", ""),
-                on=today(),
+                on=clock.today(),
                 actor=user,
             )
             messages.success(request, _("已推荐。"))
@@ -191,11 +186,13 @@ def act(request, pk):
             )
             messages.success(request, _("已审核。"))
         elif step == "notice":
-            notice = services.honor_notice_open(honor=honor, cycle=cycle, opened_on=today(), actor=user)
+            notice = services.honor_notice_open(honor=honor, cycle=cycle, opened_on=clock.today(), actor=user)
             messages.success(request, _("已发布公示。"))
             return redirect("honors:notice", notice.pk)
         elif step == "award":
-            services.honor_award(nomination=_nomination(honor, p.get("nomination")), on=today(), actor=user)
+            services.honor_award(
+                nomination=_nomination(honor, p.get("nomination")), on=clock.today(), actor=user
+            )
             messages.success(request, _("已授予。"))
         elif step == "decide":
             objection = get_object_or_404(HonorObjection, pk=p.get("objection"), nomination__honor=honor)
@@ -203,7 +200,7 @@ def act(request, pk):
                 objection=objection,
                 upheld=p.get("decision") == "uphold",
                 reason=p.get("reason", ""),
-                decided_on=today(),
+                decided_on=clock.today(),
                 actor=user,
             )
             messages.success(request, _("已处理异议。"))
@@ -225,8 +222,8 @@ def notice_page(request, pk):
             "notice": notice,
             "listed": listed,
             "cycle_words": cycle_words(notice.cycle),
-            "today": today(),
-            "open": notice.ends_on is None or today() <= notice.ends_on,
+            "today": clock.today(),
+            "open": notice.ends_on is None or clock.today() <= notice.ends_on,
             "S": Nomination.State,
         },
     )
@@ -241,7 +238,7 @@ def object_notice(request, pk):
         services.honor_objection_file(
             nomination=nomination,
             text=request.POST.get("text", ""),
-            received_on=today(),
+            received_on=clock.today(),
             actor=request.user,
             anonymous=bool(request.POST.get("anonymous")),
         )
@@ -255,7 +252,7 @@ def object_notice(request, pk):
 def board_page(request):
     """团队荣誉榜: a cycle's awards, people and teams, in large type for a wall screen."""
     cycles = selectors.board_cycles()
-    cycle = request.GET.get("cycle") or (cycles[0] if cycles else selectors.last_cycle("M", today()))
+    cycle = request.GET.get("cycle") or (cycles[0] if cycles else selectors.last_cycle("M", clock.today()))
     people, teams = selectors.board(cycle)
     try:
         refresh = min(max(int(request.GET.get("refresh", "0")), 0), 3600)
@@ -286,7 +283,7 @@ def thanks(request):
         else:
             try:
                 recognition.recognition_give(
-                    receiver=receiver, text=request.POST.get("text", ""), on=today(), actor=user
+                    receiver=receiver, text=request.POST.get("text", ""), on=clock.today(), actor=user
                 )
                 messages.success(request, _("已感谢 %(name)s。") % {"name": receiver.name})
             except REFUSED as exc:
@@ -297,7 +294,7 @@ def thanks(request):
         "honors/thanks.html",
         {
             "feed": selectors.feed(),
-            "left": recognition.allowance_left(user, today()),
+            "left": recognition.allowance_left(user, clock.today()),
             "allowance": recognition.allowance(),
             "colleagues": Employee.objects.exclude(status=Employee.Status.LEFT)
             .exclude(pk=user.employee_id)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rungs.audit import clock
 from rungs.core.policy.errors import PolicyError
 from rungs.core.policy.model import Policy as ParsedPolicy
 from rungs.core.policy.parse import parse_policy
@@ -85,7 +86,7 @@ class Policy(models.Model):
         return cls(
             scheme=parsed.id,
             version=parsed.version,
-            effective_from=parsed.effective_from or dt.date.today(),
+            effective_from=parsed.effective_from or clock.today(),
             label=parsed.label.zh,
             text=text,
             uploaded_by=user,

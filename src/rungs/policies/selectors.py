@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from rungs.accounts.models import COMPANY_WIDE
+from rungs.audit import clock
 from rungs.core.engine.evaluate import ref_labels
 from rungs.policies.models import EvaluationRun, Policy
 
@@ -81,7 +81,7 @@ def ref_choices(event: str, lang: str, on: dt.date | None = None) -> list[tuple[
     """(ref, label) of the items of `event` (exam subjects, attested items …) that the policies in force
     name, labelled in the policy's words: what an entry form offers."""
     seen: dict[str, str] = {}
-    for policy in policies_in_force(on or timezone.localdate()):
+    for policy in policies_in_force(on or clock.today()):
         for ref, label in ref_labels(policy.parsed, event).items():
             seen.setdefault(ref, f"{label.get(lang)}（{ref}）")
     return sorted(seen.items(), key=lambda item: item[1])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.functions import holds
 from rungs.accounts.models import COMPANY_WIDE
+from rungs.audit import clock
 from rungs.audit.trail import record
 from rungs.core.periods import add_months
 from rungs.core.roles import role_label
@@ -83,7 +84,7 @@ def policy_approve(*, policy: Policy, actor, reason: str = "") -> Policy:
     if policy.approved:
         raise PolicyRefused(_("这个版本已经批准过了。"))
     owner = rules_owner(policy)
-    if owner and not holds(actor, owner, timezone.localdate()):
+    if owner and not holds(actor, owner, clock.today()):
         raise Denied("policy.approve", _("本制度的修订由%(who)s批准。") % {"who": role_label(owner)})
     if policy.uploaded_by_id == getattr(actor, "pk", None):
         raise PolicyRefused(_("上传者不能批准自己上传的版本。"))

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from rungs.audit import clock
 from rungs.core.deadlines import STAGES, Urgency, due_date, urgency
-from rungs.promotions import clock
 from rungs.promotions.models import Candidacy, Objection
 from rungs.records.calendar import company_calendar
 

@@ -191,7 +191,7 @@ def reminders_for(user, today=None, limit: int = 50) -> list:
     default the clock's). Newest first."""
     from django.db.models import F
 
-    from rungs.promotions import clock
+    from rungs.audit import clock
     from rungs.promotions.models import Reminder, RoundReminder
 
     today = today or clock.today()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.functions import holder, holds
+from rungs.audit import clock
 from rungs.audit.trail import actor_name, record
 from rungs.core.acting import shortfall
 from rungs.core.assessment import score_name
@@ -23,7 +24,7 @@ from rungs.core.roles import role_label
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Position
 from rungs.policies.models import Decision, EvaluationRun, Policy
-from rungs.promotions import assessment, clock, deadlines
+from rungs.promotions import assessment, deadlines
 from rungs.promotions.models import Candidacy, Committee, Notice, Objection, Post, Round, Transition
 from rungs.records.assignments import level_change, level_revert, pay_effect
 from rungs.records.calendar import company_calendar
@@ -514,8 +515,9 @@ def _recount(notice: Notice, calendar=None) -> None:
 
 def notices_recount(**_signal) -> int:
     """Counts the end of every notice still running (or provisional) again on the calendar as it is now,
-    after a year was imported or a day corrected: a provisional end becomes a firm one; a notice that has
-    ended stays as it was decided. Returns how many ends moved."""
+    after a year was imported or a day corrected (`calendar_changed`), or the counting changed (the upgrade,
+    rungs.promotions.apps): a provisional end becomes a firm one; a notice that has ended stays as it was
+    decided. Returns how many ends moved."""
     calendar, moved = company_calendar(), 0
     running = Q(provisional=True) | Q(ends_on__gte=clock.today())
     with transaction.atomic():

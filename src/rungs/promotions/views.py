@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, may
 from rungs.accounts.scope import sees_everyone, visible_employees
+from rungs.audit import clock
 from rungs.core.documents import AppointmentNotice, appointment_docx, appointment_pdf
 from rungs.core.roles import role_label
 from rungs.people.models import Department
 from rungs.policies.selectors import policies_in_force
-from rungs.promotions import assessment, clock, services
+from rungs.promotions import assessment, services
 from rungs.promotions.deadlines import due_badge
 from rungs.promotions.funnel import funnel, round_xlsx
 from rungs.promotions.models import Candidacy, Objection, Round

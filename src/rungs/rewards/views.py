@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, check, may
 from rungs.accounts.scope import visible_employees
+from rungs.audit import clock
 from rungs.core.policy.errors import PolicyError
 from rungs.core.policy.parse import parse_policy
 from rungs.core.rewards.cycle import parse_cycle
@@ -30,16 +30,12 @@ from rungs.rewards.models import AWARDS, Dispute, RewardLine, RewardRun, amount_
 from rungs.rewards.plain import plan_words
 
 
-def today():
-    return timezone.localdate()
-
-
 def _reward_policies():
     """The version in force today of each scheme that has reward plans (company-wide versions)."""
     out = []
     schemes = Policy.objects.filter(department__isnull=True).values_list("scheme", flat=True).distinct()
     for scheme in sorted(set(schemes)):
-        p = Policy.in_force(today(), scheme)
+        p = Policy.in_force(clock.today(), scheme)
         if p is not None and p.parsed.rewards.plans:
             out.append(p)
     return out
@@ -163,7 +159,7 @@ def runs(request):
             "policies": _reward_policies(),
             "can_run": may(request.user, "reward.run"),
             "can_award": may(request.user, "reward.award"),
-            "this_month": f"{today():%Y-%m}",
+            "this_month": f"{clock.today():%Y-%m}",
         },
     )
 
@@ -254,7 +250,7 @@ def awards(request):
     return render(
         request,
         "rewards/awards.html",
-        {"lines": lines, **_totals(lines), "this_month": f"{today():%Y-%m}"},
+        {"lines": lines, **_totals(lines), "this_month": f"{clock.today():%Y-%m}"},
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check
 from rungs.accounts.models import User
+from rungs.audit import clock
 from rungs.audit.trail import record
 from rungs.people.models import Department, Employee
 from rungs.policies.models import EvaluationRun, Policy
@@ -309,7 +310,7 @@ def career_talk_record(*, employee: Employee, held_on: dt.date, kind: str, notes
         raise TalentRefused(_("没有这样的面谈类型。"))
     if not notes:
         raise TalentRefused(_("请写下面谈记录。"))
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise TalentRefused(_("面谈日期不能晚于今天。"))
     mentor = actor if getattr(actor, "role", "") == "supervisor" else mentor_of(employee)
     talk = CareerTalk.objects.create(

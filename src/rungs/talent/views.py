@@ -10,13 +10,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, check, may
 from rungs.accounts.scope import sees_everyone, visible_employees
+from rungs.audit import clock
 from rungs.people.models import Department
 from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run, policies_in_force
@@ -32,11 +32,6 @@ from rungs.talent.models import (
     Readiness,
     ReservePool,
 )
-
-
-def today():
-    """The day a write is made on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 def _refused(request, exc) -> None:
@@ -58,7 +53,7 @@ def index(request):
         mine = user.department_id or getattr(getattr(user, "employee", None), "department_id", None)
         pools = pools.filter(department_id=mine) | pools.filter(department__isnull=True)
     rules = []
-    for policy in policies_in_force(today()) if can_manage else []:
+    for policy in policies_in_force(clock.today()) if can_manage else []:
         rules += [(policy, r) for r in policy.parsed.reserves()]
     lang = _lang()
     return render(
@@ -85,7 +80,7 @@ def index(request):
 @require_POST
 def pool_create(request):
     policy_pk, _sep, rule = request.POST.get("rule", "").partition(":")
-    policy = next((p for p in policies_in_force(today()) if str(p.pk) == policy_pk), None)
+    policy = next((p for p in policies_in_force(clock.today()) if str(p.pk) == policy_pk), None)
     department = Department.objects.filter(pk=request.POST.get("department") or None).first()
     try:
         if policy is None:
@@ -93,7 +88,7 @@ def pool_create(request):
         pool = services.pool_create(policy=policy, rule=rule, department=department, actor=request.user)
         run = current_run(None, scheme=policy.scheme)
         if run is not None:
-            services.pool_refresh(pool=pool, run=run, on=today(), actor=request.user)
+            services.pool_refresh(pool=pool, run=run, on=clock.today(), actor=request.user)
     except (Denied, services.TalentRefused) as exc:
         _refused(request, exc)
         return redirect("talent:index")
@@ -126,7 +121,7 @@ def pool_detail(request, pk):
             "readiness": Readiness.choices,
             "can_manage": may(user, "talent.manage"),
             "can_calibrate": may(user, "talent.calibrate"),
-            "today": today(),
+            "today": clock.today(),
         },
     )
 
@@ -142,7 +137,7 @@ def pool_act(request, pk):
             run = current_run(None, scheme=pool.policy.scheme)
             if run is None:
                 raise services.TalentRefused(_("这个策略还没有正式的评估结果。"))
-            services.pool_refresh(pool=pool, run=run, on=today(), actor=user)
+            services.pool_refresh(pool=pool, run=run, on=clock.today(), actor=user)
         elif step == "successors":
             ids = [x for x in p.get("order", "").replace("，", ",").replace(" ", ",").split(",") if x]
             by_id = {mb.employee.employee_id: mb for mb in pool.members.select_related("employee")}
@@ -159,7 +154,7 @@ def pool_act(request, pk):
             elif step == "calibrate":
                 services.member_calibrate(
                     member=member, performance=p.get("performance", ""), potential=p.get("potential", ""),
-                    met_on=_date(p.get("met_on")) or today(), note=p.get("note", ""), actor=user,
+                    met_on=_date(p.get("met_on")) or clock.today(), note=p.get("note", ""), actor=user,
                 )  # fmt: skip
     except (Denied, services.TalentRefused) as exc:
         _refused(request, exc)
@@ -216,7 +211,7 @@ def career_file(request, code):
             "can_plan": may(request.user, "career_plan.record", employee),
             "can_talk": may(request.user, "career_talk.record", employee),
             "talk_kinds": CareerTalk.Kind.choices,
-            "today": today(),
+            "today": clock.today(),
         },
     )
 
@@ -224,7 +219,7 @@ def career_file(request, code):
 def _targets(employee) -> list[tuple[str, str]]:
     """The posts a plan may name as hoped for: the levels of the policies in force."""
     seen: dict[str, str] = {}
-    for policy in policies_in_force(today()):
+    for policy in policies_in_force(clock.today()):
         pv = policy_view(policy)
         for track, level, label in pv.level_choices():
             seen.setdefault(f"{track}.{level}", label.get(_lang()))
@@ -277,7 +272,7 @@ def plan_new(request, code):
         }
         try:
             plan = services.career_plan_record(
-                employee=employee, filled_on=today(), fields=fields, actor=request.user
+                employee=employee, filled_on=clock.today(), fields=fields, actor=request.user
             )
         except (Denied, services.TalentRefused) as exc:
             _refused(request, exc)
@@ -298,7 +293,7 @@ def plan_new(request, code):
             "targets": _targets(employee),
             "training_rows": range(8),
             "history_rows": range(4),
-            "today": today(),
+            "today": clock.today(),
         },
     )
 
@@ -333,7 +328,7 @@ def plan_review(request, pk):
     plan = get_object_or_404(CareerPlan.objects.select_related("employee"), pk=pk)
     _person(request, plan.employee.employee_id)
     check(request.user, "career_review.record", plan.employee)
-    day = today()
+    day = clock.today()
     start = selectors.review_context(plan, day)
     given = {
         "trainings_given": start["trainings"],
@@ -381,7 +376,7 @@ def talk_record(request, code):
     p = request.POST
     try:
         services.career_talk_record(
-            employee=employee, held_on=_date(p.get("held_on")) or today(), kind=p.get("kind", ""),
+            employee=employee, held_on=_date(p.get("held_on")) or clock.today(), kind=p.get("kind", ""),
             notes=p.get("notes", ""), actor=request.user,
         )  # fmt: skip
     except (Denied, services.TalentRefused) as exc:

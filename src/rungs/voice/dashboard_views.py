@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check
+from rungs.audit import clock
 from rungs.board.charts import Point, line_chart
 from rungs.core.interchange.spreadsheet import csv_safe
 from rungs.voice import dashboard as dash
 from rungs.voice.models import Question, Survey
-from rungs.voice.survey_views import KINDS, series_names, surveys_for, today
+from rungs.voice.survey_views import KINDS, series_names, surveys_for
 
 
 def _dashboard(request) -> tuple[list[str], dash.Dashboard | None]:
@@ -31,7 +32,7 @@ def _dashboard(request) -> tuple[list[str], dash.Dashboard | None]:
         .exclude(state=Survey.State.DRAFT)
         .prefetch_related("questions")
     )
-    return names, dash.series_dashboard(chosen, surveys, request.user, today())
+    return names, dash.series_dashboard(chosen, surveys, request.user, clock.today())
 
 
 @login_required

@@ -11,20 +11,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, may, requires
 from rungs.accounts.scope import sees_everyone, visible_employees
+from rungs.audit import clock
 from rungs.people.models import Department
 from rungs.voice import forums as services
 from rungs.voice.models import Forum, ForumAction
-
-
-def today():
-    """The day a step is taken on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 def _date(value: str) -> dt.date | None:
@@ -49,7 +44,7 @@ def _departments(user):
 def index(request):
     user = request.user
     forums = list(services.published()[:200])
-    day = today()
+    day = clock.today()
     for f in forums:
         for a in f.actions.all():
             a.overdue = a.is_open and a.due_on < day
@@ -89,7 +84,7 @@ def create(request):
             other_attendees=p.get("other_attendees", ""),
             summary=p.get("summary", ""),
             actor=user,
-            today=today(),
+            today=clock.today(),
         )
     except (Denied, services.ForumRefused) as exc:
         _refused(request, exc)
@@ -107,7 +102,7 @@ def _labelled(edits) -> list:
 def _detail(request, pk, *, status=200, **extra):
     """The forum page; `extra` carries a refused correction back into its form (`edit` or `action_edit`)."""
     forum = get_object_or_404(services.published(), pk=pk)
-    user, day = request.user, today()
+    user, day = request.user, clock.today()
     actions = list(forum.actions.all())
     refused = extra.pop("action_edit", None) or {}
     owners = list(services.owners())
@@ -198,7 +193,7 @@ def edit(request, pk):
             summary=p.get("summary", ""),
             reason=p.get("reason", ""),
             actor=user,
-            today=today(),
+            today=clock.today(),
         )
     except services.ForumRefused as exc:
         fields = ("held_on", "topic", "department", "attendees", "other_attendees", "summary", "reason")
@@ -226,7 +221,7 @@ def action_edit(request, pk):
             due_on=due_on,
             reason=p.get("reason", ""),
             actor=user,
-            today=today(),
+            today=clock.today(),
         )
     except services.ForumRefused as exc:
         posted = {k: p.get(k, "") for k in ("issue", "owner", "due_on", "reason")}
@@ -256,7 +251,7 @@ def add_issue(request, pk):
             owner=owner,
             due_on=due_on,
             actor=request.user,
-            today=today(),
+            today=clock.today(),
         )
     except (Denied, services.ForumRefused) as exc:
         _refused(request, exc)
@@ -276,7 +271,7 @@ def act(request, pk):
             to=request.POST.get("step", ""),
             note=request.POST.get("note", ""),
             actor=request.user,
-            today=today(),
+            today=clock.today(),
         )
     except (Denied, services.ForumRefused) as exc:
         _refused(request, exc)

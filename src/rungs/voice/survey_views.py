@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -22,15 +21,11 @@ from django.views.decorators.http import require_POST
 from rungs.accounts.authority import Denied, check, may
 from rungs.accounts.models import Role
 from rungs.accounts.scope import sees_everyone
+from rungs.audit import clock
 from rungs.core.interchange.spreadsheet import csv_safe
 from rungs.people.models import Department, Team
 from rungs.voice import results, surveys
 from rungs.voice.models import Ballot, Survey
-
-
-def today():
-    """The day a step is taken on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 def surveys_for(user):
@@ -71,7 +66,7 @@ def index(request):
             else Department.objects.filter(pk=user.department_id),
             "teams": Team.objects.all() if wide else Team.objects.filter(department_id=user.department_id),
             "wide": wide,
-            "today": today(),
+            "today": clock.today(),
             "series": series_names(user),
             "can_results": may(user, "survey.results"),
         },
@@ -138,7 +133,7 @@ def _survey(request, pk):
 @login_required
 def detail(request, pk):
     s = _survey(request, pk)
-    user, day = request.user, today()
+    user, day = request.user, clock.today()
     ballot = (
         Ballot.objects.filter(survey=s, employee_id=user.employee_id).first() if user.employee_id else None
     )
@@ -211,7 +206,7 @@ def ballot(request, pk):
     """Take the ballot (step=take) and get the form with its token; or answer with a token (step=answer)
     — the token may also be typed in, to finish a form left before sending it."""
     s = _survey(request, pk)
-    p, day = request.POST, today()
+    p, day = request.POST, clock.today()
     try:
         if p.get("step") == "take":
             return _ballot_page(request, s, surveys.ballot_take(survey=s, actor=request.user, today=day))
@@ -234,7 +229,7 @@ def ballot(request, pk):
 def _readable(request, pk):
     check(request.user, "survey.results")
     s = _survey(request, pk)
-    groups = [g for g in results.survey_groups(s, today()) if results.readable_by(request.user, g)]
+    groups = [g for g in results.survey_groups(s, clock.today()) if results.readable_by(request.user, g)]
     return s, groups
 
 
@@ -251,7 +246,7 @@ def results_page(request, pk):
             "groups": groups,
             "current": current,
             "rows": results.question_results(s, current) if current and current.shown else [],
-            "closed": s.is_closed(today()),
+            "closed": s.is_closed(clock.today()),
             "hidden": results.hidden_label(s),
         },
     )

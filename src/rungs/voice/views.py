@@ -14,21 +14,16 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from rungs.accounts.authority import Denied, check, may, requires
+from rungs.audit import clock
 from rungs.rewards.awards import AwardRefused
 from rungs.voice import suggestions as services
 from rungs.voice.models import RewardClaim, Suggestion
-
-
-def today():
-    """The day a step is taken on (one place, so a test can set the clock)."""
-    return timezone.localdate()
 
 
 def _published(day):
@@ -40,7 +35,7 @@ def _published(day):
 @login_required
 def index(request):
     """The box: submit, follow by receipt code, and every suggestion's handling, published to everyone."""
-    return render(request, "voice/suggestions.html", _published(today()))
+    return render(request, "voice/suggestions.html", _published(clock.today()))
 
 
 def _private(response):
@@ -58,10 +53,10 @@ def submit(request):
             title=request.POST.get("title", ""),
             text=request.POST.get("text", ""),
             actor=request.user,
-            today=today(),
+            today=clock.today(),
         )
     except services.SuggestionRefused as exc:
-        context = {**_published(today()), "error": str(exc), "form": request.POST}
+        context = {**_published(clock.today()), "error": str(exc), "form": request.POST}
         return _private(render(request, "voice/suggestions.html", context, status=400))
     return _private(render(request, "voice/receipt.html", {"suggestion": s, "code": code}))
 
@@ -78,10 +73,10 @@ def follow(request):
     try:
         if step == "reply":
             services.suggestion_author_reply(
-                code=code, text=p.get("text", ""), actor=request.user, today=today()
+                code=code, text=p.get("text", ""), actor=request.user, today=clock.today()
             )
         elif step == "claim":
-            claimed = services.suggestion_claim(code=code, actor=request.user, today=today())
+            claimed = services.suggestion_claim(code=code, actor=request.user, today=clock.today())
         else:
             check(request.user, "suggestion.follow")
     except services.SuggestionRefused as exc:
@@ -98,7 +93,7 @@ def follow(request):
                 "code": code,
                 "error": error,
                 "claimed": claimed or RewardClaim.objects.filter(suggestion=s).first(),
-                "released": services.released(today()).filter(pk=s.pk).exists(),
+                "released": services.released(clock.today()).filter(pk=s.pk).exists(),
                 "can_claim": may(request.user, "suggestion.claim") and request.user.employee_id is not None,
             },
         )
@@ -109,7 +104,7 @@ def follow(request):
 @requires("suggestion.handle")
 def handle(request):
     """The handlers' desk: every released suggestion with its text, conversation and the next steps."""
-    day = today()
+    day = clock.today()
     rows = services.released(day).prefetch_related("messages", "steps")
     return render(
         request,
@@ -123,8 +118,8 @@ def handle(request):
 def act(request, pk):
     """One handler's step on a suggestion, named by the button pressed (`step`)."""
     check(request.user, "suggestion.handle")
-    s = get_object_or_404(services.released(today()), pk=pk)
-    p, user, day = request.POST, request.user, today()
+    s = get_object_or_404(services.released(clock.today()), pk=pk)
+    p, user, day = request.POST, request.user, clock.today()
     step = p.get("step", "")
     try:
         if step == "reply":
@@ -153,7 +148,7 @@ def claims(request):
     if request.method == "POST":
         claim = get_object_or_404(RewardClaim, pk=request.POST.get("claim") or 0)
         try:
-            services.claim_grant(claim=claim, actor=request.user, today=today())
+            services.claim_grant(claim=claim, actor=request.user, today=clock.today())
             messages.success(request, _("已确认：奖励已记入本月的奖励台账（专项奖励），批准后随工资发放。"))
         except (Denied, services.SuggestionRefused, AwardRefused) as exc:
             messages.error(request, getattr(exc, "reason", None) or str(exc))

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import ACTIONS, requires
+from rungs.audit import clock
 from rungs.audit.models import AuditEntry
 from rungs.audit.trail import ANONYMOUS, hidden_actions
 from rungs.core.interchange.spreadsheet import csv_safe
@@ -37,7 +38,7 @@ def _filtered(params, user) -> tuple[object, dict]:
     f = {k: (params.get(k) or "").strip() for k in ("actor", "action", "employee", "since", "until")}
     # Anonymous entries (rungs.voice) are shown once their day is over: one that appeared while a reader
     # watched would tell when someone submitted, which the suggestion box's batches keep from handlers.
-    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    today = timezone.make_aware(dt.datetime.combine(clock.today(), dt.time.min))
     qs = AuditEntry.objects.exclude(actor=ANONYMOUS, at__gte=today)
     # … and entries some readers do not see at all (rungs.audit.trail.restrict: who claimed a reward).
     qs = qs.exclude(action__in=hidden_actions(user))

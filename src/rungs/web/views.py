@@ -13,11 +13,11 @@ from django.views import i18n
 
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
+from rungs.audit import clock
 from rungs.cases.selectors import cases_waiting
 from rungs.people.models import Assignment, Employee
 from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
-from rungs.promotions import clock
 from rungs.promotions.models import Candidacy
 from rungs.promotions.selectors import reminders_for, terms_due, waiting_on, with_due_badges
 from rungs.records.models import Evaluation

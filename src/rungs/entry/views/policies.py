@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from rungs.accounts.authority import abilities, may, requires
 from rungs.accounts.scope import sees_everyone, visible_employees
+from rungs.audit import clock
 from rungs.core.policy.errors import PolicyError
 from rungs.core.roles import role_label
 from rungs.core.vocabulary import kind_label
@@ -116,15 +117,13 @@ def whatif(request, pk: int):
     level, among the people the viewer may see."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from rungs.policies.whatif import what_if
 
     policy = get_object_or_404(Policy, pk=pk)
     try:
         as_of = dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        as_of = timezone.localdate()
+        as_of = clock.today()
     people = None if sees_everyone(request.user) else visible_employees(request.user)
     return render(
         request,

@@ -1,10 +1,9 @@
 """Fills an empty database with a synthetic department and one demo login per role."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from rungs.audit import clock
 from rungs.demo.seed import DEMO_PASSWORD, create_demo
 from rungs.people.models import Employee
 
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         if Employee.objects.exists() and not force:
             self.stdout.write("demo data already present (use --force to replace)")
             return
-        users = create_demo(employees, as_of=dt.date.today())
+        users = create_demo(employees, as_of=clock.today())
         self.stdout.write(f"loaded {employees} employees; demo logins (password {DEMO_PASSWORD}):")
         for username, role in users:
             self.stdout.write(f"  {username:<20} {role}")

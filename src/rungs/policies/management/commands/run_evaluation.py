@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rungs.accounts.authority import Denied
 from rungs.accounts.cli import actor_option, resolve_actor
+from rungs.audit import clock
 from rungs.policies.models import Policy
 from rungs.policies.services import evaluation_run_start
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         actor_option(parser)
 
     def handle(self, *args, as_of, scheme, **opts):
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today() + dt.timedelta(days=1)
+        day = dt.date.fromisoformat(as_of) if as_of else clock.today() + dt.timedelta(days=1)
         policy = Policy.in_force(day, scheme)
         if policy is None:
             raise CommandError(f"no policy in force on {day}: store one with `rungs manage add_policy FILE`")

@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from rungs.accounts.cli import actor_option, resolve_actor
-from rungs.promotions import clock
+from rungs.audit import clock
 from rungs.promotions.reminders import reminders_send
 
 
