@@ -433,19 +433,19 @@ def _explanation(specs: list[_Spec], kind: str, lang: str) -> pl.Expr:
     …) those met; each as `label (actual / required)`, joined by "; ", and null when there are none."""
     want = not RULE_KINDS[kind].gates
     no_data = "no data" if lang.startswith("en") else "无数据"
-    parts = [
-        pl.when(pl.col(f"{s.n}|pt") == want).then(
-            pl.concat_str(
-                pl.lit(f"{s.label} ("),
-                pl.col(f"{s.n}|at").fill_null(no_data),
-                pl.lit(" / "),
-                pl.col(f"{s.n}|rt").fill_null("None"),
-                pl.lit(")"),
-            )
+
+    def said(s: _Spec) -> pl.Expr:
+        actual = pl.col(f"{s.n}|at").fill_null(no_data)
+        if s.required is _PER_ROW:
+            pieces = [pl.lit(" / "), pl.col(f"{s.n}|rt").fill_null("None"), pl.lit(")")]
+        else:  # the same for everyone: one literal, not a column of copies
+            required = text.cell_text(s.required)
+            pieces = [pl.lit(f" / {'None' if required is None else required})")]
+        return pl.when(pl.col(f"{s.n}|pt") == want).then(
+            pl.concat_str(pl.lit(f"{s.label} ("), actual, *pieces)
         )
-        for s in specs
-        if s.depth == 0
-    ]
+
+    parts = [said(s) for s in specs if s.depth == 0]
     if not parts:
         return pl.lit(None, dtype=pl.String)
     joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
