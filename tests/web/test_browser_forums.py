@@ -106,3 +106,76 @@ def test_the_dashboard_on_a_phone_shows_the_trend_and_hides_the_small_group(
     assert page.locator("#trend svg.chart circle").count() == 2  # 4.00 and 4.50
     fits(page)
     page.screenshot(path=tmp_path / "dashboard-375.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_corrects_a_forum_and_an_actions_owner_and_the_new_owner_sees_it(
+    live_server, browser, monkeypatch
+):
+    """Issue 11: 客服一部's manager corrects the topic of the department's forum and gives its action to the
+    一组 team lead instead of the supervisor, each with a reason; the forum page publishes the dated lines
+    (changed fields and reason, not what they said before); the lead finds the action in the inbox and the
+    supervisor no longer does."""
+    from rungs.voice.forums import forum_create, forum_issue_add
+
+    company = make_company()
+    u = company["users"]
+    for role in ("dm", "lead", "sup", "outsider"):
+        u[role].set_password(DEMO_PASSWORD)
+        u[role].save()
+    people = {e.employee_id: e for e in company["people"]["一组"]}
+    forum = forum_create(
+        held_on=dt.date(2026, 11, 20), topic="夜班座谈会", actor=u["dm"], department=company["one"],
+        attendees=[people["E002"], people["E003"]], today=TODAY,
+    )  # fmt: skip
+    forum_issue_add(
+        forum=forum, issue="夜班后第二天不要排早班", owner=u["sup"], due_on=dt.date(2026, 12, 15),
+        actor=u["dm"], today=TODAY,
+    )  # fmt: skip
+    monkeypatch.setattr("rungs.voice.forum_views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.promotions.views.today", lambda: TODAY)
+    url = live_server.url
+
+    dm = browser.new_context(locale="zh-CN").new_page()
+    sign_in(dm, url, "dm")
+    dm.goto(f"{url}/voice/forums/{forum.pk}/")
+    dm.click("#edit-forum summary")
+    dm.fill("#edit-forum input[name=topic]", "夜班排班座谈会")
+    dm.fill("#edit-forum input[name=reason]", "主题漏写“排班”二字")
+    dm.click("#edit-forum button[type=submit]")
+    expect(dm.locator(".messages")).to_contain_text("已修改座谈会记录")
+    expect(dm.locator("h1")).to_contain_text("夜班排班座谈会")
+    expect(dm.locator("#forum-edits li")).to_have_text("2026-11-23 修改了主题：主题漏写“排班”二字")
+
+    action = dm.locator("#action-1")
+    action.locator("details.edit-action summary").click()
+    action.locator("select[name=owner]").select_option(label="lead · 组长")
+    action.locator("input[name=reason]").fill("排班由组长负责")
+    action.locator("details.edit-action button[type=submit]").click()
+    expect(dm.locator(".messages")).to_contain_text("已修改事项")
+    expect(dm.locator("#action-1 ol.edits li")).to_have_text("2026-11-23 修改了负责人：排班由组长负责")
+    expect(dm.locator("#action-1")).to_contain_text("lead")
+    fits(dm)  # the published lines and the open forms fit a phone
+    dm.context.close()
+
+    lead = browser.new_context(locale="zh-CN").new_page()
+    sign_in(lead, url, "lead")
+    lead.goto(f"{url}/")
+    row = lead.locator("#inbox tr.forum-action")
+    expect(row).to_contain_text("夜班后第二天不要排早班")
+    expect(row).to_contain_text("2026-12-15 前完成")
+    lead.context.close()
+
+    sup = browser.new_context(locale="zh-CN").new_page()
+    sign_in(sup, url, "sup")
+    sup.goto(f"{url}/")
+    expect(sup.locator("#inbox")).to_be_visible()
+    assert sup.locator("#inbox tr.forum-action").count() == 0
+    sup.context.close()
+
+    other = browser.new_context(locale="zh-CN").new_page()  # published: an agent of another department
+    sign_in(other, url, "outsider")
+    other.goto(f"{url}/voice/forums/{forum.pk}/")
+    expect(other.locator("#forum-edits li")).to_have_text("2026-11-23 修改了主题：主题漏写“排班”二字")
+    assert other.locator("#edit-forum").count() == 0 and "夜班座谈会" not in other.inner_text("main")
+    other.context.close()

@@ -96,12 +96,13 @@ def test_translations_are_complete_and_compiled(lang):
 
     folder = Path(rungs.__file__).parent / "locale" / lang / "LC_MESSAGES"
     po = (folder / "django.po").read_text(encoding="utf-8")
-    entries = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.M)
+    # (context, text, translation); a text with a context (pgettext) is looked up in it
+    entries = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.M)
     assert len(entries) > 50
-    assert [k for k, v in entries if not v] == []
+    assert [k for _c, k, v in entries if not v] == []
     with open(folder / "django.mo", "rb") as f:
         mo = gettext.GNUTranslations(f)
-    assert [k for k, v in entries if mo.gettext(k) != v] == []
+    assert [k for c, k, v in entries if (mo.pgettext(c, k) if c else mo.gettext(k)) != v] == []
 
 
 ENQUEUE = (

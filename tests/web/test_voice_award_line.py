@@ -63,7 +63,7 @@ def granted(db, client, monkeypatch):
 
 def lines_table(html: str) -> str:
     """The ledger lines table of a page (the navigation, with its 意见箱 link, left out)."""
-    found = re.search(r'<table class="lines">.*?</table>', html, re.S)
+    found = re.search(r'<table class="lines[^"]*">.*?</table>', html, re.S)
     assert found, "no lines table"
     return found.group(0)
 

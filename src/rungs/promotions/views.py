@@ -149,6 +149,9 @@ def round_detail(request, pk):
     shown = with_due_badges(shown, clock.today())
     mine = rnd.candidacies.filter(employee_id=user.employee_id).exists() if user.employee_id else False
     outside, eligible = _eligible_outside(rnd, user)
+    for d in eligible:  # the policy's level names, as on the candidacies (初级客服专员, not junior)
+        d.from_label = level_label(rnd.policy, d.track, d.from_level, lang)
+        d.to_label = level_label(rnd.policy, d.track, d.to_level, lang)
     post_choices = [f"{p.track}.{p.level}" for p in rnd.posts.all()]
     board = _assessment_board(rnd, user, shown, lang)
     return render(
@@ -275,6 +278,18 @@ def _assessment_board(rnd, user, shown, lang):
         "by_candidacy": mine,
         "notes": notes,
         "scores": [(n, lab.get(lang)) for n, lab in rules.scores],
+        **_rule_labels(rules, lang),
+    }
+
+
+def _rule_labels(rules, lang):
+    """The scores the shortlist, composite and ranking name, by the policy's labels (业务成绩, not
+    business_results) for the rules line above the ranking."""
+    sl, comp, rk = rules.shortlist, rules.composite, rules.rank
+    return {
+        "shortlist_by": [rules.label(n, lang) for n in sl.by] if sl else [],
+        "weights": [(rules.label(n, lang), w) for n, w in comp.weights] if comp else [],
+        "rank_by": (_("综合成绩") if rk.by == "composite" else rules.label(rk.by, lang)) if rk else "",
     }
 
 
