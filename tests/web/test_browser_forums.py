@@ -132,8 +132,7 @@ def test_a_manager_corrects_a_forum_and_an_actions_owner_and_the_new_owner_sees_
         forum=forum, issue="夜班后第二天不要排早班", owner=u["sup"], due_on=dt.date(2026, 12, 15),
         actor=u["dm"], today=TODAY,
     )  # fmt: skip
-    monkeypatch.setattr("rungs.voice.forum_views.today", lambda: TODAY)
-    monkeypatch.setattr("rungs.promotions.views.today", lambda: TODAY)
+    monkeypatch.setattr("rungs.audit.clock.today", lambda: TODAY)
     url = live_server.url
 
     dm = browser.new_context(locale="zh-CN").new_page()
