@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return refused("rewards", exc)
     if binary_to_terminal(args):
         return refused("rewards", TERMINAL)
-    result = run_rewards(policy, data, cycle)
+    result = run_rewards(policy, data, cycle, langs=("en" if args.lang == "en" else "zh",))
     warn(data)
     names = data.employees.select("employee_id", "name")
     with output(args) as out:

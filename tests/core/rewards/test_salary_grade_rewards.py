@@ -239,3 +239,27 @@ def test_cli_invalid_cycle_exits_2():
     )
     assert out.returncode == 2
     assert "--cycle" in out.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cli_explains_each_line_in_the_language_asked_as_the_run_does(lang):
+    """The command builds only the explanations of its --lang: each line says what a run with both
+    languages says in that language."""
+    out = subprocess.run(
+        [sys.executable, "-m", "rungs.cli", "rewards", "--policy", str(POLICY), "--data", str(DATA),
+         "--cycle", "2026-05", "--format", "json", "--lang", lang],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    lines = json.loads(out.stdout)["lines"]
+    full = run("2026-05", lang)["lines"]
+    assert [x["explanation"] for x in lines] == [x["explanation"] for x in full]
+    assert all(x["explanation"] for x in lines)
+    other = run("2026-05", "en" if lang == "zh" else "zh")["lines"]
+    assert all(x["explanation"] != y["explanation"] for x, y in zip(lines, other, strict=True))
+
+
+def test_a_run_for_one_language_leaves_the_other_explanation_empty():
+    result = run_rewards(load_policy(POLICY), read_dataset(DATA), parse_cycle("2026-05"), langs=("en",))
+    assert result.lines.get_column("explanation_zh").null_count() == result.lines.height > 0
+    assert result.lines.get_column("explanation_en").null_count() == 0

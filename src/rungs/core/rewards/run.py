@@ -108,8 +108,12 @@ def plans_for(policy: m.Policy, cycle: Cycle) -> tuple[m.RewardPlan, ...]:
     )
 
 
-def run_rewards(policy: m.Policy, data: Dataset, cycle: Cycle) -> RewardRun:
-    """Every plan of the cycle for everyone it covers, and the pay changes the cycle's decisions imply."""
+def run_rewards(
+    policy: m.Policy, data: Dataset, cycle: Cycle, langs: tuple[str, ...] = ("zh", "en")
+) -> RewardRun:
+    """Every plan of the cycle for everyone it covers, and the pay changes the cycle's decisions imply.
+    `langs`: the languages whose explanations are built (the ledger keeps both; a report on files shows
+    one, and the other's column is left empty rather than worked out for every line)."""
     plans = plans_for(policy, cycle)
     warnings: list[str] = []
     if not policy.rewards.plans and not any(
@@ -131,7 +135,10 @@ def run_rewards(policy: m.Policy, data: Dataset, cycle: Cycle) -> RewardRun:
     # count for the cycle); the criteria are evaluated on the day after, so the cycle is complete.
     ctx = dataclasses.replace(ctx, levels=levels_on(ctx, last_day))
     builds = [_PlanBuild(ctx, policy, plan, i, cycle) for i, plan in enumerate(plans)]
-    frames = pl.collect_all([b.query() for b in builds]) if builds else []
+    unused = [
+        pl.lit(None, pl.String).alias(f"explanation_{lang}") for lang in ("zh", "en") if lang not in langs
+    ]
+    frames = pl.collect_all([b.query().with_columns(unused) for b in builds]) if builds else []
     lines = pl.concat([pl.DataFrame(schema=LINE_SCHEMA), *frames], how="vertical")
     lines = lines.sort(ID, "_p", "_c").drop("_p", "_c")
     changes, pay_warnings = pay_changes(policy, data, cycle)
