@@ -113,12 +113,12 @@ def test_an_honor_notice_counts_on_the_companys_calendar_and_recounts_when_it_ch
     django_capture_on_commit_callbacks,
 ):
     _e, u, _excellent, star = honors_company
-    from rungs.honors.services import _recount
+    from rungs.promotions.services import count_notice
 
     notice = HonorNotice.objects.create(
         honor=star, cycle="2026-10", opened_on=D(2026, 11, 16), working_days=3
     )
-    _recount(notice)
+    count_notice(notice)
     assert notice.ends_on == D(2026, 11, 18)  # Mon 16, Tue 17, Wed 18
     monkeypatch.setattr(clock, "today", lambda: D(2026, 11, 16))
     with django_capture_on_commit_callbacks(execute=True):

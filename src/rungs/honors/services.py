@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
 from rungs.accounts.scope import visible_employees
-from rungs.audit import clock
 from rungs.audit.trail import actor_name, record
 from rungs.core.honors import honor_met, honor_policy
-from rungs.core.notice import notice_end
 from rungs.core.policy.errors import PolicyError
 from rungs.core.rewards.cycle import Cycle, parse_cycle
 from rungs.datasets.frames import dataset_from_db
@@ -26,7 +24,7 @@ from rungs.honors.models import Award, Honor, HonorNotice, HonorObjection, Nomin
 from rungs.notify.services import announce
 from rungs.people.models import Employee, Team
 from rungs.policies.models import Policy
-from rungs.records.calendar import company_calendar
+from rungs.promotions.services import count_notice, recount_running
 from rungs.records.models import Event
 from rungs.records.services import serialise_fact_writes
 
@@ -324,28 +322,10 @@ def nomination_review(*, nomination: Nomination, passed: bool, actor, reason: st
 # ---------------------------------------------------------------------------------------------- 公示
 
 
-def _recount(notice: HonorNotice, calendar=None) -> None:
-    """The notice's end on the company's working-day calendar (rungs.records.calendar), as the rounds' is."""
-    pauses = [(o.received_on, o.decided_on) for o in notice.objections.all()]
-    end = notice_end(notice.opened_on, notice.working_days, pauses, calendar or company_calendar())
-    notice.ends_on = end.day if end else None
-    notice.provisional = bool(end and end.provisional)
-    notice.save(update_fields=["ends_on", "provisional"])
-
-
 def honor_notices_recount(**_signal) -> int:
-    """Counts the end of every honor notice still running (or provisional) again, as the rounds' notices
-    are (rungs.promotions.services.notices_recount): after the calendar changed (`calendar_changed`) or the
-    counting did (the upgrade, rungs.honors.apps). A notice that has ended stays as it was decided.
-    Returns how many ends moved."""
-    calendar, moved = company_calendar(), 0
-    running = Q(provisional=True) | Q(ends_on__gte=clock.today())
-    with transaction.atomic():
-        for notice in HonorNotice.objects.select_for_update().filter(running, ends_on__isnull=False):
-            before = (notice.ends_on, notice.provisional)
-            _recount(notice, calendar)
-            moved += before != (notice.ends_on, notice.provisional)
-    return moved
+    """The honor notices counted again, as the rounds' are (rungs.promotions.services.recount_running):
+    after the calendar changed (`calendar_changed`) or the counting did (the upgrade, rungs.honors.apps)."""
+    return recount_running(HonorNotice.objects)
 
 
 @transaction.atomic
@@ -375,7 +355,7 @@ def honor_notice_open(*, honor: Honor, cycle: str, opened_on: dt.date, actor) ->
         working_days=honor.notice_working_days,
         opened_by=actor,
     )
-    _recount(notice)
+    count_notice(notice)
     for n in approved:
         n.notice = notice
         _step(n, S.NOTICE, actor, "honor.notice", _("公示 %(days)s 个工作日") % {"days": notice.working_days})
@@ -415,7 +395,7 @@ def honor_objection_file(
         text=_text(text, _("请写明异议的内容。")),
         received_on=received_on,
     )
-    _recount(notice)
+    count_notice(notice)
     record(
         actor,
         "honor.object",
@@ -442,7 +422,7 @@ def honor_objection_decide(
     o.outcome = HonorObjection.Outcome.UPHELD if upheld else HonorObjection.Outcome.DISMISSED
     o.decided_on, o.decision = decided_on, _text(reason, _("请写明处理意见。"))
     o.save()
-    _recount(o.notice)
+    count_notice(o.notice)
     record(
         actor,
         "honor.mediate",

@@ -501,31 +501,40 @@ def committee_record(
 # ---------------------------------------------------------------------------------------------- 公示
 
 
-def _pauses(notice: Notice) -> list[tuple[dt.date, dt.date | None]]:
-    return [(o.received_on, o.decided_on) for o in notice.objections.all()]
-
-
-def _recount(notice: Notice, calendar=None) -> None:
-    end = notice_end(notice.opened_on, notice.working_days, _pauses(notice), calendar or company_calendar())
+def count_notice(notice, calendar=None) -> None:
+    """A 公示's end on the company's working-day calendar (rungs.records.calendar), its objections pausing it:
+    a round's notice or an honor's (rungs.honors reuses the rounds' notice), which keep the same fields."""
+    pauses = [(o.received_on, o.decided_on) for o in notice.objections.all()]
+    end = notice_end(notice.opened_on, notice.working_days, pauses, calendar or company_calendar())
     notice.ends_on = end.day if end else None
     notice.provisional = bool(end and end.provisional)
     notice.save(update_fields=["ends_on", "provisional"])
+
+
+def _recount(notice: Notice, calendar=None) -> None:
+    count_notice(notice, calendar)
     deadlines.notice_candidacies_recount(notice, calendar)
 
 
-def notices_recount(**_signal) -> int:
-    """Counts the end of every notice still running (or provisional) again on the calendar as it is now,
-    after a year was imported or a day corrected (`calendar_changed`), or the counting changed (the upgrade,
-    rungs.promotions.apps): a provisional end becomes a firm one; a notice that has ended stays as it was
+def recount_running(notices, recount=count_notice) -> int:
+    """Counts the end of every notice in `notices` (a queryset) still running, or provisional, again on the
+    calendar as it is now: a provisional end becomes a firm one; a notice that has ended stays as it was
     decided. Returns how many ends moved."""
     calendar, moved = company_calendar(), 0
     running = Q(provisional=True) | Q(ends_on__gte=clock.today())
     with transaction.atomic():
-        for notice in Notice.objects.select_for_update().filter(running, ends_on__isnull=False):
+        for notice in notices.select_for_update().filter(running, ends_on__isnull=False):
             before = (notice.ends_on, notice.provisional)
-            _recount(notice, calendar)
+            recount(notice, calendar)
             moved += before != (notice.ends_on, notice.provisional)
     return moved
+
+
+def notices_recount(**_signal) -> int:
+    """The rounds' notices counted again (recount_running), with their candidates' due dates: after a year
+    was imported or a day corrected (`calendar_changed`), or the counting changed (the upgrade,
+    rungs.promotions.apps)."""
+    return recount_running(Notice.objects, _recount)
 
 
 @transaction.atomic
