@@ -126,5 +126,5 @@ def test_an_honor_notice_counts_on_the_companys_calendar_and_recounts_when_it_ch
     notice.refresh_from_db()
     assert notice.ends_on == D(2026, 11, 19)  # Mon 16, Wed 18, Thu 19: Tue 17 is off now
     later = HonorNotice.objects.create(honor=star, cycle="2026-11", opened_on=D(2026, 11, 16), working_days=3)
-    _recount(later)  # as honor_notice_open counts a notice posted now
+    count_notice(later)  # as honor_notice_open counts a notice posted now
     assert later.ends_on == D(2026, 11, 19)
