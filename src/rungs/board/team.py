@@ -49,7 +49,9 @@ class AtRisk:
 
 
 def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
-    decisions = Decision.objects.filter(run=run, employee__in=people).select_related("employee__team")
+    decisions = Decision.objects.filter(run=run).select_related("employee__team")
+    if people.query.where:  # a limited scope; everyone's needs no `IN (every employee)` per row
+        decisions = decisions.filter(employee__in=people)
     promotions = decisions.filter(kind="promotion")
     return {
         "people_count": people.count(),
