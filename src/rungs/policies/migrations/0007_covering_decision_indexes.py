@@ -4,33 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
-        ('policies', '0006_approval'),
+        ("people", "0001_initial"),
+        ("policies", "0006_approval"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='decision',
-            name='policies_de_run_id_be0939_idx',
+            model_name="decision",
+            name="policies_de_run_id_be0939_idx",
         ),
         migrations.RemoveIndex(
-            model_name='decision',
-            name='policies_de_run_id_aa0633_idx',
+            model_name="decision",
+            name="policies_de_run_id_aa0633_idx",
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['run', 'kind', 'eligible', 'passed', 'total', 'soon_months'], name='decision_status'),
+            model_name="decision",
+            index=models.Index(
+                fields=["run", "kind", "eligible", "passed", "total", "soon_months"], name="decision_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['run', 'employee', 'kind'], name='decision_person'),
+            model_name="decision",
+            index=models.Index(fields=["run", "employee", "kind"], name="decision_person"),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['run', 'rule'], name='decision_rule'),
+            model_name="decision",
+            index=models.Index(fields=["run", "rule"], name="decision_rule"),
         ),
         # Statistics for the new indexes (SQLite plans without them walk the wrong one); same on both.
-        migrations.RunSQL('ANALYZE policies_decision', migrations.RunSQL.noop),
+        migrations.RunSQL("ANALYZE policies_decision", migrations.RunSQL.noop),
     ]
