@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rungs.board.gaps import display_pair
-from rungs.board.selectors import STATUSES, BoardFilters, criteria_of, flags_of, row_status
+from rungs.board.selectors import STATUSES, BoardFilters, details_of, flags_of, row_status
 from rungs.core.policy import model as m
 from rungs.people.models import Employee
 from rungs.policies.policy_view import PolicyView
@@ -49,8 +49,9 @@ def board_rows(
     people, pv: PolicyView, step: m.Rule | None, lang: str, criteria: dict | None = None
 ) -> list[BoardRow]:
     people = list(people)
+    found = details_of(people)  # also each row's risk and flags
     if criteria is None:
-        criteria = criteria_of(p.decision_id for p in people)
+        criteria = found
     columns = [c.id for c in step.criteria] if step else []
     rows = []
     for p in people:

@@ -107,6 +107,11 @@ def board_queryset(user, run: EvaluationRun, f: BoardFilters) -> QuerySet[Employ
                 F("promo__from_level"), Subquery(any_decision.values("from_level")[:1]), Value("")
             ),
             soon_months=F("promo__soon_months"),
+            run_pk=Value(run.pk),
+        )
+        # For the status filters only: the rows shown read their flags with their criteria (`details_of`),
+        # as SQLite would work out every flag of every matching row before sorting.
+        .alias(
             risk=Exists(in_run.filter(kind__in=RED_KINDS, eligible=True)),
             **{f"flag_{k}": Exists(in_run.filter(kind=k, eligible=True)) for k in FLAGGED_KINDS},
         )
@@ -170,9 +175,26 @@ def flags_of(person, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def criteria_of(decision_ids) -> dict[int, list[dict]]:
-    ids = [i for i in decision_ids if i is not None]
-    return dict(Decision.objects.filter(pk__in=ids).values_list("pk", "criteria"))
+def details_of(people: list) -> dict[int, list[dict]]:
+    """For board rows (annotated people of one run): sets `risk` and each `flag_<kind>` on them, and
+    returns the criteria by decision id — from one query over the run's decisions of these people."""
+    if not people:
+        return {}
+    criteria: dict[int, list[dict]] = {}
+    triggered: dict[int, set[str]] = {}
+    rows = Decision.objects.filter(run_id=people[0].run_pk, employee_id__in={p.pk for p in people})
+    for pk, employee, kind, eligible, items in rows.values_list(
+        "pk", "employee_id", "kind", "eligible", "criteria"
+    ):
+        criteria[pk] = items
+        if eligible:
+            triggered.setdefault(employee, set()).add(kind)
+    for p in people:
+        kinds = triggered.get(p.pk, set())
+        p.risk = bool(kinds & set(RED_KINDS))
+        for k in FLAGGED_KINDS:
+            setattr(p, f"flag_{k}", k in kinds)
+    return criteria
 
 
 def filter_choices(user) -> dict:

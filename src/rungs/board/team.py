@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, F, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Avg, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,7 @@ METRICS = {
 }
 DEFAULT_METRIC = "csat"
 LIST_LIMIT = 100  # the lists show the first hundred; the board has everyone
+TRENDS_SECONDS = 300  # company-wide monthly means are kept this long (see _records_stamp)
 
 
 @dataclass
@@ -49,7 +52,9 @@ class AtRisk:
 
 
 def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
-    decisions = Decision.objects.filter(run=run, employee__in=people).select_related("employee__team")
+    decisions = Decision.objects.filter(run=run).select_related("employee__team")
+    if people.query.where:  # a limited scope; everyone's needs no `IN (every employee)` per row
+        decisions = decisions.filter(employee__in=people)
     promotions = decisions.filter(kind="promotion")
     return {
         "people_count": people.count(),
@@ -129,17 +134,36 @@ def trends(people: QuerySet[Employee], as_of: dt.date, metric: str) -> tuple[lis
             qs.values(f"{prefix}seq").annotate(v=Avg(f"{prefix}{value}")).values_list(f"{prefix}seq", "v")
         )
 
+    if base is None:  # company-wide: millions of index entries; kept a while, keyed by what was written
+        key = f"rungs:team-trends:{metric}:{seqs[0]}:{seqs[-1]}:{_records_stamp()}"
+        found = cache.get(key)
+        if found is None:
+            found = (mean(Evaluation, ev, "score"), mean(Metric, mt, "value", metric=metric))
+            cache.set(key, found, TRENDS_SECONDS)
+        scores, kpi = found
+        return _points(seqs, scores, kpi)
     scores = mean(Evaluation, ev, "score")
     # For a limited scope, `iexact` (metric codes are lower case) keeps SQLite, which may lack statistics
     # (facts entered by hand do not ANALYZE), from walking the metric_trend index over the whole company
     # instead of reading the people's own rows.
-    kpi = mean(
-        Metric, mt, "value", **({"metric__iexact": metric} if base is not None else {"metric": metric})
-    )
+    kpi = mean(Metric, mt, "value", metric__iexact=metric)
+    return _points(seqs, scores, kpi)
+
+
+def _points(seqs, scores: dict, kpi: dict) -> tuple[list[Point], list[Point]]:
     return (
         [Point(month_label(s), _round(scores.get(s))) for s in seqs],
         [Point(month_label(s), _round(kpi.get(s))) for s in seqs],
     )
+
+
+def _records_stamp() -> str:
+    """Cheap marks of a change to the facts the trends read (each an index lookup): a row added raises a
+    highest id, a person removed (their rows go with them) lowers the count. A value changed in place (a
+    correction, an import updating a row) is seen when the cached means expire (TRENDS_SECONDS)."""
+    ev = Evaluation.objects.aggregate(m=Max("pk"))["m"]
+    mt = Metric.objects.aggregate(m=Max("pk"))["m"]
+    return f"{connection.alias}:{ev}:{mt}:{Employee.objects.count()}:{Employee.objects.aggregate(m=Max('pk'))['m']}"
 
 
 def _round(v: float | None) -> float | None:
