@@ -11,6 +11,15 @@ CHROMIUM = os.environ.get("RUNGS_CHROMIUM", "/usr/bin/chromium")
 AS_OF = dt.date(2026, 12, 1)
 
 
+def needs_server_database(what: str) -> pytest.MarkDecorator:
+    """Skips a test of concurrent writers on SQLite, which serialises them: it runs in the PostgreSQL pass."""
+    from django.db import connection
+
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql", reason=f"{what} need a server database (the PostgreSQL pass)"
+    )
+
+
 # ---------------------------------------------------------------------------------------------- the demo
 # Building the demo department (synthesis, import, policy, one evaluation run, logins) costs about a second,
 # and a hundred tests read it. It is built once into an open transaction; each test that reads it runs in a

@@ -23,12 +23,10 @@ from rungs.people.models import Employee
 from rungs.records import services as record_services
 from rungs.records.models import Evaluation, Event, Metric
 from rungs.records.services import FactRefused, score_record
+from tests.web.conftest import needs_server_database
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers need a server database (the PostgreSQL pass)",
-    ),
+    needs_server_database("concurrent writers"),
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -22,6 +22,7 @@ from rungs.promotions.services import (
     notice_open,
     round_open,
 )
+from tests.web.conftest import needs_server_database
 from tests.web.test_rounds import POLICY, company  # noqa: F401  (the fixture)
 
 User = get_user_model()
@@ -185,10 +186,7 @@ def test_the_delegation_page_sets_ones_own_delegation(company, client):  # noqa:
     assert "dm" in client.get("/accounts/delegation/").content.decode()
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
-    reason="concurrent approvers need a server database (the PostgreSQL pass)",
-)
+@needs_server_database("concurrent approvers")
 @pytest.mark.django_db(transaction=True)
 def test_two_approvers_at_once_one_wins_and_the_other_is_told(company):  # noqa: F811
     """或签: HR or the director. Both open the page (version seen), both press approve at the same moment:

@@ -18,6 +18,7 @@ from rungs.notify.models import Robot
 from rungs.promotions.models import Reminder
 from rungs.promotions.reminders import reminders_send
 from rungs.promotions.services import candidacy_apply, candidacy_review
+from tests.web.conftest import needs_server_database
 from tests.web.test_rounds import company  # noqa: F401  (the fixture)
 
 D = dt.date
@@ -125,10 +126,7 @@ def test_only_a_data_owner_may_send_reminders_by_hand(company, monkeypatch):  # 
     assert AuditEntry.objects.get(action="round.remind").actor == "hr"
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
-    reason="two runs at the same moment need a server database (the PostgreSQL pass)",
-)
+@needs_server_database("two runs at the same moment")
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_moment_send_one_reminder(company, monkeypatch):  # noqa: F811
     import threading

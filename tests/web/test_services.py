@@ -18,7 +18,7 @@ from rungs.policies.models import EvaluationRun, Policy
 from rungs.policies.services import DuplicateVersion, evaluation_run_start, policy_create
 from rungs.records.models import Evaluation, Event
 from rungs.records.services import FactRefused, event_record, score_correct, score_record
-from tests.web.conftest import AS_OF
+from tests.web.conftest import AS_OF, needs_server_database
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 User = get_user_model()
@@ -221,10 +221,7 @@ def test_tokens_are_issued_and_revoked_by_an_admin_only_and_the_key_is_never_rec
     assert ApiToken.user_for(key) is None
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
-    reason="concurrent writers need a server database (the PostgreSQL pass)",
-)
+@needs_server_database("concurrent writers")
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_imports_at_once_write_once():
     """Two HR officers import the same events at the same moment: before, both planned against the same
