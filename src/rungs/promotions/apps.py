@@ -11,16 +11,18 @@ def applied(plan, app_label: str, name: str) -> bool:
     return any(m.app_label == app_label and m.name == name and not back for m, back in plan or ())
 
 
-def recount_on_upgrade(sender, plan=None, verbosity=1, stdout=None, **_signal):
-    """post_migrate: once, when the upgrade's migration is applied, the open notices' ends (and their
-    candidates' due dates) are counted again, by the receiver of `calendar_changed`."""
-    if not applied(plan, sender.label, UPGRADE):
-        return
-    from rungs.promotions.services import notices_recount
+def recount_on_upgrade(upgrade: str, recount, what: str):
+    """A post_migrate receiver: once, when `migrate` applies the app's migration `upgrade`, the notices
+    still running are counted again by `recount` (the receiver of `calendar_changed`), and it says so."""
 
-    moved = notices_recount()
-    if verbosity and stdout is not None:
-        stdout.write(f"  Recounted the open 公示 of promotion rounds: {moved} end date(s) moved.")
+    def receiver(sender, plan=None, verbosity=1, stdout=None, **_signal):
+        if not applied(plan, sender.label, upgrade):
+            return
+        moved = recount()
+        if verbosity and stdout is not None:
+            stdout.write(f"  Recounted the open 公示 of {what}: {moved} end date(s) moved.")
+
+    return receiver
 
 
 class PromotionsConfig(AppConfig):
@@ -35,5 +37,8 @@ class PromotionsConfig(AppConfig):
         calendar_changed.connect(notices_recount, dispatch_uid="rungs.promotions.notices_recount")
         calendar_changed.connect(deadlines_recount, dispatch_uid="rungs.promotions.deadlines_recount")
         post_migrate.connect(
-            recount_on_upgrade, sender=self, dispatch_uid="rungs.promotions.recount_on_upgrade"
+            recount_on_upgrade(UPGRADE, notices_recount, "promotion rounds"),
+            sender=self,
+            dispatch_uid="rungs.promotions.recount_on_upgrade",
+            weak=False,  # the receiver is made here: nothing else holds it
         )
