@@ -213,3 +213,45 @@ def test_problems_name_the_rows_of_the_file_after_rows_were_left_out(tmp_path):
     assert [(p.file.split("/")[-1], p.row, p.column) for p in exc.value.problems] == [
         ("events.csv", 5, "employee_id")
     ]
+
+
+def test_needed_given_as_a_function_is_asked_only_for_the_files_it_shapes(tmp_path):
+    """A command line parses its policy while employees and assignments are read: the function is asked
+    when metrics, evaluations or events are read, and the result is the same as `needed` given at once."""
+    as_of = dt.date(2026, 12, 1)
+    write_dataset(generate(60, as_of=as_of, months=14), tmp_path)
+    policy = load_policy(ROOT / "examples/policies/dual-track-logistics.yaml")
+    asked = []
+
+    def later():
+        asked.append(1)
+        return needed(policy, as_of)
+
+    deferred = read_dataset(tmp_path, needed=later)
+    assert asked  # metrics.csv is there, so it was asked
+    at_once = read_dataset(tmp_path, needed=needed(policy, as_of))
+    assert json_report(evaluate(policy, deferred, as_of)) == json_report(evaluate(policy, at_once, as_of))
+    for name in ("metrics", "evaluations", "events"):
+        (tmp_path / f"{name}.csv").unlink()
+    asked.clear()
+    read_dataset(tmp_path, needed=later)
+    assert not asked  # nothing it shapes: never asked
+
+
+def test_rungs_evaluate_reports_an_invalid_policy_before_the_data_problems(tmp_path, capsys):
+    """The policy is parsed beside the reading, but its error still comes first, as when it was read
+    before the data: one thing to fix at a time, the policy being what the data is read for."""
+    from rungs.core.evaluate_cli import main
+
+    policy = tmp_path / "bad.yaml"
+    policy.write_text("rungs: 1\nid: x\nversion: '1'\ntracks: {}\npromotions: [{track: nowhere}]\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "employees.csv").write_text("employee_id,name,hire_date\nE1,甲,not a date\n", encoding="utf-8")
+    assert main(["--policy", str(policy), "--data", str(data), "--as-of", "2026-12-01"]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "not a date" not in err
+    (data / "employees.csv").unlink()  # no employees.csv at all: still the policy first
+    assert main(["--policy", str(policy), "--data", str(data), "--as-of", "2026-12-01"]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "employees.csv" not in err
