@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO
 
 from rungs.core.interchange.dataset import Dataset
 from rungs.core.interchange.errors import DataError
-from rungs.core.interchange.reader import Needed, read_dataset
 from rungs.core.policy.errors import PolicyError
-from rungs.core.policy.model import Policy
-from rungs.core.policy.parse import load_policy
 
 FORMATS = ("table", "json", "csv", "xlsx")
 INVALID = (PolicyError, DataError, ValueError, FileNotFoundError)  # bad input, not a fault of the program
@@ -37,23 +32,6 @@ def add_output(p: argparse.ArgumentParser, *, formats: tuple[str, ...] = FORMATS
     p.add_argument("--format", choices=formats, default="table", help="output format (default: table)")
     p.add_argument("--output", "-o", default=None, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help=f"{lang_help} (default: zh)")
-
-
-def policy_and_data(
-    policy_file: str | Path, data: str | Path, needed_of: Callable[[Policy], Needed]
-) -> tuple[Policy, Dataset]:
-    """The policy and the rows of the data set it reads (`needed_of`). The policy is parsed on a thread of
-    its own while Polars reads the files the policy does not shape (employees, assignments): parsing YAML
-    holds the interpreter, Polars does not. An invalid policy is reported before any problem of the data,
-    as when it was read first."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        parsed = pool.submit(load_policy, policy_file)
-        try:
-            dataset = read_dataset(data, needed=lambda: needed_of(parsed.result()))
-        except DataError:
-            parsed.result()
-            raise
-        return parsed.result(), dataset
 
 
 def refused(command: str, message: object) -> int:

@@ -15,13 +15,14 @@ from rungs.core.cli_io import (
     add_output,
     binary_to_terminal,
     output,
-    policy_and_data,
     refused,
     warn,
 )
 from rungs.core.engine.evaluate import evaluate, needed
 from rungs.core.engine.report import ROWS, long_rows, result_rows, table, write_csv, write_json
+from rungs.core.interchange.reader import read_dataset
 from rungs.core.interchange.spreadsheet import workbook_bytes
+from rungs.core.policy.parse import load_policy
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,8 +50,9 @@ def _as_of(text: str | None) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     try:
         as_of = _as_of(args.as_of)
+        policy = load_policy(args.policy)
         # Only the rows the policy reads at that date are kept (and checked): `rungs import` checks all.
-        policy, data = policy_and_data(args.policy, args.data, lambda p: needed(p, as_of))
+        data = read_dataset(args.data, needed=needed(policy, as_of))
     except INVALID as exc:
         return refused("evaluate", exc)
     if binary_to_terminal(args):

@@ -15,10 +15,11 @@ from rungs.core.cli_io import (
     add_output,
     binary_to_terminal,
     output,
-    policy_and_data,
     refused,
     warn,
 )
+from rungs.core.interchange.reader import read_dataset
+from rungs.core.policy.parse import load_policy
 from rungs.core.rewards.cycle import parse_cycle
 from rungs.core.rewards.report import table, workbook, write_csv, write_json
 from rungs.core.rewards.run import needed_for_cycle, run_rewards
@@ -37,8 +38,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         cycle = parse_cycle(args.cycle)
+        policy = load_policy(args.policy)
         # Only the rows the cycle's plans read are kept (and checked): `rungs import` checks all.
-        policy, data = policy_and_data(args.policy, args.data, lambda p: needed_for_cycle(p, cycle))
+        data = read_dataset(args.data, needed=needed_for_cycle(policy, cycle))
     except INVALID as exc:
         return refused("rewards", exc)
     if binary_to_terminal(args):

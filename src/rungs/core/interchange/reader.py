@@ -59,7 +59,6 @@ _EXPECTED = {
 }
 ROW = "_row"  # the row number of the file, in frames being checked
 _MAX_ROWS_REPORTED = 1000  # per column; the count of problems is what matters beyond that
-_SHAPED = ("metrics", "evaluations", "events")  # the files whose rows `Needed` or `keep_metrics` select
 
 
 Span = tuple[int | None, int]  # the seqs of the periods of one kind read: from (None: the earliest) to
@@ -82,27 +81,15 @@ class Needed:
 
 
 def read_dataset(
-    path: str | Path,
-    *,
-    keep_metrics: Iterable[str] | None = None,
-    needed: Needed | Callable[[], Needed] | None = None,
+    path: str | Path, *, keep_metrics: Iterable[str] | None = None, needed: Needed | None = None
 ) -> Dataset:
     """Reads and validates a data set. `keep_metrics` (optional) keeps only those KPI rows in memory: the
     engine needs only the metrics its policy names, and metrics are by far the largest file. `needed`
-    (optional, instead) keeps only the rows one policy reads at one date, and checks only those. It may be
-    a function, asked only when a file it shapes is read (metrics, evaluations, events): a command line
-    parses its policy on another thread while the other files are read."""
+    (optional, instead) keeps only the rows one policy reads at one date, and checks only those."""
     path = Path(path)
-
-    @functools.cache  # two threads may both ask at first: `needed` is pure, so that is only a repeat
-    def rows_read() -> Needed | None:
-        return needed() if callable(needed) else needed
-
-    def kept() -> list[str] | None:  # the metrics kept, decided when the metrics are read
-        rows = rows_read()
-        wanted = keep_metrics if rows is None else rows.metrics
-        return None if wanted is None else sorted(set(wanted))
-
+    if needed is not None:
+        keep_metrics = needed.metrics
+    keep = None if keep_metrics is None else sorted(set(keep_metrics))
     problems: list[Problem] = []
     warnings: list[str] = []
     out: dict[str, pl.DataFrame] = {}
@@ -117,9 +104,8 @@ def read_dataset(
         found: list[Problem] = []
         noted: list[str] = []
         distinct: dict[str, pl.Series] = {}
-        shaped = name in _SHAPED
         try:
-            df = _load(name, sources[name], kept() if shaped else None, rows_read() if shaped else None)
+            df = _load(name, sources[name], keep, needed)
         except DataError as exc:
             return exc.problems, [], None, {}
         columns[name] = tuple(c.strip() for c in df.columns)
@@ -129,13 +115,10 @@ def read_dataset(
         return found, noted, frame, distinct
 
     # Two files at a time: Polars releases the GIL, so one file's checks (partly single-threaded) run
-    # while the next is parsed. The largest file starts first, so the smaller ones fill the other slot
-    # and the read does not end waiting on a big file started last. Problems and warnings are kept in
-    # file order, as one at a time gave them.
+    # while the next is parsed. Problems and warnings are kept in file order, as one at a time gave them.
     present = [n for n in FILES if n in sources]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        started = {n: pool.submit(one, n) for n in sorted(present, key=lambda n: -_size(sources[n]))}
-        done = [started[n].result() for n in present]
+        done = list(pool.map(one, present))
     given: dict[str, tuple[str, ...]] = {}
     for name, (found, noted, frame, distinct) in zip(present, done, strict=True):
         problems.extend(found)
@@ -150,17 +133,9 @@ def read_dataset(
     if problems:
         raise DataError(problems)
     out = {n: df.drop(ROW, strict=False) for n, df in out.items()}
-    keep = kept() if "metrics" in out else None
-    if keep is not None:
+    if keep is not None and "metrics" in out:
         out["metrics"] = _only(out["metrics"], keep)
     return Dataset(**out, warnings=tuple(warnings), given=given)
-
-
-def _size(source: Path | pl.DataFrame) -> int:
-    """How much there is to read: bytes of a CSV file, cells of a sheet."""
-    if isinstance(source, pl.DataFrame):
-        return source.height * source.width
-    return source.stat().st_size
 
 
 def _file(path: Path, name: str) -> str:
