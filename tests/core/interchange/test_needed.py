@@ -213,3 +213,21 @@ def test_problems_name_the_rows_of_the_file_after_rows_were_left_out(tmp_path):
     assert [(p.file.split("/")[-1], p.row, p.column) for p in exc.value.problems] == [
         ("events.csv", 5, "employee_id")
     ]
+
+
+def test_rungs_evaluate_reports_an_invalid_policy_before_the_data_problems(tmp_path, capsys):
+    """One thing to fix at a time: the policy, which says what of the data is read, before the data."""
+    from rungs.core.evaluate_cli import main
+
+    policy = tmp_path / "bad.yaml"
+    policy.write_text("rungs: 1\nid: x\nversion: '1'\ntracks: {}\npromotions: [{track: nowhere}]\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "employees.csv").write_text("employee_id,name,hire_date\nE1,甲,not a date\n", encoding="utf-8")
+    assert main(["--policy", str(policy), "--data", str(data), "--as-of", "2026-12-01"]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "not a date" not in err
+    (data / "employees.csv").unlink()  # no employees.csv at all: still the policy first
+    assert main(["--policy", str(policy), "--data", str(data), "--as-of", "2026-12-01"]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "employees.csv" not in err
