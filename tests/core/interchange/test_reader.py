@@ -183,3 +183,32 @@ def test_a_file_named_xlsx_that_is_not_a_workbook_is_a_problem_not_a_crash(tmp_p
         read_dataset(book)
     (problem,) = err.value.problems
     assert problem.file == str(book) and "xlsx workbook" in problem.expected
+
+
+def _people_and_metrics(tmp_path, people_ids, metric_ids):
+    rows = "\n".join(f"{e},某人,2020-01-01" for e in people_ids)
+    (tmp_path / "employees.csv").write_text(f"employee_id,name,hire_date\n{rows}\n", encoding="utf-8")
+    rows = "\n".join(f"{e},2026-10,tickets,1" for e in metric_ids)
+    (tmp_path / "metrics.csv").write_text(f"employee_id,period,metric,value\n{rows}\n", encoding="utf-8")
+
+
+def test_ids_checked_against_employees_are_still_tidied_and_checked(tmp_path):
+    """Other files' ids are looked up among the checked ids of employees.csv first; any id that is not
+    exactly one of them is still stripped, unmarked and checked the long way."""
+    _people_and_metrics(tmp_path, ["E1", "E2"], ["E1", " E2 ", "E1"])
+    data = read_dataset(tmp_path)
+    assert data.metrics.get_column("employee_id").to_list() == ["E1", "E2", "E1"]
+    for ids, bad in ((["E1", "E3"], "E3"), (["E1", "Ｅ1"], "Ｅ1")):  # refers to nobody; full-width
+        _people_and_metrics(tmp_path, ["E1", "E2"], ids)
+        with pytest.raises(DataError) as err:
+            read_dataset(tmp_path)
+        assert [(p.row, p.column, p.got) for p in err.value.problems] == [(3, "employee_id", bad)]
+
+
+def test_an_employee_id_that_looks_marked_is_still_unmarked_in_the_other_files(tmp_path):
+    """employees.csv has the id '=X (written ''=X, unmarked once); a KPI row written '=X means =X, as
+    our writer would have marked it, so it refers to nobody: the same answer as without the lookup."""
+    _people_and_metrics(tmp_path, ["''=X"], ["'=X"])
+    with pytest.raises(DataError) as err:
+        read_dataset(tmp_path)
+    assert [(p.file.endswith("metrics.csv"), p.row, p.got) for p in err.value.problems] == [(True, 2, "=X")]
