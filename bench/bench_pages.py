@@ -1,12 +1,15 @@
 """Benchmark: server-side rendering of the board pages at scale, against a baseline page in the same run.
 
-  python bench/bench_pages.py [N] [--postgres [URL]] [--keep]
+  python bench/bench_pages.py [N] [--postgres [URL]] [--sqlite FILE | --pg-keep NAME] [--no-export]
 
 Creates a throwaway database (SQLite under /tmp, or with --postgres a new database on the server at URL,
 default postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards), loads N synthetic employees
 (default 10,000) with 24 months of records, runs the demo policy's evaluation, then renders each page with
 django.test.Client (best of 5, after one warm-up) and prints milliseconds and the ratio to the baseline:
 the agent's home page. Target: the board's first page and one person's progress page under 200 ms at 10k.
+
+Loading 100k takes minutes, so --sqlite FILE and --pg-keep NAME keep the database (a file, or a database
+NAME on the server) and reuse it on the next run when it already holds a stored evaluation.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ def best_of(n: int, fn) -> float:
     return min(times) * 1000
 
 
-def throwaway_database(pg: str | None, sqlite: str | None = None) -> tuple[str, object]:
-    """(DATABASE_URL, cleanup) for a fresh database (or the SQLite file given, kept)."""
+def throwaway_database(
+    pg: str | None, sqlite: str | None = None, keep: str | None = None
+) -> tuple[str, object]:
+    """(DATABASE_URL, cleanup) for a fresh database (or the SQLite file / server database given, kept)."""
     if sqlite:
         return f"sqlite:///{Path(sqlite).resolve()}", lambda: None
     if pg is None:
@@ -45,6 +50,11 @@ def throwaway_database(pg: str | None, sqlite: str | None = None) -> tuple[str, 
         return f"sqlite:///{folder}/bench.sqlite3", lambda: None
     import psycopg
 
+    if keep:
+        with psycopg.connect(pg, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [keep]).fetchone():
+                conn.execute(f'CREATE DATABASE "{keep}"')
+        return pg.rsplit("/", 1)[0] + "/" + keep, lambda: None
     name = f"rungs_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(pg, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -75,6 +85,13 @@ def load(n: int) -> None:
     run_evaluation(policy, AS_OF)
     t2 = time.perf_counter()
     print(f"loaded {n:,} employees in {t1 - t0:.1f} s; evaluation stored in {t2 - t1:.1f} s")
+
+
+def already_loaded(kept: str | None) -> bool:
+    """A kept database is reused once a run is stored in it; a half-finished load is loaded again."""
+    from rungs.policies.models import EvaluationRun
+
+    return bool(kept) and EvaluationRun.objects.exists()
 
 
 def users():
@@ -108,10 +125,17 @@ def main() -> None:
     p.add_argument(
         "--sqlite", metavar="FILE", help="keep the SQLite database in FILE; reuse it when it exists"
     )
+    p.add_argument("--no-export", action="store_true", help="skip the .xlsx export (a minute at 100k)")
+    p.add_argument(
+        "--pg-keep",
+        metavar="NAME",
+        help="with --postgres: keep the server database NAME; reuse it when it holds an evaluation",
+    )
     a = p.parse_args()
+    if a.pg_keep and not a.postgres:
+        p.error("--pg-keep needs --postgres")
 
-    reuse = bool(a.sqlite) and Path(a.sqlite).exists()
-    url, cleanup = throwaway_database(a.postgres, a.sqlite)
+    url, cleanup = throwaway_database(a.postgres, a.sqlite, a.pg_keep)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")  # plain static files, no HTTPS
@@ -123,7 +147,7 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
-        if not reuse:
+        if not already_loaded(a.sqlite or a.pg_keep):
             load(a.n)
         hr, lead, agent, subject = users()
         clients = {}
@@ -160,6 +184,8 @@ def main() -> None:
             ms = best_of(a.repeat, fn)
             baseline = baseline or ms
             print(f"  {label:<48} {ms:8.1f} ms   × {ms / baseline:5.2f} of baseline")
+        if a.no_export:
+            return
         t0 = time.perf_counter()
         size = len(page("hr", "/board/export.xlsx")().content)
         print(

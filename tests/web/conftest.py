@@ -140,6 +140,15 @@ def pytest_fixture_setup(fixturedef, request) -> None:
         _shared.open()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: tests roll back what they wrote, and SQLite gives the ids of
+    rolled-back rows out again, so a count or a mean kept under those ids could outlive its rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(request, _shared_demo, db):
     """A small demo department (36 people: 3 teams of 12) with one login per role."""

@@ -32,6 +32,7 @@ PAGES = {
     ),
     "board, htmx partial": ("hr", "/board/", {"sort": "name", "page": 1}, True, 7),
     "team view": ("team-lead", "/board/team/", {}, False, 13),
+    "team view, everyone": ("hr", "/board/team/", {}, False, 11),
     "people": ("hr", "/people/", {}, False, 4),
     "policy list": ("hr", "/entry/policies/", {}, False, 9),
     "audit": ("hr", "/audit/", {}, False, 4),

@@ -48,10 +48,11 @@ def selected_step(pv: PolicyView, f: BoardFilters) -> m.Rule | None:
 def board_rows(
     people, pv: PolicyView, step: m.Rule | None, lang: str, criteria: dict | None = None
 ) -> list[BoardRow]:
+    """Rows of annotated people (`board_queryset`); `criteria` by decision id when their flags are already
+    set (`selectors.board_page`), else both are read (`details_of`)."""
     people = list(people)
-    found = details_of(people)  # also each row's risk and flags
     if criteria is None:
-        criteria = found
+        criteria = details_of(people)  # also each row's risk and flags
     columns = [c.id for c in step.criteria] if step else []
     rows = []
     for p in people:

@@ -1,19 +1,23 @@
 """Reading the latest evaluation run for the board: one row per visible person and promotion step.
 
-Everything starts from `visible_employees(user)`. Filtering, sorting and counting happen in the database
-(one query for the page, one for the count), so a page of 50 costs the same at 100 people or 10,000; the
-criteria of a decision (JSON) are read only for the rows shown.
+Everything starts from `visible_employees(user)`. Filtering, sorting and counting happen in the database,
+so a page of 50 costs the same at 100 people or 100,000: the page is found by its keys alone (a narrow
+sort, held in memory), then only its rows are read whole; the criteria of a decision (JSON) are read only
+for the rows shown, and a count over the whole run is kept between requests (`rungs.board.counts`).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from rungs.accounts.scope import visible_employees
+from rungs.accounts.scope import sees_everyone, visible_employees
+from rungs.board.counts import kept_count, people_stamp
 from rungs.core.vocabulary import FLAGGED_KINDS, RULE_KINDS
 from rungs.people.models import Department, Employee, Team
 from rungs.policies.models import Decision, EvaluationRun
@@ -131,6 +135,71 @@ def board_queryset(user, run: EvaluationRun, f: BoardFilters) -> QuerySet[Employ
         qs = qs.filter(Q(name__icontains=f.q) | Q(employee_id__icontains=f.q))
     qs = _status_filter(qs, f.status)
     return _sorted(qs, f.sort)
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (kept, see `board_count`) instead of asking the database."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its value
+
+
+def board_page(
+    user, run: EvaluationRun, f: BoardFilters, number, per_page: int = PAGE_SIZE
+) -> tuple[Page, list[Employee], dict[int, list[dict]]]:
+    """One page of the board: the page, its rows (people annotated as by `board_queryset`, with their
+    flags) and the criteria by decision id. The page is chosen by (person, decision) keys alone, so the
+    database sorts narrow rows rather than every column of every row; then the decisions of the people
+    shown are read once, with the people, for their rows and their details.
+
+    For someone who sees everyone: a count that depends on results alone (status, step, track, level)
+    depends only on the run and the set of people, and is kept (see counts); and when everyone has a
+    team, sorting by team needs no outer join, so the database walks the teams' index in order and
+    stops after the page instead of sorting every row."""
+    qs = board_queryset(user, run, f)
+    stamp = people_stamp() if sees_everyone(user) else None
+    if stamp is not None and not stamp.without_team and f.sort.lstrip("-") == "team":
+        qs = qs.filter(team__code__isnull=False)  # true of every row: an inner join
+    if stamp is None or f.department or f.team or f.q:
+        count = qs.count()
+    else:
+        what = "board:" + "&".join(f"{k}={v}" for k, v in sorted(f.query(sort="").items()))
+        count = kept_count(run, what, qs.count, stamp)
+    page = _CountedPaginator(qs.values_list("pk", "decision_id"), per_page, count).get_page(number)
+    people, criteria = _rows_of(run, list(page.object_list))
+    return page, people, criteria
+
+
+def _rows_of(run: EvaluationRun, keys: list[tuple[int, int | None]]):
+    """The board rows of (person, promotion decision or None) keys, annotated as by `board_queryset`
+    (the level and track of someone without a step from any of their decisions), with their flags set
+    as by `details_of`, and the criteria by decision id: one query."""
+    decisions: dict[int, list[Decision]] = {}
+    found = (
+        Decision.objects.filter(run=run, employee_id__in={pk for pk, _ in keys})
+        .select_related("employee__team", "employee__department")
+        .order_by("employee_id", "kind", "pk")
+    )
+    for d in found:
+        decisions.setdefault(d.employee_id, []).append(d)
+    people = []
+    for pk, decision_id in keys:
+        own = decisions[pk]
+        person = copy.copy(own[0].employee)  # a person with two steps has two rows
+        promo = next((d for d in own if d.pk == decision_id), None)
+        person.decision_id, person.run_pk = decision_id, run.pk
+        for name in ("rule", "eligible", "passed", "total", "to_level", "soon_months"):
+            setattr(person, name, getattr(promo, name) if promo else None)
+        person.missing = promo.total - promo.passed if promo else None
+        person.track = (promo or own[0]).track
+        person.level = (promo or own[0]).from_level
+        kinds = {d.kind for d in own if d.eligible}
+        person.risk = bool(kinds & set(RED_KINDS))
+        for k in FLAGGED_KINDS:
+            setattr(person, f"flag_{k}", k in kinds)
+        people.append(person)
+    return people, {d.pk: d.criteria for own in decisions.values() for d in own}
 
 
 def _status_filter(qs: QuerySet[Employee], status: str) -> QuerySet[Employee]:

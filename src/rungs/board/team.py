@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, F, Max, Q, QuerySet
+from django.db.models import Avg, F, Max, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from rungs.board.charts import Point
+from rungs.board.counts import Stamp, kept_count, people_stamp
 from rungs.board.gaps import Projection, projected_date, time_shorts
 from rungs.board.progress import Risk, level_starts, month_label, months_before, tenure_starts
 from rungs.board.selectors import CLOSE
@@ -31,6 +32,7 @@ METRICS = {
 }
 DEFAULT_METRIC = "csat"
 LIST_LIMIT = 100  # the lists show the first hundred; the board has everyone
+MISSING = F("total") - F("passed")
 TRENDS_SECONDS = 300  # company-wide monthly means are kept this long (see _records_stamp)
 
 
@@ -51,19 +53,42 @@ class AtRisk:
     risk: Risk
 
 
-def overview(people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lang: str) -> dict:
-    decisions = Decision.objects.filter(run=run).select_related("employee__team")
+def overview(
+    people: QuerySet[Employee], run: EvaluationRun, pv: PolicyView, lang: str, stamp: Stamp | None = None
+) -> dict:
+    """`stamp` (`people_stamp()`) for everyone's view: the number of people, and the key under which the
+    counts over the whole run are kept (see rungs.board.counts)."""
+    decisions = Decision.objects.filter(run=run)
     if people.query.where:  # a limited scope; everyone's needs no `IN (every employee)` per row
         decisions = decisions.filter(employee__in=people)
     promotions = decisions.filter(kind="promotion")
+    eligible = promotions.filter(eligible=True)
+    soon = soon_queryset(promotions.filter(eligible=False))
+    if stamp is None:
+        counts = people.count(), eligible.count(), soon.count()
+    else:
+        counts = (
+            stamp.people,
+            kept_count(run, "team:eligible", eligible.count, stamp),
+            kept_count(run, "team:soon", soon.count, stamp),
+        )
     return {
-        "people_count": people.count(),
-        "eligible": list(promotions.filter(eligible=True).order_by("employee__employee_id")[:LIST_LIMIT]),
-        "eligible_count": promotions.filter(eligible=True).count(),
+        "people_count": counts[0],
+        "eligible": first(eligible, ["employee__employee_id", "pk"]),
+        "eligible_count": counts[1],
         "soon": eligible_soon(promotions.filter(eligible=False), pv, run.as_of, lang),
-        "soon_count": soon_queryset(promotions.filter(eligible=False)).count(),
+        "soon_count": counts[2],
         "at_risk": at_risk(decisions.filter(kind__in=RISK_KINDS, eligible=True), pv, lang),
     }
+
+
+def first(decisions: QuerySet[Decision], order: list, limit: int = LIST_LIMIT) -> list[Decision]:
+    """The first `limit` decisions in `order`, with their people and teams, in one query: the order is
+    found over their keys alone (a narrow sort, held in memory) and only the rows shown are read whole.
+    Sorting whole rows (criteria and all) of tens of thousands of decisions went to disk."""
+    keys = decisions.order_by(*order).values("pk")[:limit]
+    shown = Decision.objects.filter(pk__in=Subquery(keys)).alias(missing=MISSING)
+    return list(shown.select_related("employee__team").order_by(*order))
 
 
 def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date, lang: str) -> list[Soon]:
@@ -71,10 +96,8 @@ def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date,
     that will be met within three months (stored with the decision as `soon_months`). Sorted: fewest
     missing first, then the soonest date. Exact dates (which need the start of the level) are worked out
     only for the rows shown, in one query."""
-    shown = list(
-        soon_queryset(decisions)
-        .select_related("employee__team")
-        .order_by("missing", Coalesce("soon_months", 99), "employee__employee_id", "pk")[:LIST_LIMIT]
+    shown = first(
+        soon_queryset(decisions), ["missing", Coalesce("soon_months", 99), "employee__employee_id", "pk"]
     )
     shorts = {d.pk: time_shorts(d.rule, d.criteria, pv) for d in shown}
     starts = level_starts({d.employee_id for d in shown if shorts[d.pk]}, as_of)
@@ -103,21 +126,23 @@ def eligible_soon(decisions: QuerySet[Decision], pv: PolicyView, as_of: dt.date,
 
 
 def soon_queryset(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
-    missing = F("total") - F("passed")
-    return decisions.alias(missing=missing).filter(CLOSE | Q(soon_months__isnull=False))
+    return decisions.alias(missing=MISSING).filter(CLOSE | Q(soon_months__isnull=False))
 
 
 def at_risk(decisions: QuerySet[Decision], pv: PolicyView, lang: str) -> list[AtRisk]:
     out = []
-    for d in decisions.order_by("employee__employee_id", "pk")[:LIST_LIMIT]:
+    for d in first(decisions, ["employee__employee_id", "pk"]):
         triggered = [pv.criterion_label(d.rule, c["id"], c["label"], lang) for c in d.criteria if c["passed"]]
         out.append(AtRisk(d.employee, Risk(pv.rule_label(d.rule, lang), d.kind, triggered, lang)))
     return out
 
 
-def trends(people: QuerySet[Employee], as_of: dt.date, metric: str) -> tuple[list[Point], list[Point]]:
+def trends(
+    people: QuerySet[Employee], as_of: dt.date, metric: str, stamp: Stamp | None = None
+) -> tuple[list[Point], list[Point]]:
     """Monthly mean score and monthly mean of one KPI over the last 24 complete months. A limited scope
-    is read from the people outwards (their own rows by index); a company-wide one reads the months."""
+    is read from the people outwards (their own rows by index); a company-wide one reads the months.
+    `stamp`: the `people_stamp()` already read for the page, if any."""
     seqs = months_before(as_of)
     if people.query.where:
         base, ev, mt = people, "evaluations__", "metrics__"
@@ -135,7 +160,7 @@ def trends(people: QuerySet[Employee], as_of: dt.date, metric: str) -> tuple[lis
         )
 
     if base is None:  # company-wide: millions of index entries; kept a while, keyed by what was written
-        key = f"rungs:team-trends:{metric}:{seqs[0]}:{seqs[-1]}:{_records_stamp()}"
+        key = f"rungs:team-trends:{metric}:{seqs[0]}:{seqs[-1]}:{_records_stamp(stamp)}"
         found = cache.get(key)
         if found is None:
             found = (mean(Evaluation, ev, "score"), mean(Metric, mt, "value", metric=metric))
@@ -157,13 +182,14 @@ def _points(seqs, scores: dict, kpi: dict) -> tuple[list[Point], list[Point]]:
     )
 
 
-def _records_stamp() -> str:
+def _records_stamp(people: Stamp | None = None) -> str:
     """Cheap marks of a change to the facts the trends read (each an index lookup): a row added raises a
     highest id, a person removed (their rows go with them) lowers the count. A value changed in place (a
     correction, an import updating a row) is seen when the cached means expire (TRENDS_SECONDS)."""
     ev = Evaluation.objects.aggregate(m=Max("pk"))["m"]
     mt = Metric.objects.aggregate(m=Max("pk"))["m"]
-    return f"{connection.alias}:{ev}:{mt}:{Employee.objects.count()}:{Employee.objects.aggregate(m=Max('pk'))['m']}"
+    people = people or people_stamp()
+    return f"{connection.alias}:{ev}:{mt}:{people.people}:{people.highest}"
 
 
 def _round(v: float | None) -> float | None:

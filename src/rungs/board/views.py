@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from rungs.accounts.authority import check
 from rungs.accounts.scope import visible_employees
 from rungs.board import charts, team
+from rungs.board.counts import people_stamp
 from rungs.board.export import board_xlsx
 from rungs.board.progress import monthly_scores, progress
 from rungs.board.rows import board_rows, selected_step
@@ -20,6 +20,7 @@ from rungs.board.selectors import (
     PAGE_SIZE,
     STATUSES,
     BoardFilters,
+    board_page,
     board_queryset,
     filter_choices,
 )
@@ -49,13 +50,13 @@ def board(request):
         pv = policy_view(run.policy)
         lang = _lang()
         step = selected_step(pv, f)
-        page = Paginator(board_queryset(request.user, run, f), PAGE_SIZE).get_page(request.GET.get("page"))
+        page, people, criteria = board_page(request.user, run, f, request.GET.get("page"), PAGE_SIZE)
         choices = filter_choices(request.user)
         if f.department.isdigit():
             choices["teams"] = choices["teams"].filter(department_id=f.department)
         ctx.update(
             page=page,
-            rows=board_rows(page.object_list, pv, step, lang),
+            rows=board_rows(people, pv, step, lang, criteria),
             step=step,
             columns=[(c.id, c.label.get(lang)) for c in step.criteria] if step else [],
             steps=[(r.id, r.label.get(lang)) for r in pv.promotions()],
@@ -140,8 +141,10 @@ def team_view(request):
     if run is not None:
         lang = _lang()
         pv = policy_view(run.policy)
-        ctx.update(team.overview(people, run, pv, lang))
-        scores, kpi = team.trends(people, run.as_of, metric)
+        # Everyone's view reads the stamp of the people once, for its counts and its trends.
+        stamp = None if people.query.where else people_stamp()
+        ctx.update(team.overview(people, run, pv, lang, stamp))
+        scores, kpi = team.trends(people, run.as_of, metric, stamp)
         ctx["score_chart"] = charts.line_chart(scores, title=_("月均考核得分"), css_class="chart scores")
         ctx["kpi_label"] = team.METRICS[metric]
         ctx["kpi_chart"] = charts.line_chart(kpi, title=str(team.METRICS[metric]), css_class="chart kpi")
