@@ -112,6 +112,8 @@ ACTIONS: dict[str, Rule] = {
     "reward.run": Rule(frozenset({Role.HR, Role.ADMIN}), _("核算奖励")),
     "reward.approve": Rule(frozenset({Role.HR, Role.EXECUTIVE, Role.ADMIN}), _("批准奖励明细")),
     "reward.pay": Rule(frozenset({Role.HR, Role.ADMIN}), _("登记奖励发放")),
+    # A run found wrong while all its lines are still accrued is discarded whole, then run again.
+    "reward.discard": Rule(frozenset({Role.HR, Role.ADMIN}), _("作废奖励核算")),
     "reward.read": Rule(EVERYONE - {Role.AGENT}, _("查看他人的奖励明细"), about_people=True),
     "reward.dispute": Rule(EVERYONE, _("对奖励明细提出异议")),
     "reward.decide": Rule(
@@ -272,6 +274,7 @@ def abilities(user) -> dict[str, bool]:
         "can_read_effect": may(user, "reward.effect"),
         "can_run_rewards": may(user, "reward.run"),
         "can_approve_rewards": may(user, "reward.approve"),
+        "can_discard_rewards": may(user, "reward.discard"),
         "can_read_rewards": may(user, "reward.read"),
         "can_export_payroll": may(user, "reward.export"),
         "can_post_awards": may(user, "reward.award"),

@@ -25,7 +25,7 @@ def my_lines(user, cycle: str = ""):
     """The signed-in employee's own lines (newest cycle first), with their disputes."""
     if not user.employee_id:
         return RewardLine.objects.none()
-    qs = RewardLine.objects.filter(employee_id=user.employee_id)
+    qs = RewardLine.objects.filter(employee_id=user.employee_id).exclude(state=State.DISCARDED)
     if cycle:
         qs = qs.filter(cycle=cycle)
     return (
@@ -41,6 +41,7 @@ def team_lines(user, cycle: str):
         return RewardLine.objects.none()
     return (
         RewardLine.objects.filter(cycle=cycle, employee__in=visible_employees(user))
+        .exclude(state=State.DISCARDED)
         .select_related("employee", "policy")
         .order_by("employee__employee_id", "plan", "component", "pk")
     )

@@ -106,7 +106,9 @@ def _url(name, *args):
 def team(request):
     if not may(request.user, "reward.read"):
         raise PermissionDenied(_("您的角色不能查看他人的奖励明细。"))
-    scope = RewardLine.objects.filter(employee__in=visible_employees(request.user))
+    scope = RewardLine.objects.filter(employee__in=visible_employees(request.user)).exclude(
+        state=RewardLine.State.DISCARDED
+    )
     all_cycles = selectors.cycles(scope)
     cycle = request.GET.get("cycle") or (all_cycles[0] if all_cycles else "")
     lines = awards_service.with_occasions(selectors.team_lines(request.user, cycle), request.user)
@@ -192,6 +194,11 @@ def run(request, pk):
             "can_approve": may(request.user, "reward.approve"),
             "can_pay": may(request.user, "reward.pay"),
             "can_export": may(request.user, "reward.export"),
+            # offered while it may succeed: a plans run, not discarded, with every line still accrued
+            "can_discard": may(request.user, "reward.discard")
+            and not r.is_awards
+            and not r.is_discarded
+            and not r.lines.exclude(state=RewardLine.State.ACCRUED).exists(),
         },
     )
 
@@ -200,10 +207,19 @@ def run(request, pk):
 @require_POST
 def run_act(request, pk):
     r = get_object_or_404(RewardRun, pk=pk)
+    step = request.POST.get("step")
     try:
-        if request.POST.get("step") == "pay":
+        if step == "pay":
             n = services.reward_run_pay(run=r, actor=request.user)
             messages.success(request, _("已登记发放 %(n)s 条明细。") % {"n": n})
+        elif step == "discard":
+            if not request.POST.get("confirm"):
+                raise services.RewardRefused(_("请勾选“确认作废”后再提交。"))
+            n = services.reward_run_discard(run=r, reason=request.POST.get("reason", ""), actor=request.user)
+            messages.success(
+                request,
+                _("已作废本次核算（%(n)s 条明细），可重新核算 %(cycle)s。") % {"n": n, "cycle": r.cycle},
+            )
         else:
             n = services.reward_run_approve(run=r, actor=request.user, plan=request.POST.get("plan", ""))
             messages.success(request, _("已批准 %(n)s 条明细。") % {"n": n})
