@@ -105,6 +105,10 @@ ACTIONS: dict[str, Rule] = {
         frozenset({Role.HR, Role.ADMIN}), _("处理荣誉公示异议"), about_people=True, not_self=True
     ),
     "honor.award": Rule(DATA_OWNERS, _("授予荣誉"), about_people=True, not_self=True),
+    # Taking an honor back (made in error, or forfeited) is HR's, as mediating objections to it is.
+    "honor.revoke": Rule(
+        frozenset({Role.HR, Role.ADMIN}), _("撤销已授予的荣誉"), about_people=True, not_self=True
+    ),
     "recognition.give": Rule(EVERYONE, _("感谢同事"), not_self=True),
     # Rewards (rungs.rewards): HR runs a policy's reward plans for a cycle; HR or an executive approves a
     # run's lines within the plans' budgets; HR records them paid and answers disputes. Everyone reads the
