@@ -56,6 +56,8 @@ ACTIONS: dict[str, Rule] = {
     "user.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("管理登录账号")),
     # The group robots (DingTalk/Feishu) that reminders are sent through: their webhooks and secrets.
     "robot.manage": Rule(frozenset({Role.ADMIN}), _("管理群机器人")),
+    # One's own inbox (rungs.notify.Message): everyone marks their messages read.
+    "inbox.read": Rule(EVERYONE, _("标记站内通知为已读")),
     "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
     # The organisation on HR's pages (rungs.accounts.org): departments, teams, employees and posts (编制).
     "org.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("维护部门、班组、员工和编制")),

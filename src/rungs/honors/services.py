@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
@@ -21,7 +23,7 @@ from rungs.core.policy.errors import PolicyError
 from rungs.core.rewards.cycle import Cycle, parse_cycle
 from rungs.datasets.frames import dataset_from_db
 from rungs.honors.models import Award, Honor, HonorNotice, HonorObjection, Nomination, NominationStep
-from rungs.notify.services import announce
+from rungs.notify.services import announce, in_both, tell
 from rungs.people.models import Employee, Team
 from rungs.policies.models import Policy
 from rungs.promotions.services import count_notice, recount_running
@@ -525,7 +527,18 @@ def honor_award(*, nomination: Nomination, on: dt.date, actor) -> Award:
         },
     )
     _step(n, S.AWARDED, actor, "honor.award", number, before=n.state)
+    if n.employee_id:
+        _tell_awardee(award)
     return award
+
+
+def _tell_awardee(award: Award) -> None:
+    """The awardee's inbox message, sent once the award commits, with the link to the certificate."""
+    with translation.override("zh-hans"):
+        url = reverse("honors:certificate", args=[award.pk])
+    words = {"honor": award.title, "cycle": award.cycle, "number": award.number}
+    text = in_both(lambda: _("您获得了「%(honor)s」荣誉（%(cycle)s），证书编号 %(number)s。") % words)
+    tell("honor.award", [(award.employee_id, *text, url)])
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from rungs.accounts.authority import Denied, check
 from rungs.audit.trail import record
 from rungs.core.rewards.cycle import parse_cycle
 from rungs.policies.models import Policy
-from rungs.rewards import runs
+from rungs.rewards import notices, runs
 from rungs.rewards.models import Dispute, RewardLine, RewardRun, amount_text
 
 State = RewardLine.State
@@ -171,6 +171,7 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
     check_budgets(run.policy, run.cycle, groups)
     # One UPDATE by the same filter, not a list of keys (a company-wide run is 100,000 lines).
     totals = _totals(lines)
+    notices.lines_moved("reward.approve", lines, run.cycle)  # read before the lines move; sent on commit
     n = lines.update(state=State.APPROVED, approved_by=actor, approved_at=timezone.now())
     record(
         actor,
@@ -241,9 +242,9 @@ def reward_run_pay(*, run: RewardRun, actor) -> int:
     check(actor, "reward.pay")
     run = RewardRun.objects.select_for_update().get(pk=run.pk)
     _not_discarded(run)
-    n = RewardLine.objects.filter(run=run, state=State.APPROVED).update(
-        state=State.PAID, paid_by=actor, paid_at=timezone.now()
-    )
+    approved = RewardLine.objects.filter(run=run, state=State.APPROVED)
+    notices.lines_moved("reward.pay", approved, run.cycle)
+    n = approved.update(state=State.PAID, paid_by=actor, paid_at=timezone.now())
     if not n:
         raise RewardRefused(_("没有已批准、待发放的明细。"))
     record(
