@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from rungs.audit.models import AuditEntry
 from rungs.honors.services import honor_award, honor_notice_open, nomination_create, nomination_review
@@ -61,7 +62,8 @@ def test_the_home_page_shows_the_messages_until_read(client, office, django_capt
     client.force_login(u["wu"])
     html = client.get("/").content.decode()
     assert 'id="messages"' in html and "您 2026-05 的奖励已批准：8000.00 元。" in html
-    html = client.get("/en/").content.decode()
+    with translation.override("zh-hans"):  # puts back the language the middleware leaves active
+        html = client.get("/en/").content.decode()
     assert "Your rewards for 2026-05 were approved: 8000.00 yuan." in html
     client.post("/messages/read/")
     assert 'id="messages"' not in client.get("/").content.decode()
