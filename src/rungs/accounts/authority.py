@@ -56,6 +56,8 @@ ACTIONS: dict[str, Rule] = {
     "user.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("管理登录账号")),
     # The group robots (DingTalk/Feishu) that reminders are sent through: their webhooks and secrets.
     "robot.manage": Rule(frozenset({Role.ADMIN}), _("管理群机器人")),
+    # One's own inbox (rungs.notify.Message): everyone marks their messages read.
+    "inbox.read": Rule(EVERYONE, _("标记站内通知为已读")),
     "user.create": Rule(frozenset({Role.HR, Role.ADMIN}), _("创建登录账号")),
     # The organisation on HR's pages (rungs.accounts.org): departments, teams, employees and posts (编制).
     "org.manage": Rule(frozenset({Role.HR, Role.ADMIN}), _("维护部门、班组、员工和编制")),
@@ -105,6 +107,10 @@ ACTIONS: dict[str, Rule] = {
         frozenset({Role.HR, Role.ADMIN}), _("处理荣誉公示异议"), about_people=True, not_self=True
     ),
     "honor.award": Rule(DATA_OWNERS, _("授予荣誉"), about_people=True, not_self=True),
+    # Taking an honor back (made in error, or forfeited) is HR's, as mediating objections to it is.
+    "honor.revoke": Rule(
+        frozenset({Role.HR, Role.ADMIN}), _("撤销已授予的荣誉"), about_people=True, not_self=True
+    ),
     "recognition.give": Rule(EVERYONE, _("感谢同事"), not_self=True),
     # Rewards (rungs.rewards): HR runs a policy's reward plans for a cycle; HR or an executive approves a
     # run's lines within the plans' budgets; HR records them paid and answers disputes. Everyone reads the
@@ -112,6 +118,8 @@ ACTIONS: dict[str, Rule] = {
     "reward.run": Rule(frozenset({Role.HR, Role.ADMIN}), _("核算奖励")),
     "reward.approve": Rule(frozenset({Role.HR, Role.EXECUTIVE, Role.ADMIN}), _("批准奖励明细")),
     "reward.pay": Rule(frozenset({Role.HR, Role.ADMIN}), _("登记奖励发放")),
+    # A run found wrong while all its lines are still accrued is discarded whole, then run again.
+    "reward.discard": Rule(frozenset({Role.HR, Role.ADMIN}), _("作废奖励核算")),
     "reward.read": Rule(EVERYONE - {Role.AGENT}, _("查看他人的奖励明细"), about_people=True),
     "reward.dispute": Rule(EVERYONE, _("对奖励明细提出异议")),
     "reward.decide": Rule(
@@ -272,6 +280,7 @@ def abilities(user) -> dict[str, bool]:
         "can_read_effect": may(user, "reward.effect"),
         "can_run_rewards": may(user, "reward.run"),
         "can_approve_rewards": may(user, "reward.approve"),
+        "can_discard_rewards": may(user, "reward.discard"),
         "can_read_rewards": may(user, "reward.read"),
         "can_export_payroll": may(user, "reward.export"),
         "can_post_awards": may(user, "reward.award"),

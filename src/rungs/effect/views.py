@@ -9,6 +9,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -20,6 +21,7 @@ from rungs.accounts.authority import requires
 from rungs.core.effect import DEFAULT_WINDOW, Caveat, EffectReport, KpiEffect, parse_month
 from rungs.core.effect_report import p_text, points_text, value_text
 from rungs.core.periods import month_label
+from rungs.effect import export
 from rungs.effect.charts import before_after_chart
 from rungs.effect.selectors import PlanChoice, effect_of, latest_study, plan_choices
 from rungs.effect.services import effect_request
@@ -161,6 +163,19 @@ def _chosen(request, params) -> tuple[list[PlanChoice], PlanChoice | None, str]:
     return choices, chosen, params.get("since") or (chosen.default_since if chosen else "")
 
 
+def _download(report: EffectReport, caveats: list[str], kind: str) -> HttpResponse:
+    name = f"effect-{report.plan}-{report.since}.{kind}"
+    if kind == "csv":
+        response = HttpResponse(export.effect_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            export.effect_xlsx(report, caveats),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 @requires("reward.effect")
 def index(request):
@@ -182,8 +197,11 @@ def index(request):
                 report = study.result if study is not None and study.done else None
     if report is not None:
         labels = {k.metric: k.label.get(_lang()) for k in report.kpis}
-        kpis = [_kpi_view(k, report) for k in report.kpis]
         caveats = [caveat_text(c, labels) for c in report.caveats]
+        wanted = request.GET.get("format")
+        if wanted in ("xlsx", "csv"):
+            return _download(report, caveats, wanted)
+        kpis = [_kpi_view(k, report) for k in report.kpis]
     return render(
         request,
         "effect/index.html",

@@ -67,6 +67,7 @@ class Nomination(models.Model):
         NOTICE = "notice", _("公示中")
         REMOVED = "removed", _("因异议成立撤销")
         AWARDED = "awarded", _("已授予")
+        REVOKED = "revoked", _("已撤销授予")
 
     honor = models.ForeignKey(Honor, models.PROTECT, related_name="nominations", verbose_name=_("荣誉"))
     cycle = models.CharField(_("周期"), max_length=10)  # 2026-11, 2026-Q4, 2026-H2, 2026
@@ -191,7 +192,17 @@ class Award(models.Model):
     awarded_on = models.DateField(_("授予日期"))
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     number = models.CharField(_("证书编号"), max_length=30, unique=True)  # 〔2026〕荣字001号, by year
+    # the title's name as awarded: the certificate says what was awarded, even after the title is renamed
+    honor_name = models.CharField(_("荣誉名称（授予时）"), max_length=100, blank=True)
+    # None once revoked: the event is removed with the revocation (services.honor_revoke)
     event = models.OneToOneField(Event, models.PROTECT, null=True, blank=True, related_name="+")
+    # A revoked award stays (its certificate number is never given again), off the board and with no
+    # certificate to download.
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.TextField(_("撤销原因"), blank=True)
 
     class Meta:
         verbose_name = _("荣誉授予")
@@ -199,7 +210,15 @@ class Award(models.Model):
         ordering = ["-awarded_on", "pk"]
 
     def __str__(self):
-        return f"{self.number} {self.honor}"
+        return f"{self.number} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.honor_name or self.honor.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_on is not None
 
 
 class Recognition(models.Model):

@@ -46,7 +46,7 @@ def nominations_for(user, honor: Honor, cycle: str) -> QuerySet[Nomination]:
 def board(cycle: str) -> tuple[list[Award], list[Award]]:
     """The awards of a cycle: people, then teams, each in the order of the titles."""
     awards = list(
-        Award.objects.filter(cycle=cycle)
+        Award.objects.filter(cycle=cycle, revoked_on__isnull=True)
         .select_related("honor", "employee__team", "team__department")
         .order_by("honor__kind", "honor_id", "pk")
     )
@@ -55,7 +55,12 @@ def board(cycle: str) -> tuple[list[Award], list[Award]]:
 
 def board_cycles(limit: int = 24) -> list[str]:
     """The cycles that have awards, latest first."""
-    rows = Award.objects.values("cycle").annotate(n=Count("pk")).order_by("-cycle")
+    rows = (
+        Award.objects.filter(revoked_on__isnull=True)
+        .values("cycle")
+        .annotate(n=Count("pk"))
+        .order_by("-cycle")
+    )
     return [r["cycle"] for r in rows[:limit]]
 
 

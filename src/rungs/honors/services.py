@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import Denied, check
@@ -21,7 +23,7 @@ from rungs.core.policy.errors import PolicyError
 from rungs.core.rewards.cycle import Cycle, parse_cycle
 from rungs.datasets.frames import dataset_from_db
 from rungs.honors.models import Award, Honor, HonorNotice, HonorObjection, Nomination, NominationStep
-from rungs.notify.services import announce
+from rungs.notify.services import announce, in_both, tell
 from rungs.people.models import Employee, Team
 from rungs.policies.models import Policy
 from rungs.promotions.services import count_notice, recount_running
@@ -121,6 +123,33 @@ def honor_define(
         "honor.define",
         honor,
         after={"code": code, "quota": quota, "scope": quota_scope, "cycle": cycle, "criteria": criteria},
+    )
+    return honor
+
+
+@transaction.atomic
+def honor_edit(*, honor: Honor, name: str, description: str, actor) -> Honor:
+    """Corrects a title's name and public description. Its code (the `award` events' ref), criteria and
+    quota stay: changing those would change what past nominations and awards were judged on. Awards
+    already made keep the name they were awarded under (Award.honor_name), so their certificates do not
+    change."""
+    check(actor, "honor.define")
+    honor = Honor.objects.select_for_update().get(pk=honor.pk)
+    name = _text(name, _("请填写荣誉名称。"))
+    description = (description or "").strip()
+    fields = {"name": (honor.name, name), "description": (honor.description, description)}
+    changed = {k: v for k, v in fields.items() if v[0] != v[1]}
+    if not changed:
+        raise HonorRefused(_("名称和说明都没有改动。"))
+    honor.name, honor.description = name, description
+    honor.full_clean()
+    honor.save(update_fields=["name", "description"])
+    record(
+        actor,
+        "honor.define",
+        honor,
+        before={k: old for k, (old, _new) in changed.items()},
+        after={k: new for k, (_old, new) in changed.items()},
     )
     return honor
 
@@ -482,6 +511,7 @@ def honor_award(*, nomination: Nomination, on: dt.date, actor) -> Award:
         awarded_on=on,
         awarded_by=actor,
         number=number,
+        honor_name=n.honor.name,
         event=event,
     )
     record(
@@ -497,4 +527,68 @@ def honor_award(*, nomination: Nomination, on: dt.date, actor) -> Award:
         },
     )
     _step(n, S.AWARDED, actor, "honor.award", number, before=n.state)
+    if n.employee_id:
+        _tell_awardee(award)
+    return award
+
+
+def _tell_awardee(award: Award) -> None:
+    """The awardee's inbox message, sent once the award commits, with the link to the certificate."""
+    with translation.override("zh-hans"):
+        url = reverse("honors:certificate", args=[award.pk])
+    words = {"honor": award.title, "cycle": award.cycle, "number": award.number}
+    text = in_both(lambda: _("您获得了「%(honor)s」荣誉（%(cycle)s），证书编号 %(number)s。") % words)
+    tell("honor.award", [(award.employee_id, *text, url)])
+
+
+@transaction.atomic
+def honor_revoke(*, award: Award, reason: str, on: dt.date, actor) -> Award:
+    """Revokes an award made in error or forfeited (a fact found later, a breach of the rules), with the
+    reason. The award and its certificate number stay on record, marked revoked, off the board and with no
+    certificate to download; the nomination goes to 已撤销授予 and gives its quota place back.
+
+    The person's `award` event is removed, so no promotion policy counts it from the next evaluation on.
+    That is how a fact is corrected here (rungs.records.services.score_correct changes the stored value and
+    its audit entry keeps the one it replaced): the audit entry keeps the whole event. The interchange has
+    no event that cancels an award (penalty_offset is read only by the penalty blocks), and a flag on the
+    event would have to be honoured by every reader of events."""
+    award = (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("honor", "employee", "team__department", "event")
+        .get(pk=award.pk)
+    )
+    n = _locked(award.nomination)
+    _check_about(actor, "honor.revoke", n)
+    if award.is_revoked:
+        raise HonorRefused(
+            _("证书 %(number)s 已于 %(day)s 撤销。")
+            % {"number": award.number, "day": award.revoked_on.isoformat()}
+        )
+    reason = _text(reason, _("请写明撤销的原因。"))
+    event = award.event
+    removed = None
+    if event is not None:
+        serialise_fact_writes()  # behind an import that is committing, as the award was written
+        removed = {
+            "pk": event.pk,
+            "date": event.date,
+            "type": event.type,
+            "ref": event.ref,
+            "note": event.note,
+        }
+        award.event = None
+    award.revoked_on, award.revoked_by, award.revoke_reason = on, actor, reason
+    award.save(update_fields=["event", "revoked_on", "revoked_by", "revoke_reason"])
+    if event is not None:
+        event.delete()
+    record(
+        actor,
+        "honor.revoke",
+        award,
+        employee_id=n.employee.employee_id if n.employee_id else "",
+        before={"state": S.AWARDED, "number": award.number, "event": removed},
+        after={"state": S.REVOKED, "revoked_on": on},
+        reason=reason,
+    )
+    _step(n, S.REVOKED, actor, "honor.revoke", reason, before=n.state)
     return award

@@ -138,6 +138,8 @@ def honor_detail(request, pk):
             "can_notice": may(user, "honor.notice")
             and any(n.state == Nomination.State.APPROVED for n in nominations),
             "can_award": may(user, "honor.award"),
+            "can_revoke": may(user, "honor.revoke"),
+            "can_edit": may(user, "honor.define"),
             "notices": notices,
             "objections": HonorObjection.objects.filter(
                 notice__in=notices, outcome=HonorObjection.Outcome.OPEN
@@ -194,6 +196,17 @@ def act(request, pk):
                 nomination=_nomination(honor, p.get("nomination")), on=clock.today(), actor=user
             )
             messages.success(request, _("已授予。"))
+        elif step == "revoke":
+            award = get_object_or_404(Award, nomination=_nomination(honor, p.get("nomination")))
+            if not p.get("confirm"):
+                raise services.HonorRefused(_("请勾选“确认撤销”后再提交。"))
+            services.honor_revoke(award=award, reason=p.get("reason", ""), on=clock.today(), actor=user)
+            messages.success(request, _("已撤销证书 %(number)s。") % {"number": award.number})
+        elif step == "edit":
+            services.honor_edit(
+                honor=honor, name=p.get("name", ""), description=p.get("description", ""), actor=user
+            )
+            messages.success(request, _("已修改荣誉称号。"))
         elif step == "decide":
             objection = get_object_or_404(HonorObjection, pk=p.get("objection"), nomination__honor=honor)
             services.honor_objection_decide(
@@ -311,7 +324,7 @@ def certificate_of(award: Award) -> HonorCertificate:
         number=award.number,
         company=unit.name if unit else _("客服中心"),
         recipient=award.employee.name if award.employee_id else str(award.team),
-        honor=award.honor.name,
+        honor=award.title,
         cycle=cycle_words(award.cycle),
         issued_on=award.awarded_on,
         team=bool(award.team_id),
@@ -324,6 +337,11 @@ def certificate(request, pk):
         Award.objects.select_related("honor", "employee", "team", "nomination__quota_department"), pk=pk
     )
     user = request.user
+    if award.is_revoked:
+        raise PermissionDenied(
+            _("证书 %(number)s 已于 %(day)s 撤销。")
+            % {"number": award.number, "day": award.revoked_on.isoformat()}
+        )
     if award.employee_id:
         allowed = (
             award.employee_id == user.employee_id

@@ -3,6 +3,7 @@ company or one department. Optional: with none configured, the in-app inbox is t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,31 @@ class Robot(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.name}"
+
+
+class Message(models.Model):
+    """A note in one user's inbox (站内通知) about a step that concerns them as a person: an honor awarded,
+    their reward lines approved or paid. Written after the step's transaction commits (services.tell), in
+    Chinese and English, so each reader sees it in their page's language; read once, then marked read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="messages", verbose_name=_("收件人")
+    )
+    kind = models.CharField(_("类型"), max_length=30)  # honor.award, reward.approve, reward.pay
+    text = models.TextField(_("内容"))
+    text_en = models.TextField(_("内容（英文）"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+    def shown(self, lang: str) -> str:
+        return self.text_en if lang.startswith("en") and self.text_en else self.text

@@ -50,6 +50,12 @@ class RewardRun(models.Model):
     plans = models.JSONField(_("方案"), default=list)  # the plan ids run
     budgets = models.JSONField(_("预算"), default=list)  # the core's budget rows at run time
     warnings = models.JSONField(_("提示"), default=list, blank=True)
+    # A run found wrong before any of its lines was approved is discarded (作废), not deleted: its lines
+    # stay, in state discarded, out of the statements, the payroll and the budgets; the cycle may be run
+    # again (services.reward_run_discard).
+    discarded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    discarded_by = _user(_("作废人"))
+    discard_reason = models.TextField(_("作废原因"), blank=True)
 
     class Meta:
         verbose_name = _("奖励核算")
@@ -75,6 +81,10 @@ class RewardRun(models.Model):
     def is_awards(self) -> bool:
         return self.kind == self.Kind.AWARDS
 
+    @property
+    def is_discarded(self) -> bool:
+        return self.discarded_at is not None
+
 
 class RewardLine(models.Model):
     """One ledger line (奖励明细): an employee, a plan's component, a cycle, an amount in the plan's unit:
@@ -84,6 +94,7 @@ class RewardLine(models.Model):
         ACCRUED = "accrued", _("已计提")
         APPROVED = "approved", _("已批准")
         PAID = "paid", _("已发放")
+        DISCARDED = "discarded", _("已作废")  # its run was discarded while every line was accrued
 
     class Unit(models.TextChoices):
         YUAN = "yuan", _("元")

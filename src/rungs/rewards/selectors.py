@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 from django.db.models import Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import may
@@ -25,7 +26,7 @@ def my_lines(user, cycle: str = ""):
     """The signed-in employee's own lines (newest cycle first), with their disputes."""
     if not user.employee_id:
         return RewardLine.objects.none()
-    qs = RewardLine.objects.filter(employee_id=user.employee_id)
+    qs = RewardLine.objects.filter(employee_id=user.employee_id).exclude(state=State.DISCARDED)
     if cycle:
         qs = qs.filter(cycle=cycle)
     return (
@@ -41,6 +42,7 @@ def team_lines(user, cycle: str):
         return RewardLine.objects.none()
     return (
         RewardLine.objects.filter(cycle=cycle, employee__in=visible_employees(user))
+        .exclude(state=State.DISCARDED)
         .select_related("employee", "policy")
         .order_by("employee__employee_id", "plan", "component", "pk")
     )
@@ -59,6 +61,41 @@ def points_balances(employees) -> dict[int, Decimal]:
     return {pk: total for pk, total in rows}
 
 
+def joined_name(plan: str, component: str) -> str:
+    """What a line is, as people call it: the plan's name and the component's, once when one holds the
+    other (提成 / 提成 → 提成; 月度KPI档位奖金 / KPI档位奖金 → 月度KPI档位奖金), else both (季度奖 · 出勤奖)."""
+    if not component or component in plan:
+        return plan
+    if component.startswith(plan):
+        return component
+    return f"{plan} · {component}"
+
+
+def with_plan_names(lines, lang: str = "zh") -> list[RewardLine]:
+    """The lines with `plan_name`: the plan's and component's names from the line's own policy version
+    (English on English pages, where the policy gives one), 专项奖励 for an award; the codes only for a
+    plan its version does not name. Each version is parsed once, however many lines it has."""
+    lines = list(lines)
+    policies = Policy.objects.in_bulk({ln.policy_id for ln in lines if ln.policy_id})
+    names: dict[tuple[int, str, str], str] = {}
+    for pk, policy in policies.items():
+        for plan in policy.parsed.rewards.plans:
+            for c in plan.components:
+                names[(pk, plan.id, c.id)] = joined_name(plan.label.get(lang), c.label.get(lang))
+    for ln in lines:
+        known = names.get((ln.policy_id, ln.plan, ln.component)) if ln.policy_id else None
+        ln.plan_name = known or (_("专项奖励") if ln.plan == AWARDS else f"{ln.plan}/{ln.component}")
+    return lines
+
+
+def plan_names(policy: Policy | None, lang: str = "zh") -> dict[str, str]:
+    """plan id → the plan's name in `lang` (the run page's totals per plan); awards → 专项奖励."""
+    out = {AWARDS: _("专项奖励")}
+    if policy is not None:
+        out.update({p.id: p.label.get(lang) for p in policy.parsed.rewards.plans})
+    return out
+
+
 def cycles(qs=None) -> list[str]:
     qs = RewardLine.objects.all() if qs is None else qs
     return sorted(set(qs.values_list("cycle", flat=True)), reverse=True)
@@ -72,8 +109,8 @@ def _base_pay(attributes: dict) -> Decimal | None:
         return None
 
 
-def component_columns(policies) -> dict[tuple[str, str], str]:
-    """(plan, component) → the column title: the component's Chinese label (with the plan's when two
+def component_columns(policies, lang: str = "zh") -> dict[tuple[str, str], str]:
+    """(plan, component) → the column title: the component's label in `lang` (with the plan's when two
     components share one), in the policies' order."""
     keys: dict[tuple[str, str], tuple[str, str]] = {}
     for policy in policies:
@@ -81,7 +118,7 @@ def component_columns(policies) -> dict[tuple[str, str], str]:
             if plan.unit == "points":  # points are no money: not in the payroll
                 continue
             for c in plan.components:
-                keys.setdefault((plan.id, c.id), (plan.label.zh, c.label.zh or c.id))
+                keys.setdefault((plan.id, c.id), (plan.label.get(lang), c.label.get(lang) or c.id))
     count: dict[str, int] = defaultdict(int)
     for _plan, label in keys.values():
         count[label] += 1
@@ -99,7 +136,7 @@ def payroll_frame(cycle: str) -> pl.DataFrame:
     for emp, plan, comp, amount in lines.values_list("employee_id", "plan", "component", "amount"):
         sums[emp][(plan, comp)] += amount
     used = Policy.objects.filter(pk__in=lines.values("policy_id").distinct()).order_by("effective_from", "pk")
-    columns = component_columns(used)
+    columns = component_columns(used, "en" if (get_language() or "").startswith("en") else "zh")
     # A line of a plan no stored version names any more keeps its own column; the awards (no policy) have
     # theirs, 专项奖励, after every plan's.
     left = sorted(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from rungs.accounts.authority import Denied, check
 from rungs.audit.trail import record
 from rungs.core.rewards.cycle import parse_cycle
 from rungs.policies.models import Policy
-from rungs.rewards import runs
+from rungs.rewards import notices, runs
 from rungs.rewards.models import Dispute, RewardLine, RewardRun, amount_text
 
 State = RewardLine.State
@@ -61,7 +61,9 @@ def reward_run_start(*, policy: Policy, cycle: str, actor) -> RewardRun:
         raise RewardRefused(str(exc)) from None
     if not policy.parsed.rewards.plans:
         raise RewardRefused(_("策略 %(p)s 没有奖励方案（rewards.plans）。") % {"p": str(policy)})
-    earlier = RewardRun.objects.filter(policy__scheme=policy.scheme, cycle=c.label).first()
+    earlier = RewardRun.objects.filter(
+        policy__scheme=policy.scheme, cycle=c.label, discarded_at__isnull=True
+    ).first()
     if earlier is not None:
         raise RewardRefused(
             _("制度 %(scheme)s 的 %(cycle)s 周期已经核算过（%(run)s）；有误的明细请冲销更正，不重新核算。")
@@ -159,6 +161,7 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
     # One approval or correction of a run at a time (the budget is checked against what is approved).
     # of the run alone: an awards run has no policy, so the join is an outer one (rungs.rewards.awards)
     run = RewardRun.objects.select_for_update(of=("self",)).select_related("policy").get(pk=run.pk)
+    _not_discarded(run)
     lines = RewardLine.objects.filter(run=run, state=State.ACCRUED)
     if plan:
         lines = lines.filter(plan=plan)
@@ -168,6 +171,7 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
     check_budgets(run.policy, run.cycle, groups)
     # One UPDATE by the same filter, not a list of keys (a company-wide run is 100,000 lines).
     totals = _totals(lines)
+    notices.lines_moved("reward.approve", lines, run.cycle)  # read before the lines move; sent on commit
     n = lines.update(state=State.APPROVED, approved_by=actor, approved_at=timezone.now())
     record(
         actor,
@@ -179,14 +183,68 @@ def reward_run_approve(*, run: RewardRun, actor, plan: str = "") -> int:
     return n
 
 
+def _not_discarded(run: RewardRun) -> None:
+    if run.is_discarded:
+        raise RewardRefused(
+            _("本次核算已于 %(day)s 作废，不能再处理。")
+            % {"day": f"{timezone.localdate(run.discarded_at):%Y-%m-%d}"}
+        )
+
+
+@transaction.atomic
+def reward_run_discard(*, run: RewardRun, reason: str, actor) -> int:
+    """Discards a run found wrong while every line is still accrued: nothing has been approved against a
+    budget or paid, so nobody has been told it is theirs. The lines are kept (the ledger deletes nothing)
+    in state discarded, which no statement, payroll or budget counts, and the scheme's cycle may be run
+    again. A run with an approved or paid line is refused: money already promised or paid is corrected
+    line by line, by reversal. Returns how many lines were discarded."""
+    check(actor, "reward.discard")
+    run = RewardRun.objects.select_for_update(of=("self",)).select_related("policy").get(pk=run.pk)
+    _not_discarded(run)
+    if run.is_awards:
+        raise RewardRefused(_("专项奖励不能整体作废；有误的专项奖励请逐条冲销。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise RewardRefused(_("请写明作废的原因。"))
+    states = dict(
+        run.lines.exclude(state=State.ACCRUED).order_by().values_list("state").annotate(n=Count("pk"))
+    )
+    if states:
+        raise RewardRefused(
+            _(
+                "不能作废：本次核算已有 %(approved)s 条明细已批准、%(paid)s 条已发放。"
+                "已批准或已发放的明细只能逐条冲销更正，不能整体作废。"
+            )
+            % {"approved": states.get(State.APPROVED, 0), "paid": states.get(State.PAID, 0)}
+        )
+    open_disputes = Dispute.objects.filter(line__run=run, state=Dispute.State.OPEN).count()
+    if open_disputes:
+        raise RewardRefused(_("不能作废：本次核算有 %(n)s 项待答复的异议，请先答复。") % {"n": open_disputes})
+    lines = run.lines.all()
+    totals = _totals(lines)
+    n = lines.update(state=State.DISCARDED)
+    run.discarded_at, run.discarded_by, run.discard_reason = timezone.now(), actor, reason
+    run.save(update_fields=["discarded_at", "discarded_by", "discard_reason"])
+    record(
+        actor,
+        "reward.discard",
+        run,
+        before={"state": State.ACCRUED, "lines": n, **totals},
+        after={"state": State.DISCARDED, "lines": n},
+        reason=reason,
+    )
+    return n
+
+
 @transaction.atomic
 def reward_run_pay(*, run: RewardRun, actor) -> int:
     """Records the run's approved lines as paid (the payroll has gone out)."""
     check(actor, "reward.pay")
     run = RewardRun.objects.select_for_update().get(pk=run.pk)
-    n = RewardLine.objects.filter(run=run, state=State.APPROVED).update(
-        state=State.PAID, paid_by=actor, paid_at=timezone.now()
-    )
+    _not_discarded(run)
+    approved = RewardLine.objects.filter(run=run, state=State.APPROVED)
+    notices.lines_moved("reward.pay", approved, run.cycle)
+    n = approved.update(state=State.PAID, paid_by=actor, paid_at=timezone.now())
     if not n:
         raise RewardRefused(_("没有已批准、待发放的明细。"))
     record(
@@ -205,6 +263,8 @@ def line_dispute(*, line: RewardLine, text: str, actor) -> Dispute:
     text = (text or "").strip()
     if not text:
         raise RewardRefused(_("请写明异议的内容。"))
+    if line.state == State.DISCARDED:
+        raise RewardRefused(_("这条明细所在的核算已经作废。"))
     if line.is_reversal:
         raise RewardRefused(_("冲销明细不能再提出异议。"))
     if RewardLine.objects.filter(reverses=line).exists():
@@ -239,6 +299,8 @@ def _reverse(line: RewardLine, reason: str, actor, corrected) -> tuple[RewardLin
     was already approved or paid gets an approved reversal (it goes out with the next payroll); an
     accrued one an accrued reversal, approved with the rest of its run."""
     RewardRun.objects.select_for_update().get(pk=line.run_id)  # beside approvals of the same run
+    if line.state == State.DISCARDED:
+        raise RewardRefused(_("这条明细所在的核算已经作废。"))
     if line.is_reversal:
         raise RewardRefused(_("冲销明细不能再冲销。"))
     if RewardLine.objects.filter(reverses=line).exists():

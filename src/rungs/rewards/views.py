@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,15 @@ from rungs.rewards import awards as awards_service
 from rungs.rewards import selectors, services, whatif
 from rungs.rewards.models import AWARDS, Dispute, RewardLine, RewardRun, amount_text
 from rungs.rewards.plain import plan_words
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def _named(lines):
+    """The lines with the names of their plans and components for the 方案 column."""
+    return selectors.with_plan_names(lines, _lang())
 
 
 def _reward_policies():
@@ -63,7 +73,7 @@ def _totals(lines) -> dict:
 @login_required
 def statement(request):
     cycle = request.GET.get("cycle", "")
-    lines = awards_service.with_occasions(selectors.my_lines(request.user, cycle), request.user)
+    lines = _named(awards_service.with_occasions(selectors.my_lines(request.user, cycle), request.user))
     mine = [request.user.employee_id] if request.user.employee_id else []
     return render(
         request,
@@ -106,10 +116,12 @@ def _url(name, *args):
 def team(request):
     if not may(request.user, "reward.read"):
         raise PermissionDenied(_("您的角色不能查看他人的奖励明细。"))
-    scope = RewardLine.objects.filter(employee__in=visible_employees(request.user))
+    scope = RewardLine.objects.filter(employee__in=visible_employees(request.user)).exclude(
+        state=RewardLine.State.DISCARDED
+    )
     all_cycles = selectors.cycles(scope)
     cycle = request.GET.get("cycle") or (all_cycles[0] if all_cycles else "")
-    lines = awards_service.with_occasions(selectors.team_lines(request.user, cycle), request.user)
+    lines = _named(awards_service.with_occasions(selectors.team_lines(request.user, cycle), request.user))
     balances = selectors.points_balances(visible_employees(request.user))
     people = Employee.objects.filter(pk__in=list(balances)).order_by("employee_id")
     return render(
@@ -169,15 +181,24 @@ def run(request, pk):
     if not (may(request.user, "reward.run") or may(request.user, "reward.approve")):
         raise PermissionDenied(_("您的角色不能查看奖励核算。"))
     r = get_object_or_404(RewardRun.objects.select_related("policy"), pk=pk)
-    lines = awards_service.with_occasions(
-        r.lines.select_related("employee").order_by("employee__employee_id", "plan", "component", "pk"),
-        request.user,
+    lines = _named(
+        awards_service.with_occasions(
+            r.lines.select_related("employee").order_by("employee__employee_id", "plan", "component", "pk"),
+            request.user,
+        )
     )
-    per_plan = (
-        r.lines.values("plan", "state", "unit")
+    names = selectors.plan_names(r.policy, _lang())
+    states = dict(RewardLine.State.choices)
+    per_plan = [
+        {
+            **row,
+            "name": names.get(row["plan"], row["plan"]),
+            "state_label": states.get(row["state"], row["state"]),
+        }
+        for row in r.lines.values("plan", "state", "unit")
         .annotate(n=Count("pk"), total=Sum("amount"))
         .order_by("plan", "state", "unit")
-    )
+    ]
     return render(
         request,
         "rewards/run.html",
@@ -192,6 +213,11 @@ def run(request, pk):
             "can_approve": may(request.user, "reward.approve"),
             "can_pay": may(request.user, "reward.pay"),
             "can_export": may(request.user, "reward.export"),
+            # offered while it may succeed: a plans run, not discarded, with every line still accrued
+            "can_discard": may(request.user, "reward.discard")
+            and not r.is_awards
+            and not r.is_discarded
+            and not r.lines.exclude(state=RewardLine.State.ACCRUED).exists(),
         },
     )
 
@@ -200,10 +226,19 @@ def run(request, pk):
 @require_POST
 def run_act(request, pk):
     r = get_object_or_404(RewardRun, pk=pk)
+    step = request.POST.get("step")
     try:
-        if request.POST.get("step") == "pay":
+        if step == "pay":
             n = services.reward_run_pay(run=r, actor=request.user)
             messages.success(request, _("已登记发放 %(n)s 条明细。") % {"n": n})
+        elif step == "discard":
+            if not request.POST.get("confirm"):
+                raise services.RewardRefused(_("请勾选“确认作废”后再提交。"))
+            n = services.reward_run_discard(run=r, reason=request.POST.get("reason", ""), actor=request.user)
+            messages.success(
+                request,
+                _("已作废本次核算（%(n)s 条明细），可重新核算 %(cycle)s。") % {"n": n, "cycle": r.cycle},
+            )
         else:
             n = services.reward_run_approve(run=r, actor=request.user, plan=request.POST.get("plan", ""))
             messages.success(request, _("已批准 %(n)s 条明细。") % {"n": n})
@@ -246,7 +281,7 @@ def awards(request):
         .select_related("employee")
         .order_by("-cycle", "-pk")[:300]
     )
-    lines = awards_service.with_occasions(listed, request.user)
+    lines = _named(awards_service.with_occasions(listed, request.user))
     return render(
         request,
         "rewards/awards.html",

@@ -5,6 +5,7 @@ from rungs.web import audit, org, tokens, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views.people, name="people"),
+    path("messages/read/", views.messages_read, name="messages-read"),
     path("audit/", audit.index, name="audit-index"),
     path("audit/export.csv", audit.export, name="audit-export"),
     path("tokens/", tokens.index, name="tokens"),

@@ -6,15 +6,18 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
 from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from rungs.accounts.models import Role
 from rungs.accounts.scope import visible_employees
 from rungs.audit import clock
 from rungs.cases.selectors import cases_waiting
+from rungs.notify.services import messages_read as messages_read_service
+from rungs.notify.services import unread
 from rungs.people.models import Assignment, Employee
 from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import current_run
@@ -66,6 +69,7 @@ def home(request):
     on = clock.today()
     ctx["waiting"], ctx["cases_waiting"] = with_due_badges(waiting_on(user, on), on), cases_waiting(user, on)
     ctx["reminders"] = reminders_for(user, on)
+    ctx["inbox_messages"] = [(m, m.shown(get_language() or "zh-hans")) for m in unread(user)]
     ctx["terms_due"] = terms_due(user, on)
     # career development (a mentor's talks, one's own plan, the training group's reviews) and forum actions
     ctx["talks_due"], ctx["reviews_due"] = talks_due(user, on), reviews_due(user, on)
@@ -94,6 +98,13 @@ def home(request):
         ctx["people"], ctx["q"] = _filtered(request)
         ctx["people"] = _labelled(ctx["people"][:PAGE], user)
     return render(request, "rungs/home.html", ctx)
+
+
+@require_POST
+def messages_read(request):
+    """全部标为已读: the inbox messages on the home page, read."""
+    messages_read_service(user=request.user)
+    return redirect("home")
 
 
 def people(request):
