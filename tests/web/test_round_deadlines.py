@@ -190,7 +190,7 @@ def test_the_board_shows_each_waiting_steps_due_date_and_badge(client, company, 
     candidacy_apply(round=rnd, actor=u["fang"], statement="申请")  # review due Wed 30 Sep
     on(monkeypatch, D(2026, 12, 30))
     candidacy_apply(round=rnd, actor=u["li"], statement="申请")  # review due Mon 4 Jan 2027, provisional
-    cell = '<td class="due-cell"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
+    cell = '<td class="due-cell" data-label="办理期限"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
     page = board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 28))  # 2 working days left: no badge
     assert cell + "</span></td>" in page
     page = board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 29))
@@ -230,7 +230,7 @@ def test_the_services_and_the_pages_count_from_one_today(client, company, monkey
     c = Candidacy.objects.get(employee=u["fang"].employee)
     # review, 3 working days after Thu 24 Sep: 25–27 中秋 off, Mon 28 (1), Tue 29 (2), Wed 30 (3)
     assert due(c) == ("review", 0, D(2026, 9, 30), False)
-    cell = '<td class="due-cell"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
+    cell = '<td class="due-cell" data-label="办理期限"><span class="due" data-due="2026-09-30">资格审查 2026-09-30 前'
     # the same clock on Fri 25: 3 working days left (28, 29, 30) > remind_before 1: no badge
     assert cell + "</span></td>" in board(client, monkeypatch, u["sup"], rnd, D(2026, 9, 25))
     # Tue 29: Wed 30 alone is left (1 ≤ remind_before 1): due soon, on the board and in the inbox

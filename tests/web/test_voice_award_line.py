@@ -94,8 +94,8 @@ def test_the_confirmed_claim_is_an_award_line_marked_as_on_the_ledger(granted):
         "approved",
     )
     assert (claim.line.explanation, claim.line.explanation_en) == (
-        "专项奖励：人力资源部核发",
-        "Award: granted by HR",
+        "专项奖励：原因不公开",
+        "Award: reason not disclosed",
     )
     assert RewardClaim.State.CLAIMED.label == "待确认"
 
@@ -117,7 +117,7 @@ def test_the_authors_managers_see_a_neutral_award(client, granted, role, url, en
     html = page(client, granted["users"][role], reverse(url) + "?cycle=2026-12", english)
     row = author_row(lines_table(html))
     assert "200.00" in row and 'data-plan="awards"' in row
-    assert ("Award: granted by HR" if english else "专项奖励：人力资源部核发") in row
+    assert ("Award: reason not disclosed" if english else "专项奖励：原因不公开") in row
     assert not TELLS.search(lines_table(html)), TELLS.search(lines_table(html))
 
 
@@ -125,7 +125,7 @@ def test_the_authors_managers_see_a_neutral_award(client, granted, role, url, en
 def test_the_executive_approving_the_awards_sees_a_neutral_award(client, granted):
     run = RewardRun.objects.get(kind="awards")
     html = page(client, granted["users"]["exec"], reverse("rewards:run", args=[run.pk]))
-    assert "专项奖励：人力资源部核发" in author_row(lines_table(html))
+    assert "专项奖励：原因不公开" in author_row(lines_table(html))
     assert not TELLS.search(html.split("</nav>")[-1])
 
 
@@ -172,11 +172,11 @@ def test_the_audit_trail_joins_the_author_to_the_reward_for_hr_alone(client, gra
     # The administrator reads the trail, but the claim's entries (which name the claimant beside 优秀意见奖励)
     # are HR's, like the claims themselves: what is left about the author is the neutral award.
     rows = [r for r in audit_rows(client, u["admin"]) if AUTHOR_EMPLOYEE_ID in r]
-    assert len(rows) == 1 and ",reward.award,rewardline," in rows[0] and "人力资源部核发" in rows[0]
+    assert len(rows) == 1 and ",reward.award,rewardline," in rows[0] and "原因不公开" in rows[0]
     assert not any(TELLS.search(r) for r in rows)
     html = page(client, u["admin"], reverse("audit-index") + f"?employee={AUTHOR_EMPLOYEE_ID}")
     table = html.split("<tbody>")[1].split("</tbody>")[0]
-    assert "人力资源部核发" in table and not TELLS.search(table)
+    assert "原因不公开" in table and not TELLS.search(table)
     hr = [r for r in audit_rows(client, u["hr"]) if AUTHOR_EMPLOYEE_ID in r]
     assert sorted(r.split(",")[2] for r in hr) == ["reward.award", "suggestion.claim", "suggestion.reward"]
     # The admin site's trail, which the administrators' superuser flag opens, leaves them out the same way.

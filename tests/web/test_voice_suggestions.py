@@ -212,7 +212,7 @@ def test_the_handling_is_published_and_the_author_claims_the_reward_by_receipt(c
         "2026-12",
         "awards",
         "awards",
-        "专项奖励：人力资源部核发",
+        "专项奖励：原因不公开",
     )
     # … which says nothing of the suggestion: its key, title and text are in no new row of the ledger or the
     # trail (the claim, read by HR alone, is the one row that joins them, as before)
@@ -220,6 +220,7 @@ def test_the_handling_is_published_and_the_author_claims_the_reward_by_receipt(c
     assert set(changed) == {
         "rewards_rewardrun",
         "rewards_rewardline",
+        "rewards_confidentialreason",  # the line's real reason: 优秀意见奖励, and which suggestion nowhere
         "voice_rewardclaim",
         "audit_auditentry",
     }

@@ -20,6 +20,8 @@ from rungs.accounts.scope import visible_employees
 EVERYONE = frozenset(Role)
 LINE = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.DEPARTMENT_MANAGER, Role.ADMIN})
 DATA_OWNERS = frozenset({Role.HR, Role.DEPARTMENT_MANAGER, Role.ADMIN})  # the department's data and scheme
+# Who reads an undisclosed award reason and a suggestion's claim: HR alone, not the administrators.
+CONFIDENTIAL_READERS = frozenset({Role.HR})
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,13 @@ ACTIONS: dict[str, Rule] = {
     "suggestion.handle": Rule(frozenset({Role.HR, Role.ADMIN}), _("处理匿名意见")),
     "suggestion.claim": Rule(EVERYONE, _("领取优秀意见奖励")),
     # Claims name their author: HR alone reads them (not even the administrators).
-    "suggestion.reward": Rule(frozenset({Role.HR}), _("查看和发放意见奖励"), roles_only=True),
+    "suggestion.reward": Rule(CONFIDENTIAL_READERS, _("发放意见奖励"), roles_only=True),
+    # The real reason of an award posted with an undisclosed one (原因不公开) — a suggestion's reward among
+    # them — and the claims that join an author to a suggestion: one reader for both (rungs.rewards.awards
+    # and rungs.voice ask this action alone), so the two audiences cannot drift apart.
+    "reward.confidential": Rule(
+        CONFIDENTIAL_READERS, _("查看不公开的奖励原因和意见奖励的领取"), roles_only=True
+    ),
     "survey.manage": Rule(DATA_OWNERS, _("创建和发布调查问卷")),
     "survey.respond": Rule(EVERYONE, _("填写调查问卷")),
     "survey.results": Rule(EVERYONE - {Role.AGENT}, _("查看调查结果")),
@@ -272,7 +280,7 @@ def abilities(user) -> dict[str, bool]:
         "can_define_honors": may(user, "honor.define"),
         "can_nominate_honors": may(user, "honor.nominate"),
         "can_handle_suggestions": may(user, "suggestion.handle"),
-        "can_grant_rewards": may(user, "suggestion.reward"),
+        "can_grant_rewards": may(user, "reward.confidential"),
         "can_manage_surveys": may(user, "survey.manage"),
         "can_read_survey_results": may(user, "survey.results"),
         "can_read_talent": may(user, "talent.read"),

@@ -225,3 +225,78 @@ def with_due_badges(rows, today):
         c.due_badge = badge(c, today, calendar) if c.due_on else None
         c.due_label = stage_label(c.due_stage, c.due_step) if c.due_on else ""
     return rows
+
+
+def waiting_among(users, candidacies, today) -> dict[int, list]:
+    """For each of `candidacies` (their rounds, notices, policies and employees loaded), the users among
+    `users` (their functions and employee prefetched) whose inbox lists its step today: the answer of
+    `waiting_on` for every user at once, with the checks it makes by query made in Python — the user's
+    sight of a round (`rounds_for`), their scope (`visible_employees`), the roles they hold themselves or
+    for someone away (`accounts.functions.holds`) — so the queries do not grow with the users. A test holds
+    it to `waiting_on` user by user."""
+    from rungs.accounts.authority import may
+    from rungs.accounts.models import Delegation, Role
+
+    users = list(users)
+    own = {u.pk: {u.role, *(f.function for f in u.functions.all())} for u in users}
+    stands_for: dict[int, list[set[str]]] = {}
+    delegations = Delegation.objects.filter(
+        delegate__in=[u.pk for u in users],
+        starts_on__lte=today,
+        ends_on__gte=today,
+        principal__is_active=True,
+    ).select_related("principal")
+    for d in delegations.prefetch_related("principal__functions"):
+        roles = {d.principal.role, *(f.function for f in d.principal.functions.all())}
+        stands_for.setdefault(d.delegate_id, []).append(roles)
+
+    # The candidacies by round and stage, and within them by team and department: each user then reads only
+    # the ones in their sight and scope, not every candidacy once per user.
+    rounds: dict[int, object] = {}
+    groups: dict[tuple[int, str], dict] = {}
+    for c in candidacies:
+        rounds[c.round.pk] = c.round
+        g = groups.setdefault((c.round.pk, c.state), {"all": [], "team": {}, "department": {}})
+        g["all"].append(c)
+        g["team"].setdefault(c.employee.team_id, []).append(c)
+        g["department"].setdefault(c.employee.department_id, []).append(c)
+
+    def scope(u) -> tuple[str, object] | None:
+        """Which part of a group `visible_employees(u)` keeps; None when it keeps nobody but themselves."""
+        if sees_everyone(u):
+            return "all", None
+        if u.role == Role.TEAM_LEAD and u.team_id:
+            return "team", u.team_id
+        if u.role in (Role.SUPERVISOR, Role.DEPARTMENT_MANAGER) and u.department_id:
+            return "department", u.department_id
+        return None  # their own record at most, and nobody's step is about themselves
+
+    out: dict[int, list] = {}
+    for u in users:
+        acts = {a: may(u, a) for a in STEP_ACTIONS}
+        part = scope(u)
+        if part is None or not any(acts.values()):
+            continue
+        mine, delegated = own[u.pk], stands_for.get(u.pk, ())
+
+        def holds(role, mine=mine, delegated=delegated):
+            return role in mine or any(role in roles for roles in delegated)
+
+        everyone = sees_everyone(u)
+        department = u.department_id
+        if department is None and u.employee_id:
+            department = u.employee.department_id
+        for rnd in rounds.values():
+            if not everyone and rnd.department_id is not None and rnd.department_id != department:
+                continue  # rounds_for: company-wide rounds and those of their own department
+            for state in _states_for(rnd, acts, today):
+                g = groups.get((rnd.pk, state))
+                if g is None:
+                    continue
+                kind, key = part
+                for c in g["all"] if kind == "all" else g[kind].get(key, ()):
+                    if u.employee_id and c.employee_id == u.employee_id:
+                        continue
+                    if next_step(c, u, today, acts, holds):
+                        out.setdefault(c.pk, []).append(u)
+    return out

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 from rungs.accounts.authority import Denied, may
 from rungs.accounts.scope import sees_everyone, visible_employees
 from rungs.audit import clock
+from rungs.board.gaps import display_pair
 from rungs.core.documents import AppointmentNotice, appointment_docx, appointment_pdf
 from rungs.core.roles import role_label
 from rungs.people.models import Department
+from rungs.policies.policy_view import policy_view
 from rungs.policies.selectors import policies_in_force
 from rungs.promotions import assessment, services
 from rungs.promotions.deadlines import due_badge
@@ -89,13 +91,44 @@ def _round(request, pk):
 PAGE = 100  # candidacies per page of a round's board
 
 
+def _conditions(pv, c, lang) -> list[tuple[str, bool, str]]:
+    """The candidacy's stored explanation as the board words it: (the policy's label in `lang`, met, the
+    actual value for people — 已认定, a percentage, met 2/3 — or "" when none was recorded)."""
+    rule = next(
+        (
+            r
+            for r in pv.promotions()
+            if r.track == c.track and r.to_level == c.to_level and c.from_level in r.levels
+        ),
+        None,
+    )
+    out = []
+    for x in c.explanation or ():
+        if not isinstance(x, dict) or "id" not in x:
+            continue
+        crit = pv.criterion(rule.id, x["id"]) if rule else None
+        label = pv.criterion_label(rule.id, x["id"], x.get("label", ""), lang) if rule else x.get("label", "")
+        composite = "criteria" in x
+        actual = display_pair(x, crit)[0] if composite or x.get("actual") is not None else ""
+        out.append((label or x["id"], bool(x.get("passed")), actual))
+    return out
+
+
 def _labelled(rnd, rows, lang, user=None):
-    """The rows with their level labels, and the pay effect for those who may see pay: whoever appoints,
-    and the appointee (a manager who sees the candidacy does not see the person's pay)."""
+    """The rows with their level labels, conditions and signatures in `lang`, and the pay effect for those
+    who may see pay: whoever appoints, and the appointee (a manager who sees the candidacy does not see
+    the person's pay)."""
     sees_pay = user is not None and may(user, "round.appoint")
+    pv = policy_view(rnd.policy)
     for c in rows:
         c.from_label = level_label(rnd.policy, c.track, c.from_level, lang)
         c.to_label = level_label(rnd.policy, c.track, c.to_level, lang)
+        c.conditions = _conditions(pv, c, lang)
+        c.signatures = [
+            {"by": a.get("by", ""), "for": a.get("for", ""), "as": role_label(a.get("as", ""), lang),
+             "on": a.get("on", "")}
+            for a in c.approvals or ()
+        ]  # fmt: skip
         mine = user is not None and user.employee_id == c.employee_id
         c.pay_text = (
             c.pay.get("explanation_en" if lang == "en" else "explanation_zh", "")

@@ -21,32 +21,38 @@ policy language — a plan's `fixed` component `when: {criteria: [{count: {event
 months: 1}, at_least: 1}]}` pays for the `award` event an honor writes, within the plan's budget — and a
 second amount on the honor would pay it twice. (honors is also below rewards in the layers.)
 
-The suggestion reward: the line says nothing of the suggestion (not its id, title or text, nor that it is
-one: its explanation is the same as any award HR posts as "人力资源部核发", in English "granted by HR"); the
-claim points at the line (RewardClaim.line), so the claim stays the one row that joins an author to a
-suggestion, read by HR alone. What the award was for is shown beside the line only to the readers an app
-above this one names (`occasion_reader`; rungs.voice names the claimant and HR), so the team lead,
-supervisor, department manager, executive and administrator who see the line see a plain 专项奖励.
+An undisclosed reason (原因不公开): HR may post an award whose reason is not shown — a suggestion's reward
+is always one, and any other award can be, so such a line does not stand out as the suggestion's. The line's
+explanation ("专项奖励：原因不公开" / "Award: reason not disclosed"), its frozen inputs.reason and its audit
+entry's reason carry the fixed CONFIDENTIAL text; the real reason is a ConfidentialReason row beside the line.
+It is shown (`with_occasions`) to exactly the audience that reads a suggestion's claim: who may
+`reward.confidential` (HR; a superuser's flag does not grant it), and the line's own employee. So the team
+lead, supervisor, department manager, executive and administrator who see the line see the fixed text only.
+A department manager may not post one: they could not read back what they wrote.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rungs.accounts.authority import check
+from rungs.accounts.authority import check, may
 from rungs.audit.trail import actor_name, record
 from rungs.core.rewards.cycle import parse_cycle
 from rungs.people.models import Employee
-from rungs.rewards.models import AWARDS, RewardLine, RewardRun, amount_text
+from rungs.rewards.models import AWARDS, ConfidentialReason, RewardLine, RewardRun, amount_text
 
 Unit = RewardLine.Unit
 COMPONENT = "award"
-CONFIDENTIAL = "人力资源部核发"  # the reason of an award whose occasion is not shown (a suggestion's reward)
-CONFIDENTIAL_EN = "granted by HR"
+# What an undisclosed award says in place of its reason, in both languages (the frozen inputs and the trail
+# are read in either); the explanations say it in the line's language.
+CONFIDENTIAL = "原因不公开 · Reason not disclosed"
+CONFIDENTIAL_ZH = "原因不公开"
+CONFIDENTIAL_EN = "reason not disclosed"
 LIMIT = Decimal("1e8")
 
 
@@ -69,28 +75,28 @@ def _amount(raw, unit: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-# What an award line was for, to the readers allowed to know: (lines, viewer) → {line pk: label}. Registered
-# by the app that posts such awards (rungs.voice.apps), which is above this one.
-OccasionReader = Callable[[list[RewardLine], object], dict[int, str]]
-_OCCASION_READERS: list[OccasionReader] = []
-
-
-def occasion_reader(reader: OccasionReader) -> OccasionReader:
-    if reader not in _OCCASION_READERS:
-        _OCCASION_READERS.append(reader)
-    return reader
+def may_read_confidential(viewer, line: RewardLine) -> bool:
+    """Whether `viewer` reads the real reason of an undisclosed award line: who may `reward.confidential`,
+    and the line's own employee. rungs.voice reads a suggestion's claims by the same action."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    own = viewer.employee_id is not None and viewer.employee_id == line.employee_id
+    return own or may(viewer, "reward.confidential")
 
 
 def with_occasions(lines: Iterable[RewardLine], viewer) -> list[RewardLine]:
-    """The lines, each with `occasion`: what the award was for if `viewer` may know it, else ""."""
+    """The lines, each with `occasion`: the real reason of an undisclosed award (and of its reversal or
+    correction, which carry the same fixed text) if `viewer` may read it, else ""."""
     lines = list(lines)
-    found: dict[int, str] = {}
-    awards = [ln for ln in lines if ln.plan == AWARDS]
-    if awards and getattr(viewer, "is_authenticated", False):
-        for reader in _OCCASION_READERS:
-            found.update(reader(awards, viewer))
+    shown = [ln for ln in lines if ln.plan == AWARDS and may_read_confidential(viewer, ln)]
+    found: dict[int, ConfidentialReason] = {}
+    if shown:
+        keys = {ln.reverses_id or ln.corrects_id or ln.pk for ln in shown}
+        found = {r.line_id: r for r in ConfidentialReason.objects.filter(line_id__in=keys)}
+    english = (get_language() or "").startswith("en")
     for ln in lines:
-        ln.occasion = found.get(ln.pk, "")
+        r = found.get(ln.reverses_id or ln.corrects_id or ln.pk) if ln in shown else None
+        ln.occasion = ((english and r.reason_en) or r.reason) if r is not None else ""
     return lines
 
 
@@ -108,12 +114,23 @@ def awards_run(cycle: str, actor) -> RewardRun:
 
 @transaction.atomic
 def award_post(
-    *, employee: Employee, cycle: str, amount, reason: str, actor, unit: str = Unit.YUAN, reason_en: str = ""
+    *,
+    employee: Employee,
+    cycle: str,
+    amount,
+    reason: str,
+    actor,
+    unit: str = Unit.YUAN,
+    reason_en: str = "",
+    undisclosed: bool = False,
 ) -> RewardLine:
     """An award (专项奖励) for one employee and cycle, with its reason as the line's explanation (and
-    `reason_en` in the English one, when given). The line is accrued: it is approved and paid with the
-    cycle's awards run, like a plan's lines."""
+    `reason_en` in the English one, when given) — or, `undisclosed`, with the fixed CONFIDENTIAL text in
+    the explanation, the inputs and the audit entry, and the reason in a ConfidentialReason row. The line
+    is accrued: it is approved and paid with the cycle's awards run, like a plan's lines."""
     check(actor, "reward.award", employee)
+    if undisclosed and not may(actor, "reward.confidential"):
+        raise AwardRefused(_("只有人力资源部可以登记原因不公开的专项奖励。"))
     if unit not in Unit.values:
         raise AwardRefused(_("单位应为元或积分。"))
     try:
@@ -127,6 +144,11 @@ def award_post(
         raise AwardRefused(_("奖励的原因最多 500 个字。"))
     value = _amount(amount, unit)
     run = awards_run(label, actor)
+    reason_en = (reason_en or "").strip()
+    shown_reason, shown_en = (
+        (CONFIDENTIAL_ZH, CONFIDENTIAL_EN) if undisclosed else (reason, reason_en or reason)
+    )
+    frozen_reason = CONFIDENTIAL if undisclosed else reason
     line = RewardLine.objects.create(
         run=run,
         employee=employee,
@@ -137,10 +159,13 @@ def award_post(
         department=employee.department.name if employee.department_id else "",
         amount=value,
         unit=unit,
-        explanation=_("专项奖励：%(reason)s") % {"reason": reason},
-        explanation_en=f"Award: {(reason_en or '').strip() or reason}",
-        inputs={"reason": reason, "posted_by": actor_name(actor)},
+        # The stored explanation is Chinese whatever the poster's language (as a plan's lines are).
+        explanation=f"专项奖励：{shown_reason}",
+        explanation_en=f"Award: {shown_en}",
+        inputs={"reason": frozen_reason, "posted_by": actor_name(actor)},
     )
+    if undisclosed:
+        ConfidentialReason.objects.create(line=line, reason=reason, reason_en=reason_en)
     shown = f"{amount_text(value, unit)} {Unit(unit).label}"
     record(
         actor,
@@ -148,6 +173,6 @@ def award_post(
         line,
         employee_id=employee.employee_id,
         after={"run": run.pk, "cycle": label, "amount": shown},
-        reason=reason,
+        reason=frozen_reason,
     )
     return line

@@ -232,3 +232,23 @@ class Dispute(models.Model):
 
     def __str__(self):
         return f"#{self.line_id}: {self.text[:40]}"
+
+
+class ConfidentialReason(models.Model):
+    """The real reason of an award posted with an undisclosed one (原因不公开): the line's explanation, its
+    frozen inputs and its audit entry all carry the fixed CONFIDENTIAL text, and the reason lives only here,
+    read through `rewards.awards.with_occasions` by those who may `reward.confidential` (HR) and the
+    line's own employee. A suggestion's reward says only that it is one: no suggestion, title or text."""
+
+    line = models.OneToOneField(
+        RewardLine, models.PROTECT, related_name="confidential", verbose_name=_("明细")
+    )
+    reason = models.TextField(_("原因"))
+    reason_en = models.TextField(_("原因（英文）"), blank=True)
+
+    class Meta:
+        verbose_name = _("不公开的奖励原因")
+        verbose_name_plural = _("不公开的奖励原因")
+
+    def __str__(self):
+        return f"#{self.line_id}"

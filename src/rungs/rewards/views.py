@@ -171,6 +171,7 @@ def runs(request):
             "policies": _reward_policies(),
             "can_run": may(request.user, "reward.run"),
             "can_award": may(request.user, "reward.award"),
+            "can_undisclose": may(request.user, "reward.confidential"),
             "this_month": f"{clock.today():%Y-%m}",
         },
     )
@@ -266,6 +267,7 @@ def awards(request):
             line = awards_service.award_post(
                 employee=employee, cycle=p.get("cycle", ""), amount=p.get("amount", ""),
                 unit=p.get("unit", RewardLine.Unit.YUAN), reason=p.get("reason", ""), actor=request.user,
+                undisclosed=p.get("undisclosed") == "1",
             )  # fmt: skip
         except (Denied, awards_service.AwardRefused) as exc:
             messages.error(request, getattr(exc, "reason", None) or str(exc))
@@ -285,7 +287,12 @@ def awards(request):
     return render(
         request,
         "rewards/awards.html",
-        {"lines": lines, **_totals(lines), "this_month": f"{clock.today():%Y-%m}"},
+        {
+            "lines": lines,
+            **_totals(lines),
+            "this_month": f"{clock.today():%Y-%m}",
+            "can_undisclose": may(request.user, "reward.confidential"),
+        },
     )
 
 

@@ -7,12 +7,10 @@ class VoiceConfig(AppConfig):
     verbose_name = _("员工之声")
 
     def ready(self):
-        # The suggestion reward's ledger line is a plain award to everyone but HR and the claimant, and the
-        # trail's entries that name a claimant are HR's (rungs.rewards.awards, rungs.audit.trail).
+        # The trail's entries that name a claimant are read by whoever reads the claims (rungs.audit.trail);
+        # the reward's ledger line is an undisclosed award (rungs.rewards.awards).
         from rungs.audit.trail import restrict
-        from rungs.rewards.awards import occasion_reader
-        from rungs.voice.suggestions import may_read_claims, reward_occasions
+        from rungs.voice.suggestions import may_read_claims
 
-        occasion_reader(reward_occasions)
         restrict("suggestion.claim", may_read_claims)
         restrict("suggestion.reward", may_read_claims)

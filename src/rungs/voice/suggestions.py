@@ -25,13 +25,16 @@ from django.utils.translation import gettext as _
 
 from rungs.accounts.authority import check, may
 from rungs.audit.trail import record
-from rungs.rewards.awards import CONFIDENTIAL, CONFIDENTIAL_EN, award_post
+from rungs.rewards.awards import award_post
 from rungs.voice.models import RewardClaim, Suggestion, SuggestionMessage, SuggestionStep
 from rungs.voice.receipts import keyed_hash, new_code
 
 S = Suggestion.State
 BATCH = int(getattr(settings, "RUNGS_SUGGESTION_BATCH", 3))
 ANONYMOUS_TARGET = ("suggestion", "", "匿名意见")  # an author's entry does not name the suggestion
+# The real reason of a suggestion's award line, kept undisclosed beside it (rungs.rewards.awards): that it is
+# an excellent suggestion's reward, never which suggestion (no id, title or text).
+REWARD_REASON, REWARD_REASON_EN = "优秀意见奖励", "Excellent-suggestion reward"
 
 # The handling, published to everyone: received → under review → adopted / declined → implemented.
 MOVES: dict[str, tuple[str, ...]] = {
@@ -203,7 +206,9 @@ def suggestion_mark_excellent(
 @transaction.atomic
 def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
     """HR confirms a claimed reward: it goes on the rewards ledger as an award line of the month (accrued, then
-    approved and paid with the payroll). The line says nothing of the suggestion; the claim points at it."""
+    approved and paid with the payroll). The line is an undisclosed award: its explanation, inputs and audit
+    entry say 原因不公开 like any other such award, the reason row says only 优秀意见奖励; the claim, which
+    HR alone reads, is the one link to the suggestion."""
     check(actor, "suggestion.reward", claim.employee)
     c = (
         RewardClaim.objects.select_for_update(of=("self",))
@@ -216,9 +221,10 @@ def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
         employee=c.employee,
         cycle=f"{today:%Y-%m}",
         amount=c.amount,
-        reason=CONFIDENTIAL,
-        reason_en=CONFIDENTIAL_EN,
+        reason=REWARD_REASON,
+        reason_en=REWARD_REASON_EN,
         actor=actor,
+        undisclosed=True,
     )
     c.state, c.granted_on = RewardClaim.State.GRANTED, today
     c.save(update_fields=["state", "granted_on", "line"])
@@ -235,19 +241,8 @@ def claim_grant(*, claim: RewardClaim, actor, today: dt.date) -> RewardClaim:
 # ---------------------------------------------------------------------------------------------- who knows
 
 
-def reward_occasions(lines: list, viewer) -> dict[int, str]:
-    """Which of these award lines are a suggestion's reward, told to whoever reads the claims (HR) and to
-    the claimant about their own line; to anyone else (their team lead, department manager …) the line is
-    a plain 专项奖励 (rungs.rewards.awards.with_occasions)."""
-    claims = RewardClaim.objects.filter(line__in=[ln.pk for ln in lines])
-    if not may(viewer, "suggestion.reward"):
-        if not getattr(viewer, "employee_id", None):
-            return {}
-        claims = claims.filter(employee_id=viewer.employee_id)
-    return dict.fromkeys(claims.values_list("line_id", flat=True), str(_("优秀意见奖励")))
-
-
 def may_read_claims(user) -> bool:
-    """Whether `user` reads the audit entries of claims, which name the claimant: those who read the
-    claims themselves (HR; a superuser's flag does not grant it)."""
-    return may(user, "suggestion.reward")
+    """Whether `user` reads the claims and the audit entries of claims, which name the claimant: the same
+    action that reads an undisclosed award's real reason (rungs.rewards.awards.may_read_confidential), so
+    whoever may see why a line was paid is whoever may see who claimed a suggestion's reward."""
+    return may(user, "reward.confidential")

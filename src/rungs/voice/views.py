@@ -142,9 +142,10 @@ def act(request, pk):
 
 
 @login_required
-@requires("suggestion.reward")
+@requires("reward.confidential")
 def claims(request):
-    """HR's list of claimed rewards: the only page that shows who wrote a suggestion."""
+    """HR's list of claimed rewards: the only page that shows who wrote a suggestion (read by the action
+    that reads an undisclosed award's reason; confirming one is suggestion.reward's, in claim_grant)."""
     if request.method == "POST":
         claim = get_object_or_404(RewardClaim, pk=request.POST.get("claim") or 0)
         try:
