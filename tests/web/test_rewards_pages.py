@@ -217,3 +217,20 @@ def test_an_agent_statement_takes_few_queries(client, october):
     with CaptureQueriesContext(connection) as q:
         client.get("/rewards/statement/")
     assert len(q) <= 9, [x["sql"][:80] for x in q.captured_queries]
+
+
+def test_without_a_policy_with_reward_plans_the_run_form_says_what_to_do(client, db):
+    """No policy in force has `rewards:`: an empty select would run nothing; the page says why and how."""
+    from rungs.accounts.models import User
+
+    client.force_login(User.objects.create(username="hr-alone", role="hr"))
+    html = client.get("/rewards/runs/").content.decode()
+    assert 'id="no-plans"' in html and "salary-grade-quarterly.yaml" in html
+    assert 'id="start-run"' not in html
+
+
+def test_with_a_policy_with_reward_plans_the_run_form_is_there(client, office):  # noqa: F811
+    u, _ = office
+    client.force_login(u["hr"])
+    html = client.get("/rewards/runs/").content.decode()
+    assert 'id="start-run"' in html and 'id="no-plans"' not in html
