@@ -149,6 +149,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to an /en/ page leaves English active in the
+    thread (LocaleMiddleware activates it and nothing deactivates it), so a later test's reverse() gave
+    /en/ paths and its assertions depended on the order the tests ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo(request, _shared_demo, db):
     """A small demo department (36 people: 3 teams of 12) with one login per role."""
