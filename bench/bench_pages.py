@@ -69,6 +69,27 @@ def throwaway_database(
     return pg.rsplit("/", 1)[0] + "/" + name, drop
 
 
+def migrated_database(pg: str | None, sqlite: str | None = None, keep: str | None = None):
+    """Django set up on a throwaway database (as throwaway_database gives it), migrated; returns its cleanup.
+    The benches' common start: Django reads DATABASE_URL when it is set up, so this comes before any
+    import of the product's models."""
+    url, cleanup = throwaway_database(pg, sqlite, keep)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")  # plain static files, no HTTPS
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    try:
+        call_command("migrate", verbosity=0)
+    except BaseException:
+        cleanup()
+        raise
+    return cleanup
+
+
 def load(n: int) -> None:
     from rungs.core.synth import generate
     from rungs.datasets.loader import replace_all
@@ -135,18 +156,10 @@ def main() -> None:
     if a.pg_keep and not a.postgres:
         p.error("--pg-keep needs --postgres")
 
-    url, cleanup = throwaway_database(a.postgres, a.sqlite, a.pg_keep)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")  # plain static files, no HTTPS
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    cleanup = migrated_database(a.postgres, a.sqlite, a.pg_keep)
     from django.test import Client
 
     try:
-        call_command("migrate", verbosity=0)
         if not already_loaded(a.sqlite or a.pg_keep):
             load(a.n)
         hr, lead, agent, subject = users()

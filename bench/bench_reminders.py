@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pages import AS_OF, PG_DEFAULT, best_of, load, throwaway_database, users  # noqa: E402
+from bench_pages import AS_OF, PG_DEFAULT, best_of, load, migrated_database, users  # noqa: E402
 from bench_rounds import fill  # noqa: E402
 
 
@@ -47,19 +46,12 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
 
-    url, cleanup = throwaway_database(a.postgres)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
+    cleanup = migrated_database(a.postgres)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     try:
-        call_command("migrate", verbosity=0)
         load(a.n)
         hr, _lead, _agent, _subject = users()
         made = logins()

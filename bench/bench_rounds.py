@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pages import AS_OF, PG_DEFAULT, best_of, load, throwaway_database, users  # noqa: E402
+from bench_pages import AS_OF, PG_DEFAULT, best_of, load, migrated_database, users  # noqa: E402
 
 
 def fill(rnd, cases: int, hr) -> None:
@@ -64,18 +63,10 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=5)
     a = p.parse_args()
 
-    url, cleanup = throwaway_database(a.postgres)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    cleanup = migrated_database(a.postgres)
     from django.test import Client
 
     try:
-        call_command("migrate", verbosity=0)
         load(a.n)
         hr, lead, agent, _subject = users()
         from rungs.audit import clock

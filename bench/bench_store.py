@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.bench_pages import PG_DEFAULT, throwaway_database  # noqa: E402
+from bench.bench_pages import PG_DEFAULT, migrated_database  # noqa: E402
 
 AS_OF = dt.date(2026, 12, 1)
 POLICY = ROOT / "examples" / "policies" / "dual-track-logistics.yaml"
@@ -48,13 +47,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=2)
     a = p.parse_args()
 
-    url, cleanup = throwaway_database(a.postgres)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    cleanup = migrated_database(a.postgres)
 
     from rungs.core.interchange.writer import write_dataset
     from rungs.core.synth import generate
@@ -75,7 +68,6 @@ def main() -> None:
         return wrapper
 
     try:
-        call_command("migrate", verbosity=0)
         t0 = time.perf_counter()
         data = generate(a.n, as_of=AS_OF, seed=7)
         replace_all(data)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(Path(__file__).parent)]
 
-from bench.bench_pages import PG_DEFAULT, throwaway_database  # noqa: E402
+from bench.bench_pages import PG_DEFAULT, migrated_database  # noqa: E402
 from bench_rewards import POLICY, generate  # noqa: E402
 
 
@@ -33,13 +32,7 @@ def main() -> None:
     p.add_argument("--cycle", default="2026-06")
     p.add_argument("--postgres", nargs="?", const=PG_DEFAULT, default=None, metavar="URL")
     a = p.parse_args()
-    url, cleanup = throwaway_database(a.postgres)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    cleanup = migrated_database(a.postgres)
 
     from rungs.core.interchange.reader import read_dataset
     from rungs.datasets.loader import replace_all
@@ -48,7 +41,6 @@ def main() -> None:
     from rungs.rewards.services import reward_run_approve, reward_run_start
 
     try:
-        call_command("migrate", verbosity=0)
         folder = Path(tempfile.mkdtemp(prefix="rungs-bench-ledger-"))
         generate(a.n, folder)
         t0 = time.perf_counter()
